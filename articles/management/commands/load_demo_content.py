@@ -1,0 +1,150 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.html import paragraphs_from_text
+from articles.models import Article
+from articles.services import article_create, article_set_authors, author_get_or_create
+
+# Original demo stories about an invented town, so the site has something to show.
+DEMO_ARTICLES = [
+    {
+        "slug": "harbour-bridge-reopens-after-two-years-of-repairs",
+        "headline": "Harbour bridge reopens after two years of repairs",
+        "standfirst": "Commuters cheered as the first buses crossed at dawn, "
+        "eleven weeks ahead of the revised schedule.",
+        "authors": ["Mara Ellison"],
+        "tags": ["Transport", "Eastport"],
+        "hours_ago": 2,
+        "body": """The Eastport harbour bridge reopened to traffic at six o'clock on Monday morning, two years after engineers closed it when corrosion was found in its steel cables.
+The first vehicles across were three night buses, whose drivers sounded their horns as a small crowd of early commuters applauded from the footpath.
+"I have been taking the ferry and two buses for two years," said Ines Okafor, a nurse who works at the county hospital. "Today I got to work in twenty minutes."
+The council said the repairs cost 41 million, about six per cent over the original budget, and that the bridge will be inspected every six months for the next five years.""",
+    },
+    {
+        "slug": "library-extends-opening-hours-on-weekends",
+        "headline": "Library extends opening hours on weekends",
+        "standfirst": "The central library will stay open until 8pm on Saturdays "
+        "and open on Sunday afternoons from next month.",
+        "authors": ["Tomas Reyes"],
+        "tags": ["Culture", "Eastport"],
+        "hours_ago": 20,
+        "body": """Eastport's central library will open for longer at weekends from the first of next month, after a consultation in which most respondents asked for evening and Sunday hours.
+The library will hire four part-time assistants, funded by a grant from the regional arts fund.
+Head librarian Judith Amsel said study rooms had been full every Saturday since the spring. "Students tell us they have nowhere quiet to work at weekends," she said.""",
+    },
+    {
+        "slug": "council-approves-budget-for-new-cycle-lanes",
+        "headline": "Council approves budget for protected cycle lanes",
+        "standfirst": "Twelve kilometres of separated lanes will link the station, "
+        "the university and the harbour by 2028.",
+        "authors": ["Mara Ellison", "Tomas Reyes"],
+        "tags": ["Transport", "Politics", "Eastport"],
+        "hours_ago": 30,
+        "body": """The town council voted 23 to 14 on Thursday night to fund a network of protected cycle lanes, ending a debate that has run for three budget cycles.
+The first section, along Station Road, is due to open next summer. Shop owners on the road had asked for loading bays to be kept, and the final plan includes six.
+Opposition councillors said the money would be better spent on road repairs. The transport committee's chair replied that the lanes would be resurfaced as part of the same works.""",
+    },
+    {
+        "slug": "eastport-rowing-club-wins-regional-title",
+        "headline": "Eastport rowing club wins regional title for the first time",
+        "standfirst": "A crew with an average age of nineteen beat the favourites by half a length.",
+        "authors": ["Priya Natarajan"],
+        "tags": ["Sport", "Eastport"],
+        "hours_ago": 52,
+        "body": """The Eastport Rowing Club's eight won the regional championship on Saturday, the club's first title in its 87-year history.
+The crew trailed for most of the two-kilometre course before overtaking the defending champions in the final 300 metres.
+Coach Helen Baptiste said the club had doubled its junior membership in three years. "These rowers started as beginners in our summer course," she said.""",
+    },
+    {
+        "slug": "heatwave-warning-for-the-weekend",
+        "headline": "Heatwave warning issued for the weekend",
+        "standfirst": "Temperatures may reach 36C on Saturday; cooling centres will open "
+        "in the town hall and two libraries.",
+        "authors": ["Priya Natarajan"],
+        "tags": ["Weather", "Health"],
+        "hours_ago": 75,
+        "body": """The national weather service has issued an amber heat warning for the region from Friday evening to Monday morning.
+Doctors advise drinking water regularly, avoiding the sun between 11am and 4pm, and checking on elderly neighbours.
+The council will open cooling centres in the town hall and the Northside and Harbour libraries, with free water and seating, from 10am to 8pm.""",
+    },
+    {
+        "slug": "new-bakery-cooperative-opens-in-old-fire-station",
+        "headline": "Bakery cooperative opens in the old fire station",
+        "standfirst": "Twelve bakers share the ovens, the rent and the profits.",
+        "authors": ["Tomas Reyes"],
+        "tags": ["Business", "Food"],
+        "hours_ago": 100,
+        "body": """The old fire station on Quay Street, empty for six years, reopened on Friday as a bakery run by a cooperative of twelve bakers.
+Each member works three days a week and the cooperative shares its profits equally, said founding member Lucas Ferrand.
+The building's brass pole has been kept. "Children ask about it every day," Ferrand said.""",
+    },
+]
+
+DEMO_EDITOR_USERNAME = "editor"
+DEMO_EDITOR_PASSWORD = "newsroom-demo"  # noqa: S105 - a development-only demo account
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo stories and a demo editor account. Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-editor", action="store_true", help="only the stories, no editor account"
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Demo content is for development; DJANGO_ENV is production.")
+        now = timezone.now()
+        created = 0
+        for item in DEMO_ARTICLES:
+            authors = [author_get_or_create(display_name=name) for name in item["authors"]]
+            published_at = now - timedelta(hours=item["hours_ago"])
+            body = paragraphs_from_text(item["body"])
+            article = Article.objects.filter(slug=item["slug"]).first()
+            if article is None:
+                article_create(
+                    slug=item["slug"],
+                    headline=item["headline"],
+                    standfirst=item["standfirst"],
+                    body=body,
+                    authors=authors,
+                    tags=item["tags"],
+                    publish=True,
+                    published_at=published_at,
+                )
+                created += 1
+            else:
+                article.headline = item["headline"]
+                article.standfirst = item["standfirst"]
+                article.body = body
+                article.status = Article.Status.PUBLISHED
+                article.save()
+                article_set_authors(article=article, authors=authors)
+                article.tags.set(item["tags"])
+        self.stdout.write(
+            f"Demo stories: {created} created, {len(DEMO_ARTICLES) - created} refreshed."
+        )
+        if not options["no_editor"]:
+            self._ensure_editor()
+
+    def _ensure_editor(self):
+        user, _ = get_user_model().objects.get_or_create(
+            username=DEMO_EDITOR_USERNAME, defaults={"email": "editor@example.com"}
+        )
+        user.is_staff = True
+        user.is_superuser = True
+        user.set_password(DEMO_EDITOR_PASSWORD)
+        user.save()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo editor: log in at http://127.0.0.1:8000/admin/ as "
+                f"{DEMO_EDITOR_USERNAME!r} with password {DEMO_EDITOR_PASSWORD!r}."
+            )
+        )

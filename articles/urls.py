@@ -1,0 +1,26 @@
+from django.urls import path, register_converter
+
+from articles import views
+
+
+class UnicodeSlugConverter:
+    """Slugs may hold letters of any script (taggit and our slugs keep Unicode)."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+app_name = "articles"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
+    path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+]

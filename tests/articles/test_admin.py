@@ -1,0 +1,113 @@
+from django.urls import reverse
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    user = UserFactory(username="chief", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+def test_changelist_filters_by_status_and_author_and_searches(staff_client):
+    mara = AuthorFactory(display_name="Mara Ellison")
+    ArticleFactory(headline="Bridge reopens", authors=[mara])
+    ArticleFactory(headline="Library hours", draft=True)
+    url = reverse("admin:articles_article_changelist")
+
+    response = staff_client.get(url)
+    assertContains(response, "Bridge reopens")
+    assertContains(response, "Mara Ellison")
+
+    drafts = staff_client.get(url, {"status__exact": "draft"})
+    assertContains(drafts, "Library hours")
+    assertNotContains(drafts, "Bridge reopens")
+
+    by_author = staff_client.get(url, {"bylines__author__id__exact": mara.pk})
+    assertContains(by_author, "Bridge reopens")
+    assertNotContains(by_author, "Library hours")
+
+    searched = staff_client.get(url, {"q": "library"})
+    assertContains(searched, "Library hours")
+    assertNotContains(searched, "Bridge reopens")
+
+
+def test_add_form_prefills_the_slug_from_the_headline(staff_client):
+    response = staff_client.get(reverse("admin:articles_article_add"))
+    assertContains(response, "&quot;dependency_ids&quot;: [&quot;#id_headline&quot;]")
+
+
+def test_an_editor_creates_an_article_with_tags_and_bylines_in_order(staff_client):
+    first, second = AuthorFactory(), AuthorFactory()
+    response = staff_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "headline": "New story",
+            "slug": "new-story",
+            "standfirst": "Summary",
+            "body": '<p>Body <script>alert(1)</script><a href="javascript:x()">x</a></p>',
+            "tags": "Transport, Eastport",
+            "status": "published",
+            "published_at_0": "2024-01-02",
+            "published_at_1": "10:00:00",
+            "is_commenting_open": "on",
+            "bylines-TOTAL_FORMS": "2",
+            "bylines-INITIAL_FORMS": "0",
+            "bylines-MIN_NUM_FORMS": "1",
+            "bylines-MAX_NUM_FORMS": "1000",
+            "bylines-0-author": second.pk,
+            "bylines-0-position": "0",
+            "bylines-1-author": first.pk,
+            "bylines-1-position": "1",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="new-story")
+    assert sorted(article.tags.names()) == ["Eastport", "Transport"]
+    assert article.ordered_authors == [second, first]
+    assert "script" not in article.body
+    assert "javascript" not in article.body
+
+
+def test_an_article_needs_at_least_one_byline(staff_client):
+    response = staff_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "headline": "No byline",
+            "slug": "no-byline",
+            "status": "draft",
+            "bylines-TOTAL_FORMS": "0",
+            "bylines-INITIAL_FORMS": "0",
+            "bylines-MIN_NUM_FORMS": "1",
+            "bylines-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assertContains(response, "Please submit at least 1 form.")
+    assertContains(response, 'value="No byline"')
+    assert not Article.objects.exists()
+
+
+def test_author_and_tag_admin_pages_load(staff_client):
+    AuthorFactory(display_name="Tomas Reyes")
+    ArticleFactory(tags=["Transport"])
+    assertContains(staff_client.get(reverse("admin:articles_author_changelist")), "Tomas Reyes")
+    assertContains(staff_client.get(reverse("admin:taggit_tag_changelist")), "Transport")
+    assertContains(
+        staff_client.get(reverse("admin:articles_author_add")),
+        "&quot;dependency_ids&quot;: [&quot;#id_display_name&quot;]",
+    )
+
+
+def test_readers_cannot_reach_the_admin(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("admin:articles_article_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))

@@ -1,0 +1,77 @@
+"""Pages cost a fixed number of queries, however many articles, tags or comments exist."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import pytest
+
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+TAG_NAMES = [f"Tag {n}" for n in range(20)]
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def make_articles(count: int, tags_each: int):
+    authors = [AuthorFactory(), AuthorFactory()]
+    articles = [ArticleFactory(authors=authors, tags=TAG_NAMES[:tags_each]) for _ in range(count)]
+    for article in articles[:3]:
+        CommentFactory.create_batch(2, article=article)
+    return articles
+
+
+@pytest.mark.parametrize(("count", "tags_each"), [(3, 1), (50, 20)])
+def test_home_page_query_count_is_fixed(client, count, tags_each, django_assert_max_num_queries):
+    make_articles(count, tags_each)
+    with django_assert_max_num_queries(4):
+        client.get(reverse("articles:home"))
+
+
+def test_home_page_costs_the_same_with_3_or_50_articles(client):
+    make_articles(3, 1)
+    small = queries_for(client, reverse("articles:home"))
+    make_articles(47, 20)
+    assert queries_for(client, reverse("articles:home")) == small
+
+
+@pytest.mark.parametrize(("tags_each", "comments"), [(1, 0), (20, 30)])
+def test_article_page_query_count_is_fixed(
+    client, tags_each, comments, django_assert_max_num_queries
+):
+    article = make_articles(3, tags_each)[0]
+    CommentFactory.create_batch(comments, article=article)
+    with django_assert_max_num_queries(3):
+        response = client.get(article.get_absolute_url())
+    assert response.context["article"].comment_count == comments + 2
+
+
+def test_article_page_costs_the_same_with_1_or_20_tags(client):
+    small = make_articles(3, 1)[0]
+    large = make_articles(3, 20)[0]
+    assert queries_for(client, small.get_absolute_url()) == queries_for(
+        client, large.get_absolute_url()
+    )
+
+
+@pytest.mark.parametrize("view", ["articles:tag", "articles:author"])
+def test_listing_pages_cost_the_same_with_3_or_50_articles(client, view):
+    author = AuthorFactory()
+
+    def url():
+        slug = "tag-0" if view == "articles:tag" else author.slug
+        return reverse(view, kwargs={"slug": slug})
+
+    for _ in range(3):
+        ArticleFactory(authors=[author], tags=TAG_NAMES[:1])
+    small = queries_for(client, url())
+    for _ in range(47):
+        ArticleFactory(authors=[author, AuthorFactory()], tags=TAG_NAMES)
+    assert queries_for(client, url()) == small

@@ -1,0 +1,87 @@
+"""Settings come from the environment; production refuses insecure defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "k" * 64
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS, "
+            "s.SECURE_SSL_REDIRECT)",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_development_defaults_to_sqlite_and_debug():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["True", "django.db.backends.sqlite3"]
+
+
+def test_database_url_selects_postgresql():
+    result = load_settings(DATABASE_URL="postgres://user@db.example:5432/news")
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.postgresql" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_ALLOWED_HOSTS": "news.example.org"}, "needs DJANGO_SECRET_KEY"),
+        (
+            {"DJANGO_ALLOWED_HOSTS": "news.example.org", "DJANGO_SECRET_KEY": "short"},
+            "needs DJANGO_SECRET_KEY",
+        ),
+        ({"DJANGO_SECRET_KEY": GOOD_KEY}, "needs DJANGO_ALLOWED_HOSTS"),
+        (
+            {
+                "DJANGO_SECRET_KEY": GOOD_KEY,
+                "DJANGO_ALLOWED_HOSTS": "news.example.org",
+                "DJANGO_DEBUG": "true",
+            },
+            "DJANGO_DEBUG must be off",
+        ),
+    ],
+)
+def test_production_refuses_to_start_without_secrets(env, message):
+    result = load_settings(DJANGO_ENV="production", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_starts_secure_with_a_key_and_hosts():
+    result = load_settings(
+        DJANGO_ENV="production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="a.org,b.org"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "django.db.backends.sqlite3",
+        "['a.org',",
+        "'b.org']",
+        "True",
+    ]
+
+
+def test_a_malformed_boolean_is_a_clear_error():
+    result = load_settings(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
