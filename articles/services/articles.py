@@ -1,4 +1,4 @@
-"""Writes with side effects: called by views, admin actions and management commands alike."""
+"""Articles, authors and bylines: writes with side effects."""
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
