@@ -191,3 +191,10 @@ def test_health_check_answers_ok(client):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_public_pages_are_indexable_and_account_pages_are_not(client, article):
+    assertNotContains(client.get(article.get_absolute_url()), 'name="robots"')
+    assertContains(
+        client.get(reverse("account_login")), '<meta name="robots" content="noindex">', html=True
+    )
