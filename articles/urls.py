@@ -23,4 +23,9 @@ urlpatterns = [
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path(
+        "articles/<uslug:slug>/share/mastodon/",
+        views.share_on_mastodon,
+        name="share-mastodon",
+    ),
 ]

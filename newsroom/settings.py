@@ -217,5 +217,17 @@ NEWSROOM_DEFAULT_BYLINE = os.environ.get("NEWSROOM_DEFAULT_BYLINE", "Staff")
 # Share row: which networks, in which order (keys of articles.share.NETWORKS).
 NEWSROOM_SHARE_NETWORKS = env_list(
     "NEWSROOM_SHARE_NETWORKS",
-    ["facebook", "x", "linkedin", "telegram", "whatsapp", "reddit", "email"],
+    [
+        "native",
+        "facebook",
+        "x",
+        "bluesky",
+        "mastodon",
+        "linkedin",
+        "telegram",
+        "whatsapp",
+        "reddit",
+        "email",
+        "copy",
+    ],
 )

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 SHARE_HOSTS = {
     "facebook": ("www.facebook.com", "Facebook"),
     "x": ("x.com", "X"),
+    "bluesky": ("bsky.app", "Bluesky"),
     "linkedin": ("www.linkedin.com", "LinkedIn"),
     "telegram": ("t.me", "Telegram"),
     "whatsapp": ("wa.me", "WhatsApp"),
@@ -121,7 +122,18 @@ def test_share_links_carry_the_article_url_and_headline(client, headline):
         for link in parse_footer(response).links
     }
 
-    assert list(links) == ["facebook", "x", "linkedin", "telegram", "whatsapp", "reddit", "email"]
+    # The share links (Mastodon, copy and the device's share sheet are forms and buttons,
+    # tested in test_share.py), in the default order.
+    assert list(links) == [
+        "facebook",
+        "x",
+        "bluesky",
+        "linkedin",
+        "telegram",
+        "whatsapp",
+        "reddit",
+        "email",
+    ]
     for key, link in links.items():
         url = urlsplit(link["href"])
         query = parse_qs(url.query)
@@ -140,7 +152,7 @@ def test_share_links_carry_the_article_url_and_headline(client, headline):
         assert link["name"] == f"Share on {name} (opens in a new tab)"
         # Encoded, not merely present: no raw space, quote or ampersand leaks into the URL.
         assert not re.search(r"[ \"<>]", link["href"])
-        if key == "whatsapp":
+        if key in {"whatsapp", "bluesky"}:
             assert query == {"text": [f"{headline} {article_url}"]}
         elif key == "facebook":
             assert query == {"u": [article_url]}
@@ -167,7 +179,14 @@ def test_share_links_use_the_configured_base_url_and_network_order(client, setti
 
 def test_share_row_loads_nothing_from_third_parties(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "<script" not in html
+    # Our own static script and JSON-LD data only: no inline or third-party script.
+    for script in re.findall(r"<script[^>]*>", html):
+        src = re.search(r'src="([^"]+)"', script)
+        if src:
+            assert not urlsplit(src.group(1)).netloc, script
+            assert src.group(1).startswith("/static/js/"), script
+        else:
+            assert 'type="application/ld+json"' in script, script
     assert "<iframe" not in html
     for match in re.finditer(r'<(?:img|link)[^>]+(?:src|href)="([^"]+)"', html):
         assert not urlsplit(match.group(1)).netloc, match.group(0)

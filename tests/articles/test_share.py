@@ -1,0 +1,144 @@
+"""The share row beyond plain links: Mastodon's form, copy link and the device's share sheet."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from django.urls import reverse
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.share import mastodon_instance_host
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "host"),
+    [
+        ("mastodon.social", "mastodon.social"),
+        ("  Mastodon.Social  ", "mastodon.social"),
+        ("https://mastodon.social/", "mastodon.social"),
+        ("http://fosstodon.org", "fosstodon.org"),
+        ("@reader@mastodon.social", "mastodon.social"),
+        ("reader@social.example.org", "social.example.org"),
+        ("bücher.social", "xn--bcher-kva.social"),
+    ],
+)
+def test_mastodon_server_is_read_from_what_readers_type(typed, host):
+    assert mastodon_instance_host(typed) == host
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "localhost",
+        "127.0.0.1",
+        "mastodon.social:8443",
+        "https://mastodon.social/evil/path",
+        "https://user:pass@mastodon.social",
+        "https://mastodon.social/?q=1",
+        "javascript:alert(1)",
+        "//evil.example",
+        "mastodon.social\r\nSet-Cookie: a=b",
+        "evil.example/share?x=",
+        "a..b",
+        "-bad.example",
+        "x" * 300 + ".com",
+        "ftp://mastodon.social",
+        "mastodon .social",
+    ],
+)
+def test_anything_that_is_not_a_host_name_is_refused(typed):
+    assert mastodon_instance_host(typed) is None
+
+
+def share_url(article):
+    return reverse("articles:share-mastodon", kwargs={"slug": article.slug})
+
+
+def test_mastodon_form_redirects_to_the_readers_server_with_the_article(client):
+    article = ArticleFactory(headline='Cats & dogs: "the debate"', slug="cats")
+    response = client.get(share_url(article), {"instance": "@me@mastodon.social"}, **SAME_SITE)
+
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    assert (target.scheme, target.netloc, target.path) == ("https", "mastodon.social", "/share")
+    assert parse_qs(target.query) == {
+        "text": ['Cats & dogs: "the debate" http://testserver/articles/cats/']
+    }
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_a_referer_from_this_site_also_counts_as_our_form(client):
+    article = ArticleFactory()
+    response = client.get(
+        share_url(article),
+        {"instance": "mastodon.social"},
+        HTTP_REFERER=f"http://testserver{article.get_absolute_url()}",
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"HTTP_SEC_FETCH_SITE": "cross-site"}, {"HTTP_REFERER": "https://evil.example/"}],
+)
+def test_a_link_from_elsewhere_is_not_an_open_redirect(client, headers):
+    article = ArticleFactory(slug="story")
+    response = client.get(share_url(article), {"instance": "phish.example"}, **headers)
+
+    assert response.status_code == 200
+    assertContains(response, "Continue to phish.example")
+    assertContains(response, "https://phish.example/share?text=")
+    assertContains(response, '<meta name="robots" content="noindex">')
+
+
+def test_a_bad_server_gets_a_clear_message_and_keeps_the_text(client):
+    article = ArticleFactory()
+    typed = 'not a server"><script>'
+    response = client.get(share_url(article), {"instance": typed}, **SAME_SITE)
+
+    assert response.status_code == 200
+    assertContains(response, "Enter the address of a Mastodon server, such as mastodon.social.")
+    assertContains(response, 'value="not a server&quot;&gt;&lt;script&gt;"')
+    assertNotContains(response, "<script>")
+
+
+def test_an_empty_or_huge_server_name_is_a_message_not_an_error(client):
+    article = ArticleFactory()
+    for typed in ("", "m" * 5000):
+        response = client.get(share_url(article), {"instance": typed}, **SAME_SITE)
+        assert response.status_code == 200
+        assert response.context["form"].errors
+
+
+def test_sharing_a_draft_on_mastodon_is_404(client):
+    draft = ArticleFactory(draft=True)
+    response = client.get(share_url(draft), {"instance": "mastodon.social"}, **SAME_SITE)
+    assert response.status_code == 404
+
+
+def test_share_row_has_the_mastodon_form_and_hidden_script_buttons(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    form = re.search(r'<form class="share__mastodon-form" method="get" action="([^"]+)"', html)
+    assert form and form.group(1) == share_url(article)
+    assert '<label for="share-mastodon-instance">Your Mastodon server</label>' in html
+    # Buttons that need JavaScript start hidden; share.js reveals them where they work.
+    for item in ("data-share-copy-item", "data-share-native-item"):
+        assert re.search(rf"<li [^>]*{item} hidden>", html), item
+    assert 'data-url="http://testserver/articles/harbour-bridge-reopens/"' in html
+    assert '<script src="/static/js/share.js" defer></script>' in html
+
+
+def test_the_share_row_follows_the_setting(client, article, settings):
+    settings.NEWSROOM_SHARE_NETWORKS = ["copy", "mastodon"]
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.index("data-share-copy-item") < html.index("share__mastodon-form")
+    assert "data-share-native-item" not in html
+    assert "share__link--facebook" not in html
