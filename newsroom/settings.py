@@ -77,6 +77,7 @@ if PRODUCTION:
 INSTALLED_APPS = [
     # Django
     "django.contrib.admin",
+    "django.contrib.sitemaps",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -231,3 +232,13 @@ NEWSROOM_SHARE_NETWORKS = env_list(
         "copy",
     ],
 )
+
+# --- Being found and shared (issue 5): feeds, sitemaps, metadata, search. ---
+# The site's one-line description: meta description of listing pages and feed subtitle.
+# Empty: "The latest stories from <site name>."
+NEWSROOM_SITE_DESCRIPTION = os.environ.get("NEWSROOM_SITE_DESCRIPTION", "").strip()
+# How many stories each RSS/Atom feed carries.
+NEWSROOM_FEED_ITEMS = env_int("NEWSROOM_FEED_ITEMS", 30)
+# Search results per page.
+NEWSROOM_SEARCH_PAGE_SIZE = env_int("NEWSROOM_SEARCH_PAGE_SIZE", 20)
+# --- End of issue 5 settings. ---

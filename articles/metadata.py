@@ -1,0 +1,108 @@
+"""What search engines, feed readers and social networks read about a page.
+
+One module builds it all (descriptions, images, JSON-LD) so the page head, the feeds and
+the sitemaps agree with each other and with what the reader sees.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from newsroom.absolute import absolute_url
+
+DESCRIPTION_MAX_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """An image as metadata needs it: absolute URL, pixel size, alt text, file type and size."""
+
+    url: str
+    width: int | None
+    height: int | None
+    alt: str
+    mime_type: str = "image/jpeg"
+    length: int = 0
+
+
+def article_image(article, request=None) -> ImageInfo | None:
+    """The article's lead image for og:image, twitter:image, JSON-LD and feed enclosures.
+
+    Hero images arrive with the editorial workflow (issue 4). Until then articles have no
+    image and every consumer (``_meta_article.html``, ``article_json_ld``, the feeds) leaves
+    the image parts out; this is the one function to fill in when the field exists.
+    """
+    return None
+
+
+def article_description(article) -> str:
+    """The standfirst, or the opening of the body when there is none; plain text."""
+    text = article.standfirst or " ".join(strip_tags(article.body).split())
+    return Truncator(text).chars(DESCRIPTION_MAX_LENGTH)
+
+
+def site_description() -> str:
+    from django.utils.translation import gettext
+
+    return settings.NEWSROOM_SITE_DESCRIPTION or gettext("The latest stories from %(site)s.") % {
+        "site": settings.NEWSROOM_SITE_NAME
+    }
+
+
+def article_json_ld(article, request=None) -> dict:
+    """A schema.org NewsArticle for the article page; ``comment_count`` must be annotated."""
+    url = absolute_url(article.get_absolute_url(), request)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "description": article_description(article),
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": (article.updated_at or article.published_at).isoformat(),
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.display_name,
+                "url": absolute_url(author.get_absolute_url(), request),
+            }
+            for author in article.ordered_authors
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.NEWSROOM_SITE_NAME,
+            "url": absolute_url(reverse("articles:home"), request),
+        },
+        "keywords": sorted(tag.name for tag in article.tags.all()),
+        "commentCount": article.comment_count,
+        "isAccessibleForFree": True,
+    }
+    image = article_image(article, request)
+    if image:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": image.url,
+            "width": image.width,
+            "height": image.height,
+            "caption": image.alt,
+        }
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# The characters that could end a <script> element or start an HTML comment inside it,
+# as JSON escapes: the data reads the same, the HTML parser never sees "</script>".
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """``data`` in a ``<script type="application/ld+json">``, safe from any text in it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_JSON_SCRIPT_ESCAPES)
+    # U+2028/U+2029 are valid JSON but end a line in older JavaScript parsers.
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
