@@ -153,6 +153,7 @@ def test_lead_image_becomes_an_enclosure_and_media_content(client, corpus, monke
     monkeypatch.setattr(feeds, "article_image", lambda article, request=None: image)
 
     response, parsed = parse(client, reverse("articles:feed"))
+    assert 'url="https://cdn.example.org/bridge.jpg"' in response.content.decode()
     entry = parsed.entries[0]
     assert entry.enclosures[0].href == image.url
     assert entry.enclosures[0].type == "image/jpeg"
