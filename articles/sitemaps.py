@@ -1,0 +1,150 @@
+"""Sitemaps for search engines: articles, tags and authors, and a Google News sitemap.
+
+Built on django.contrib.sitemaps; every list starts from ``Article.objects.published()``.
+URLs use ``NEWSROOM_BASE_URL`` when it is set, like the feeds and share links.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max
+from django.db.models.functions import Greatest
+from django.urls import reverse
+from django.utils import timezone
+
+from taggit.models import Tag
+
+from articles.models import Article, Author
+
+# Google News only reads stories from the last two days, and at most 1,000 of them.
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000
+
+
+class NewsroomSitemap(Sitemap):
+    def get_protocol(self, protocol=None):
+        if settings.NEWSROOM_BASE_URL:
+            return urlsplit(settings.NEWSROOM_BASE_URL).scheme
+        return super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        if settings.NEWSROOM_BASE_URL:
+            base = urlsplit(settings.NEWSROOM_BASE_URL)
+            return base.netloc + base.path
+        return super().get_domain(site)
+
+
+class ArticleSitemap(NewsroomSitemap):
+    def items(self):
+        return (
+            Article.objects.published()
+            .annotate(last_changed_at=Greatest("updated_at", "published_at"))
+            .only("slug", "published_at", "updated_at")
+            .latest_first()
+        )
+
+    def lastmod(self, article):
+        return article.last_changed_at
+
+    def get_latest_lastmod(self):
+        # One aggregate rather than a walk over every article, for the index.
+        return Article.objects.published().aggregate(
+            latest=Max(Greatest("updated_at", "published_at"))
+        )["latest"]
+
+
+def _latest_publication():
+    return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+
+class TagSitemap(NewsroomSitemap):
+    """Tags that at least one published story uses (as the tag pages themselves)."""
+
+    def items(self):
+        return (
+            Tag.objects.filter(
+                articles_taggedarticle_items__content_object__in=Article.objects.published()
+            )
+            .annotate(
+                last_published_at=Max("articles_taggedarticle_items__content_object__published_at")
+            )
+            .order_by("slug")
+        )
+
+    def location(self, tag):
+        return reverse("articles:tag", kwargs={"slug": tag.slug})
+
+    def lastmod(self, tag):
+        return tag.last_published_at
+
+    def get_latest_lastmod(self):
+        return _latest_publication()
+
+
+class AuthorSitemap(NewsroomSitemap):
+    """Bylines with at least one published story."""
+
+    def items(self):
+        return (
+            Author.objects.filter(bylines__article__in=Article.objects.published())
+            .annotate(last_published_at=Max("bylines__article__published_at"))
+            .order_by("slug")
+        )
+
+    def lastmod(self, author):
+        return author.last_published_at
+
+    def get_latest_lastmod(self):
+        return _latest_publication()
+
+
+class NewsSitemap(NewsroomSitemap):
+    """Stories published in the last 48 hours, with the news: tags Google News reads."""
+
+    limit = NEWS_LIMIT
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+            .only("slug", "headline", "published_at")
+            .latest_first()
+        )
+
+    def lastmod(self, article):
+        return article.published_at
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "news": NewsSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
+
+
+def index(request):
+    """The sitemap index, on ``NEWSROOM_BASE_URL`` when it is set."""
+    response = sitemap_views.index(
+        request,
+        sitemaps=SITEMAPS,
+        template_name="sitemaps/index.xml",
+        sitemap_url_name="sitemap-section",
+    )
+    if settings.NEWSROOM_BASE_URL:
+        # Django's index builds its links from the request's host; point them at ours.
+        for item in response.context_data["sitemaps"]:
+            location = urlsplit(item.location)
+            query = f"?{location.query}" if location.query else ""
+            item.location = settings.NEWSROOM_BASE_URL + location.path + query
+    return response
+
+
+def section(request, section):
+    template = "sitemaps/news.xml" if section == "news" else "sitemaps/sitemap.xml"
+    return sitemap_views.sitemap(
+        request, sitemaps=SITEMAPS, section=section, template_name=template
+    )

@@ -1,0 +1,21 @@
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from newsroom.absolute import absolute_url
+
+# Pages no search engine should crawl: the admin, reader accounts, search results (endless
+# and thin), editors' previews of unpublished stories (issue 4) and the Mastodon share
+# step. Prefixes, as the noindex context processor uses them.
+DISALLOWED = ("/admin/", "/accounts/", "/search/", "/preview/", "/articles/*/share/")
+
+
+@require_GET
+@cache_control(public=True, max_age=60 * 60)
+def robots_txt(request):
+    context = {
+        "disallowed": DISALLOWED,
+        "sitemap_url": absolute_url(reverse("sitemap"), request),
+    }
+    return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
