@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 
 from taggit.models import Tag
 
-from articles.metadata import article_description, article_image, site_description
+from articles.metadata import (
+    article_description,
+    article_image,
+    article_modified_at,
+    site_description,
+)
 from articles.models import Article, Author
 from newsroom.absolute import absolute_url
 
@@ -131,7 +136,7 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item: Article):
-        return max(item.updated_at, item.published_at)
+        return article_modified_at(item)
 
     def item_categories(self, item: Article):
         return sorted(tag.name for tag in item.tags.all())

@@ -5,13 +5,16 @@ the sitemaps agree with each other and with what the reader sees.
 """
 
 import json
+import re
 from dataclasses import dataclass
+from html import unescape
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from newsroom.absolute import absolute_url
 
@@ -40,15 +43,31 @@ def article_image(article, request=None) -> ImageInfo | None:
     return None
 
 
+# Where one block of the body ends and the next begins, words need a space between them.
+_BLOCK_BOUNDARY = re.compile(
+    r"<(?:/?(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|pre)|br|hr)\b[^>]*>"
+)
+
+
+def body_text(html: str) -> str:
+    """The body as plain text: tags dropped, entities decoded, whitespace collapsed."""
+    return " ".join(unescape(strip_tags(_BLOCK_BOUNDARY.sub(" ", html or ""))).split())
+
+
 def article_description(article) -> str:
     """The standfirst, or the opening of the body when there is none; plain text."""
-    text = article.standfirst or " ".join(strip_tags(article.body).split())
-    return Truncator(text).chars(DESCRIPTION_MAX_LENGTH)
+    text = article.standfirst or body_text(article.body)
+    return Truncator(" ".join(text.split())).chars(DESCRIPTION_MAX_LENGTH)
+
+
+def article_modified_at(article):
+    """When the page last changed: a story saved before its scheduled time changed then."""
+    if article.published_at and article.updated_at:
+        return max(article.updated_at, article.published_at)
+    return article.updated_at or article.published_at
 
 
 def site_description() -> str:
-    from django.utils.translation import gettext
-
     return settings.NEWSROOM_SITE_DESCRIPTION or gettext("The latest stories from %(site)s.") % {
         "site": settings.NEWSROOM_SITE_NAME
     }
@@ -65,7 +84,7 @@ def article_json_ld(article, request=None) -> dict:
         "headline": article.headline,
         "description": article_description(article),
         "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": (article.updated_at or article.published_at).isoformat(),
+        "dateModified": article_modified_at(article).isoformat(),
         "author": [
             {
                 "@type": "Person",

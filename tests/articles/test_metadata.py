@@ -1,0 +1,282 @@
+"""What search engines and social networks read: titles, descriptions, OG, Twitter, JSON-LD."""
+
+import json
+from datetime import timedelta
+from html.parser import HTMLParser
+
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles import metadata
+from articles.metadata import ImageInfo
+from articles.models import Comment
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '</script><script>alert("x")</script> <!-- Cats & "dogs" \u2028 \'quoted\''
+
+
+class HeadParser(HTMLParser):
+    """Collects the <head>: title, meta tags (name/property -> list of contents), links, JSON-LD."""
+
+    def __init__(self):
+        super().__init__()
+        self.meta: dict[str, list[str]] = {}
+        self.links: list[dict] = []
+        self.title = ""
+        self.json_ld: list[str] = []
+        self.scripts: list[dict] = []
+        self._in = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and ("name" in attrs or "property" in attrs):
+            key = attrs.get("property") or attrs["name"]
+            self.meta.setdefault(key, []).append(attrs.get("content"))
+        elif tag == "link":
+            self.links.append(attrs)
+        elif tag == "title":
+            self._in = "title"
+        elif tag == "script":
+            self.scripts.append(attrs)
+            if attrs.get("type") == "application/ld+json":
+                self._in = "json"
+                self.json_ld.append("")
+
+    def handle_endtag(self, tag):
+        if tag in {"title", "script"}:
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "title":
+            self.title += data
+        elif self._in == "json":
+            self.json_ld[-1] += data
+
+    def one(self, key):
+        values = self.meta.get(key, [])
+        assert len(values) == 1, (key, values)
+        return values[0]
+
+    def link(self, rel, type_=None):
+        return [
+            link["href"]
+            for link in self.links
+            if link.get("rel") == rel and (type_ is None or link.get("type") == type_)
+        ]
+
+
+def head(client, url) -> HeadParser:
+    response = client.get(url)
+    assert response.status_code == 200
+    parser = HeadParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+@pytest.fixture
+def story(db):
+    mara = AuthorFactory(display_name="Mara Ellison", slug="mara-ellison")
+    tomas = AuthorFactory(display_name="Tomas Reyes", slug="tomas-reyes")
+    article = ArticleFactory(
+        headline="Harbour bridge reopens",
+        slug="harbour-bridge-reopens",
+        standfirst="Commuters cheered as the first buses crossed at dawn.",
+        authors=[mara, tomas],
+        tags=["Transport", "Eastport"],
+        published_at=timezone.now() - timedelta(hours=3),
+    )
+    CommentFactory.create_batch(2, article=article)
+    CommentFactory(article=article, status=Comment.Status.PENDING)
+    article.refresh_from_db()
+    return article
+
+
+def test_article_has_open_graph_and_twitter_tags(client, story):
+    page = head(client, story.get_absolute_url())
+    url = "http://testserver/articles/harbour-bridge-reopens/"
+
+    assert page.title == "Harbour bridge reopens · Newsroom"
+    assert page.one("description") == "Commuters cheered as the first buses crossed at dawn."
+    assert page.link("canonical") == [url]
+    assert page.one("og:type") == "article"
+    assert page.one("og:title") == "Harbour bridge reopens"
+    assert page.one("og:description") == "Commuters cheered as the first buses crossed at dawn."
+    assert page.one("og:url") == url
+    assert page.one("og:site_name") == "Newsroom"
+    assert page.one("article:published_time") == story.published_at.isoformat()
+    assert page.one("article:modified_time") == story.updated_at.isoformat()
+    assert page.meta["article:author"] == [
+        "http://testserver/authors/mara-ellison/",
+        "http://testserver/authors/tomas-reyes/",
+    ]
+    assert page.meta["article:tag"] == ["Eastport", "Transport"]
+    assert page.one("twitter:card") == "summary"
+    assert page.one("twitter:title") == "Harbour bridge reopens"
+    assert "og:image" not in page.meta
+    assert "robots" not in page.meta
+
+
+def test_article_json_ld_is_a_news_article_matching_the_page(client, story):
+    response = client.get(story.get_absolute_url())
+    parser = HeadParser()
+    parser.feed(response.content.decode())
+    assert len(parser.json_ld) == 1
+    data = json.loads(parser.json_ld[0])
+
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Harbour bridge reopens"
+    assert data["description"] == "Commuters cheered as the first buses crossed at dawn."
+    assert data["url"] == "http://testserver/articles/harbour-bridge-reopens/"
+    assert data["mainEntityOfPage"]["@id"] == data["url"]
+    assert data["datePublished"] == story.published_at.isoformat()
+    assert data["dateModified"] == story.updated_at.isoformat()
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Mara Ellison",
+            "url": "http://testserver/authors/mara-ellison/",
+        },
+        {"@type": "Person", "name": "Tomas Reyes", "url": "http://testserver/authors/tomas-reyes/"},
+    ]
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "Newsroom",
+        "url": "http://testserver/",
+    }
+    assert data["keywords"] == ["Eastport", "Transport"]
+    # Two visible comments, one pending: the count the reader sees on the page.
+    assert data["commentCount"] == 2
+    assertContains(response, '<p class="comment-count">2 comments</p>', html=True)
+    assert "image" not in data
+
+
+def test_hostile_headline_cannot_break_out_of_json_ld_or_attributes(client):
+    article = ArticleFactory(headline=HOSTILE, standfirst=HOSTILE, tags=[HOSTILE[:90]])
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    page = HeadParser()
+    page.feed(html)
+
+    # The only scripts are our JSON-LD and our static file: nothing the headline opened.
+    assert [script.get("type") or script.get("src") for script in page.scripts] == [
+        "application/ld+json",
+        "/static/js/share.js",
+    ]
+    assert "<script>alert" not in html
+    assert json.loads(page.json_ld[0])["headline"] == HOSTILE
+    assert json.loads(page.json_ld[0])["keywords"] == [HOSTILE[:90]]
+    assert "</script>" not in page.json_ld[0]
+    assert "<!--" not in page.json_ld[0]
+    assert page.one("og:title") == HOSTILE
+    assert page.one("twitter:title") == HOSTILE
+    assert page.one("description") == " ".join(HOSTILE.split())
+
+
+def test_json_ld_script_escapes_markup_characters():
+    script = metadata.json_ld_script({"headline": "</script><b>&"})
+    assert script == (
+        '<script type="application/ld+json">'
+        '{"headline": "\\u003C/script\\u003E\\u003Cb\\u003E\\u0026"}</script>'
+    )
+
+
+def test_article_without_standfirst_is_described_by_its_opening(client):
+    article = ArticleFactory(
+        standfirst="", body="<p>The <em>council</em> met.</p><p>Again &amp; again.</p>"
+    )
+    page = head(client, article.get_absolute_url())
+    assert page.one("description") == "The council met. Again & again."
+
+
+def test_lead_image_fills_og_twitter_and_json_ld(client, story, monkeypatch):
+    image = ImageInfo(
+        url="https://cdn.example.org/bridge.jpg",
+        width=1200,
+        height=675,
+        alt="Buses crossing the bridge",
+    )
+    monkeypatch.setattr(metadata, "article_image", lambda article, request=None: image)
+
+    page = head(client, story.get_absolute_url())
+    assert page.one("og:image") == image.url
+    assert page.one("og:image:width") == "1200"
+    assert page.one("og:image:height") == "675"
+    assert page.one("og:image:alt") == "Buses crossing the bridge"
+    assert page.one("twitter:card") == "summary_large_image"
+    assert page.one("twitter:image") == image.url
+    assert page.one("twitter:image:alt") == "Buses crossing the bridge"
+    assert json.loads(page.json_ld[0])["image"] == {
+        "@type": "ImageObject",
+        "url": image.url,
+        "width": 1200,
+        "height": 675,
+        "caption": "Buses crossing the bridge",
+    }
+
+
+def test_canonical_links_use_the_base_url_and_drop_tracking_parameters(client, story, settings):
+    settings.NEWSROOM_BASE_URL = "https://news.example.org"
+    page = head(client, story.get_absolute_url() + "?utm_source=share&page=3")
+    assert page.link("canonical") == ["https://news.example.org/articles/harbour-bridge-reopens/"]
+    assert json.loads(page.json_ld[0])["url"] == (
+        "https://news.example.org/articles/harbour-bridge-reopens/"
+    )
+
+
+def test_every_page_has_a_unique_title_and_description(client, story, settings):
+    settings.NEWSROOM_PAGE_SIZE = 1
+    ArticleFactory(authors=story.authors.all()[:1])
+    urls = [
+        reverse("articles:home"),
+        reverse("articles:home") + "?page=2",
+        reverse("articles:tag", kwargs={"slug": "transport"}),
+        reverse("articles:author", kwargs={"slug": "mara-ellison"}),
+        reverse("articles:author", kwargs={"slug": "mara-ellison"}) + "?page=2",
+        story.get_absolute_url(),
+    ]
+    pages = [head(client, url) for url in urls]
+    titles = [page.title for page in pages]
+    descriptions = [page.one("description") for page in pages]
+    assert len(set(titles)) == len(urls), titles
+    assert len(set(descriptions)) == len(urls), descriptions
+    assert pages[1].link("canonical") == ["http://testserver/?page=2"]
+    assert pages[2].one("description") == "The latest stories tagged Transport on Newsroom."
+    assert pages[3].one("og:type") == "profile"
+
+
+def test_site_description_comes_from_the_setting(client, settings):
+    settings.NEWSROOM_SITE_DESCRIPTION = "Eastport's independent newsroom."
+    page = head(client, reverse("articles:home"))
+    assert page.one("description") == "Eastport's independent newsroom."
+    assert page.one("og:description") == "Eastport's independent newsroom."
+
+
+def test_feeds_are_discoverable_from_every_page_and_per_tag_and_author(client, story):
+    home = head(client, reverse("articles:home"))
+    assert home.link("alternate", "application/rss+xml") == [reverse("articles:feed")]
+    assert home.link("alternate", "application/atom+xml") == [reverse("articles:feed-atom")]
+
+    tag = head(client, reverse("articles:tag", kwargs={"slug": "transport"}))
+    assert tag.link("alternate", "application/rss+xml") == [
+        reverse("articles:feed"),
+        reverse("articles:tag-feed", kwargs={"slug": "transport"}),
+    ]
+    author = head(client, reverse("articles:author", kwargs={"slug": "mara-ellison"}))
+    assert author.link("alternate", "application/atom+xml") == [
+        reverse("articles:feed-atom"),
+        reverse("articles:author-feed-atom", kwargs={"slug": "mara-ellison"}),
+    ]
+
+
+def test_public_pages_are_indexable_and_account_pages_are_not(client, story):
+    response = client.get(story.get_absolute_url())
+    assertNotContains(response, 'name="robots"')
+    assertContains(
+        client.get(reverse("account_login")), '<meta name="robots" content="noindex">', html=True
+    )
