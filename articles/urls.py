@@ -29,6 +29,7 @@ urlpatterns = [
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("search/", views.search, name="search"),
     path(
         "articles/<uslug:slug>/share/mastodon/",
         views.share_on_mastodon,

@@ -1,0 +1,274 @@
+"""Full-text search over published articles.
+
+On PostgreSQL: a weighted tsvector (headline A, standfirst B, body C) matched with
+``websearch_to_tsquery`` (quoted phrases, ``or``, ``-word``; stop words dropped), ranked
+with ``ts_rank``, served by a GIN index on the very same expression (migration
+``0002_article_search_index``), and snippets from ``ts_headline``. On SQLite, a simpler
+fallback: every word must appear somewhere, ranked by where it appears.
+
+Snippets are built with sentinel characters around matches, then escaped, so only our own
+``<mark>`` elements are markup, whatever the article holds.
+"""
+
+import re
+from html import unescape
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Replace
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+
+# Changing the configuration or the weights needs a migration that rebuilds the index.
+SEARCH_CONFIG = "english"
+SEARCH_INDEX_NAME = "article_search_gin"
+QUERY_MAX_LENGTH = 200
+# The fallback ANDs one LIKE per word; keep that bounded.
+FALLBACK_MAX_WORDS = 12
+
+START, STOP = "\ue000", "\ue001"
+_MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
+_SNIPPET_WORDS = 40
+
+
+def search_vector() -> SearchVector:
+    """The document: the same expression in queries and in the GIN index."""
+    return (
+        SearchVector("headline", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def search_index() -> GinIndex:
+    return GinIndex(search_vector(), name=SEARCH_INDEX_NAME)
+
+
+def uses_full_text_search() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _search_query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+# The fallback drops the commonest English words, as PostgreSQL's "english" config does,
+# so "the bridge of the harbour" needs no "of" in the story.
+FALLBACK_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+
+
+def fallback_words(text: str) -> list[str]:
+    """The words of a query, for the SQLite fallback: lower-cased, unique, no stop words."""
+    words = [word for word in re.findall(r"\w+", text.lower()) if word not in FALLBACK_STOP_WORDS]
+    return list(dict.fromkeys(words))[:FALLBACK_MAX_WORDS]
+
+
+def search_articles(text: str) -> QuerySet:
+    """Published articles matching ``text``, best first, each annotated with ``rank``."""
+    published = Article.objects.published()
+    if uses_full_text_search():
+        query = _search_query(text)
+        return (
+            published.annotate(search=search_vector())
+            .filter(search=query)
+            .annotate(rank=SearchRank(F("search"), query))
+            .order_by("-rank", "-published_at", "-pk")
+        )
+    words = fallback_words(text)
+    if not words:
+        return published.none()
+    matches = Q()
+    score = Value(0)
+    for word in words:
+        matches &= (
+            Q(headline__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+        )
+        score += (
+            Case(When(headline__icontains=word, then=4), default=0, output_field=IntegerField())
+            + Case(When(standfirst__icontains=word, then=2), default=0, output_field=IntegerField())
+            + Case(When(body__icontains=word, then=1), default=0, output_field=IntegerField())
+        )
+    return published.filter(matches).annotate(rank=score).order_by("-rank", "-published_at", "-pk")
+
+
+def has_searchable_words(text: str) -> bool:
+    """Whether anything is left of ``text`` to search for once stop words are dropped."""
+    if not uses_full_text_search():
+        return bool(fallback_words(text))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, text]
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def marked(text: str) -> SafeString:
+    """Text with sentinel-wrapped matches, escaped, the matches in ``<mark>``."""
+    parts = []
+    position = 0
+    for match in _MARKED.finditer(text):
+        parts.append(escape(_unsentinel(text[position : match.start()])))
+        parts.append(f"<mark>{escape(_unsentinel(match.group(1)))}</mark>")
+        position = match.end()
+    parts.append(escape(_unsentinel(text[position:])))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped just above
+
+
+def _unsentinel(text: str) -> str:
+    return text.replace(START, "").replace(STOP, "")
+
+
+# ts_headline keeps the document's text between words as it is, tags included: put a
+# space where a block ends, so "end.</p><p>Next" does not become "end.Next".
+_PG_BLOCK_BOUNDARY = r"<(/?(p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|pre)|br|hr)([\s>/])"
+
+
+def _html_escaped(expression):
+    """A plain-text column as HTML (the body is HTML), so the snippet is one kind of text."""
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        expression = Replace(expression, Value(char), Value(entity), output_field=TextField())
+    return expression
+
+
+def _snippets_postgresql(articles: list, text: str) -> None:
+    query = _search_query(text)
+    document = Concat(
+        _html_escaped(F("standfirst")),
+        Value(" "),
+        Func(
+            F("body"),
+            Value(_PG_BLOCK_BOUNDARY),
+            Value(r" <\1\3"),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        ),
+        output_field=TextField(),
+    )
+    options = {"config": SEARCH_CONFIG, "start_sel": START, "stop_sel": STOP}
+    rows = Article.objects.filter(pk__in=[article.pk for article in articles]).values_list(
+        "pk",
+        SearchHeadline("headline", query, highlight_all=True, **options),
+        SearchHeadline(
+            document,
+            query,
+            max_words=_SNIPPET_WORDS,
+            min_words=_SNIPPET_WORDS // 2,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+            **options,
+        ),
+    )
+    found = {pk: (headline, snippet) for pk, headline, snippet in rows}
+    for article in articles:
+        headline, snippet = found.get(article.pk, (article.headline, ""))
+        article.headline_html = marked(headline)
+        article.snippet_html = marked(" ".join(unescape(strip_tags(snippet)).split()))
+
+
+def _mark_words(text: str, words: list[str]) -> str:
+    if not words:
+        return text
+    # Words and words they begin ("bridge" marks "bridges"), as the fallback matched them.
+    alternatives = "|".join(re.escape(word) for word in words)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
+    return pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", _unsentinel(text))
+
+
+def _snippets_fallback(articles: list, text: str) -> None:
+    from articles.metadata import body_text
+
+    words = fallback_words(text)
+    for article in articles:
+        document = " ".join(f"{article.standfirst} {body_text(article.body)}".split())
+        tokens = document.split(" ")
+        lowered = [token.lower() for token in tokens]
+        first = next(
+            (i for i, token in enumerate(lowered) if any(word in token for word in words)), 0
+        )
+        start = max(0, first - _SNIPPET_WORDS // 4)
+        excerpt = " ".join(tokens[start : start + _SNIPPET_WORDS])
+        if start > 0:
+            excerpt = "… " + excerpt
+        if start + _SNIPPET_WORDS < len(tokens):
+            excerpt += " …"
+        article.headline_html = marked(_mark_words(article.headline, words))
+        article.snippet_html = marked(_mark_words(excerpt, words))
+
+
+def add_snippets(articles: list, text: str) -> None:
+    """Give each article ``headline_html`` and ``snippet_html`` with the matches marked."""
+    if not articles:
+        return
+    if uses_full_text_search():
+        _snippets_postgresql(articles, text)
+    else:
+        _snippets_fallback(articles, text)

@@ -1,0 +1,40 @@
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from articles.search import QUERY_MAX_LENGTH, add_snippets, has_searchable_words, search_articles
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search stories"),
+        max_length=QUERY_MAX_LENGTH,
+        required=False,
+        error_messages={
+            "max_length": _(
+                "Searches are limited to %(limit_value)d characters (this one has "
+                "%(show_value)d). Try a few distinctive words."
+            )
+        },
+    )
+
+
+@require_GET
+def search(request):
+    """Published stories matching ``?q=``, best first; search pages are never indexed."""
+    form = SearchForm(request.GET)
+    context = {"form": form, "query": "", "page_obj": None, "noindex": True}
+    if form.is_valid():
+        query = " ".join(form.cleaned_data["q"].split())
+        context["query"] = query
+        if query:
+            paginator = Paginator(search_articles(query), settings.NEWSROOM_SEARCH_PAGE_SIZE)
+            # A mistyped or stale page number shows the nearest page, never an error.
+            page = paginator.get_page(request.GET.get("page"))
+            add_snippets(page.object_list, query)
+            context["page_obj"] = page
+            context["only_common_words"] = not page.object_list and not has_searchable_words(query)
+    return render(request, "articles/search.html", context)

@@ -1,0 +1,275 @@
+"""Search: ranking, published stories only, phrases and stop words, escaped highlights.
+
+The suite runs on SQLite and on PostgreSQL (CI runs both): tests whose expectations
+differ between full-text search and the fallback assert each side explicitly.
+"""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.search import SEARCH_INDEX_NAME, uses_full_text_search
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+FULL_TEXT = connection.vendor == "postgresql"
+
+
+def search(client, q, **params):
+    response = client.get(reverse("articles:search"), {"q": q, **params})
+    assert response.status_code == 200
+    return response
+
+
+def headlines(response) -> list[str]:
+    page = response.context["page_obj"]
+    return [article.headline for article in page.object_list] if page else []
+
+
+def ago(**kwargs):
+    return timezone.now() - timedelta(**kwargs)
+
+
+@pytest.fixture
+def corpus(db):
+    return {
+        "body": ArticleFactory(
+            headline="Council meets on Tuesday",
+            standfirst="An ordinary agenda.",
+            body="<p>Item nine is the footbridge over the canal.</p><p>Then a bridge toll.</p>",
+            published_at=ago(hours=1),
+        ),
+        "standfirst": ArticleFactory(
+            headline="Commuters return to the harbour",
+            standfirst="Buses crossed the bridge at dawn.",
+            body="<p>Applause on the footpath.</p>",
+            published_at=ago(hours=2),
+        ),
+        "headline": ArticleFactory(
+            headline="Harbour bridge reopens",
+            standfirst="After two years of repairs.",
+            body="<p>Engineers finished early.</p>",
+            published_at=ago(hours=3),
+        ),
+        "unrelated": ArticleFactory(
+            headline="Rowing club wins title",
+            standfirst="Half a length.",
+            body="<p>The crew trained at the harbour.</p>",
+            published_at=ago(hours=4),
+        ),
+    }
+
+
+def test_search_backend_matches_the_database():
+    assert uses_full_text_search() is FULL_TEXT
+
+
+def test_results_rank_headline_above_standfirst_above_body(client, corpus):
+    assert headlines(search(client, "bridge")) == [
+        "Harbour bridge reopens",
+        "Commuters return to the harbour",
+        "Council meets on Tuesday",
+    ]
+
+
+def test_equal_matches_rank_the_most_recent_first(client):
+    ArticleFactory(headline="Older ferry news", published_at=ago(days=3))
+    ArticleFactory(headline="Newer ferry news", published_at=ago(days=1))
+    ArticleFactory(headline="Middle ferry news", published_at=ago(days=2))
+    assert headlines(search(client, "ferry")) == [
+        "Newer ferry news",
+        "Middle ferry news",
+        "Older ferry news",
+    ]
+
+
+def test_every_word_must_be_found(client, corpus):
+    assert headlines(search(client, "harbour bridge")) == [
+        "Harbour bridge reopens",
+        "Commuters return to the harbour",
+    ]
+
+
+def test_drafts_and_scheduled_stories_are_never_found(client, corpus):
+    ArticleFactory(headline="Secret bridge plan", draft=True)
+    ArticleFactory(headline="Embargoed bridge plan", published_at=timezone.now() + timedelta(1))
+    response = search(client, "bridge plan")
+    assert headlines(response) == []
+    assertNotContains(response, "Secret bridge plan")
+    assertNotContains(response, "Embargoed")
+    assertContains(response, "No stories found for “bridge plan”.")
+
+
+def test_word_forms_are_found(client):
+    ArticleFactory(headline="Bridges closed for inspection")
+    assert headlines(search(client, "bridge")) == ["Bridges closed for inspection"]
+
+
+def test_quoted_phrases(client):
+    ArticleFactory(headline="Harbour bridge reopens", published_at=ago(hours=1))
+    ArticleFactory(headline="Bridge over the harbour", published_at=ago(hours=2))
+    found = headlines(search(client, '"harbour bridge"'))
+    if FULL_TEXT:
+        # websearch_to_tsquery: a quoted phrase means those words, in that order.
+        assert found == ["Harbour bridge reopens"]
+    else:
+        # The fallback ignores quotes: both words, anywhere.
+        assert found == ["Harbour bridge reopens", "Bridge over the harbour"]
+
+
+def test_excluded_words(client):
+    ArticleFactory(headline="Harbour bridge reopens")
+    ArticleFactory(headline="Rail bridge closes")
+    found = headlines(search(client, "bridge -harbour"))
+    if FULL_TEXT:
+        assert found == ["Rail bridge closes"]
+    else:
+        # The fallback reads "-harbour" as the word "harbour".
+        assert found == ["Harbour bridge reopens"]
+
+
+def test_stop_words_do_not_stop_a_search(client, corpus):
+    assert headlines(search(client, "the bridge of the harbour")) == [
+        "Harbour bridge reopens",
+        "Commuters return to the harbour",
+    ]
+
+
+def test_a_query_of_only_common_words_or_punctuation_says_why_nothing_is_found(client, corpus):
+    for query in ("!!! ???", "-- ** ++", "the and of", '"to be or not to be"'):
+        response = search(client, query)
+        assert headlines(response) == []
+        assertContains(response, "There is nothing distinctive to search for in")
+
+
+def test_empty_query_shows_the_form_and_a_hint(client, corpus):
+    for params in ({}, {"q": ""}, {"q": "   "}):
+        response = client.get(reverse("articles:search"), params)
+        assert response.status_code == 200
+        assert response.context["page_obj"] is None
+        assertContains(response, "Type a few words to search every published story.")
+        assertContains(response, '<label for="search-q">Search stories</label>', html=True)
+
+
+@pytest.mark.parametrize("length", [201, 5000])
+def test_huge_query_gets_a_clear_message_and_keeps_the_text(client, corpus, length):
+    query = ("bridge " * length)[:length]
+    response = search(client, query)
+    assert response.context["page_obj"] is None
+    assertContains(response, f"Searches are limited to 200 characters (this one has {length}).")
+    assertContains(response, f'value="{query}"')
+
+
+def test_null_characters_are_a_message_not_an_error(client):
+    response = search(client, "bridge\x00")
+    assertContains(response, "Null characters are not allowed.")
+
+
+def test_highlights_are_escaped_and_only_marks_are_markup(client):
+    ArticleFactory(
+        headline='<b>Bridge</b> & "tunnel" </mark><script>',
+        standfirst="<img src=x onerror=alert(1)> bridge",
+        body="<p>Text &lt;script&gt;alert(1)&lt;/script&gt; about the bridge.</p>",
+    )
+    response = search(client, "bridge")
+    html = response.content.decode()
+    article = response.context["page_obj"].object_list[0]
+
+    assert str(article.headline_html) == (
+        "&lt;b&gt;<mark>Bridge</mark>&lt;/b&gt; &amp; &quot;tunnel&quot; "
+        "&lt;/mark&gt;&lt;script&gt;"
+    )
+    snippet = str(article.snippet_html)
+    # Where a fragment starts is the engine's choice; what it holds is escaped text.
+    assert "onerror=alert(1)&gt; <mark>bridge</mark>" in snippet
+    assert "<img" not in snippet
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in snippet
+    assert "<script" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "<img" not in html
+
+
+def test_snippet_shows_words_around_the_match_from_the_body(client):
+    ArticleFactory(
+        headline="Council meets",
+        standfirst="",
+        body="<p>" + "Filler words here. " * 30 + "</p><p>The ferry timetable changes.</p>",
+    )
+    article = search(client, "timetable").context["page_obj"].object_list[0]
+    assert "<mark>timetable</mark>" in article.snippet_html
+    assert "ferry <mark>timetable</mark> changes" in article.snippet_html
+    assert "<p>" not in article.snippet_html
+
+
+def test_results_are_paginated_keeping_the_query(client, settings):
+    settings.NEWSROOM_SEARCH_PAGE_SIZE = 2
+    for hours in range(5):
+        ArticleFactory(headline=f"Ferry story {hours}", published_at=ago(hours=hours + 1))
+
+    first = search(client, "ferry")
+    second = search(client, "ferry", page=2)
+    beyond = search(client, "ferry", page=99)
+    junk = search(client, "ferry", page="x")
+
+    assert headlines(first) == ["Ferry story 0", "Ferry story 1"]
+    assert headlines(second) == ["Ferry story 2", "Ferry story 3"]
+    assert headlines(beyond) == ["Ferry story 4"]
+    assert headlines(junk) == headlines(first)
+    assertContains(first, "5 stories found for “ferry”.")
+    assertContains(second, 'href="?q=ferry&amp;page=3"')
+    assertContains(second, 'href="?q=ferry&amp;page=1"')
+    assertContains(second, '<ol class="search__results" start="3">')
+
+
+def test_search_pages_are_not_indexed_and_are_linked_from_the_header(client, corpus):
+    for params in ({}, {"q": "bridge"}):
+        response = client.get(reverse("articles:search"), params)
+        assertContains(response, '<meta name="robots" content="noindex">', html=True)
+    home = client.get(reverse("articles:home"))
+    assertContains(home, f'<a href="{reverse("articles:search")}">Search</a>', html=True)
+
+
+def test_search_page_titles_name_the_query(client, corpus):
+    response = search(client, "bridge")
+    assertContains(response, "<title>Search results for “bridge” · Newsroom</title>")
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_search_query_count_is_fixed(client, count, settings, django_assert_max_num_queries):
+    settings.NEWSROOM_SEARCH_PAGE_SIZE = 20
+    for _ in range(count):
+        ArticleFactory(headline="Ferry news", tags=["A", "B"])
+    # Count, the page of results, its snippets.
+    with django_assert_max_num_queries(3):
+        response = search(client, "ferry")
+    assert len(headlines(response)) == min(count, 20)
+
+
+def test_search_index_exists_only_on_postgresql():
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "articles_article")
+    if FULL_TEXT:
+        assert constraints[SEARCH_INDEX_NAME]["type"] == "gin"
+    else:
+        assert SEARCH_INDEX_NAME not in constraints
+
+
+def test_postgresql_search_uses_the_gin_index():
+    from articles.search import search_articles
+
+    if not FULL_TEXT:
+        # The fallback has no index to use: it is a LIKE scan, by design.
+        assert "LIKE" in str(search_articles("bridge").query).upper()
+        return
+    ArticleFactory.create_batch(200, body="<p>Ordinary words about the council.</p>")
+    ArticleFactory(headline="Harbour bridge reopens")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = search_articles("bridge").explain()
+    assert SEARCH_INDEX_NAME in plan, plan
