@@ -1,0 +1,93 @@
+"""Related stories: up to four, by shared tags then recency, published only, one query."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article
+from articles.related import related_articles
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def ago(hours):
+    return timezone.now() - timedelta(hours=hours)
+
+
+@pytest.fixture
+def story(db):
+    return ArticleFactory(
+        headline="Harbour bridge reopens", tags=["Transport", "Eastport", "Roads"]
+    )
+
+
+def related_headlines(article) -> list[str]:
+    article = Article.objects.with_listing_data().get(pk=article.pk)
+    return [related.headline for related in related_articles(article=article)]
+
+
+def test_ranked_by_shared_tags_then_recency(story):
+    ArticleFactory(headline="One tag, newest", tags=["Roads"], published_at=ago(1))
+    ArticleFactory(
+        headline="Three tags, oldest", tags=["Transport", "Eastport", "Roads"], published_at=ago(50)
+    )
+    ArticleFactory(headline="Two tags, newer", tags=["Transport", "Eastport"], published_at=ago(5))
+    ArticleFactory(headline="Two tags, older", tags=["Eastport", "Roads"], published_at=ago(9))
+    ArticleFactory(headline="One tag, older", tags=["Eastport"], published_at=ago(20))
+    ArticleFactory(headline="No shared tag", tags=["Culture"], published_at=ago(0.5))
+
+    assert related_headlines(story) == [
+        "Three tags, oldest",
+        "Two tags, newer",
+        "Two tags, older",
+        "One tag, newest",
+    ]
+
+
+def test_only_published_stories_and_never_the_story_itself(story):
+    ArticleFactory(headline="Draft", tags=["Transport"], draft=True)
+    ArticleFactory(
+        headline="Scheduled", tags=["Transport"], published_at=timezone.now() + timedelta(hours=2)
+    )
+    ArticleFactory(headline="Published", tags=["Transport"])
+    assert related_headlines(story) == ["Published"]
+
+
+def test_a_story_without_tags_has_no_related_list(client):
+    lonely = ArticleFactory(headline="Lonely story")
+    ArticleFactory(headline="Other story", tags=["Transport"])
+    assert related_headlines(lonely) == []
+    assertNotContains(client.get(lonely.get_absolute_url()), "Related stories")
+
+
+def test_related_stories_are_listed_under_the_article(client, story):
+    other = ArticleFactory(headline="Ferry timetable <changes>", tags=["Transport"])
+    response = client.get(story.get_absolute_url())
+    assertContains(
+        response,
+        '<h2 id="related-heading" class="related__heading">Related stories</h2>',
+        html=True,
+    )
+    assertContains(
+        response,
+        f'<a class="related__headline" href="{other.get_absolute_url()}">'
+        "Ferry timetable &lt;changes&gt;</a>",
+        html=True,
+    )
+
+
+@pytest.mark.parametrize("candidates", [5, 60])
+def test_related_stories_cost_one_query(story, candidates, django_assert_num_queries):
+    for n in range(candidates):
+        ArticleFactory(tags=["Transport", "Eastport", "Roads"][: 1 + n % 3])
+    article = Article.objects.with_listing_data().get(pk=story.pk)
+    with django_assert_num_queries(1):
+        related = related_articles(article=article)
+    assert len(related) == 4
+    shared = [r.shared_tags for r in related]
+    assert shared == sorted(shared, reverse=True)
+    assert shared[0] == 3
