@@ -1,9 +1,10 @@
 """Full-text search over published articles.
 
-On PostgreSQL: a weighted tsvector (headline A, standfirst B, body C) matched with
-``websearch_to_tsquery`` (quoted phrases, ``or``, ``-word``; stop words dropped), ranked
-with ``ts_rank``, served by a GIN index on the very same expression (migration
-``0002_article_search_index``), and snippets from ``ts_headline``. On SQLite, a simpler
+On PostgreSQL: a stored, weighted tsvector (headline A, standfirst B, body C; the
+``search_document`` column, kept current by a trigger and GIN-indexed, see migration
+``0002_article_search_index``) matched with ``websearch_to_tsquery`` (quoted phrases,
+``or``, ``-word``; stop words dropped), ranked with ``ts_rank``, and snippets from
+``ts_headline``. On SQLite, a simpler
 fallback: every word must appear somewhere, ranked by where it appears.
 
 Snippets are built with sentinel characters around matches, then escaped, so only our own
@@ -13,23 +14,35 @@ Snippets are built with sentinel characters around matches, then escaped, so onl
 import re
 from html import unescape
 
-from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
+    SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, Replace
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
 
-# Changing the configuration or the weights needs a migration that rebuilds the index.
+# The document's configuration and weights live in the trigger of migration 0002:
+# changing them needs a migration that replaces the trigger and refills the column.
 SEARCH_CONFIG = "english"
+SEARCH_DOCUMENT_COLUMN = "search_document"
 SEARCH_INDEX_NAME = "article_search_gin"
 QUERY_MAX_LENGTH = 200
 # The fallback ANDs one LIKE per word; keep that bounded.
@@ -40,24 +53,21 @@ _MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 _SNIPPET_WORDS = 40
 
 
-def search_vector() -> SearchVector:
-    """The document: the same expression in queries and in the GIN index."""
-    return (
-        SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-    )
+class SearchDocument(Expression):
+    """The article's stored ``search_document`` column (PostgreSQL only, not a model field)."""
 
+    output_field = SearchVectorField()
 
-def search_index() -> GinIndex:
-    return GinIndex(search_vector(), name=SEARCH_INDEX_NAME)
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name(SEARCH_DOCUMENT_COLUMN)}", []
 
 
 def uses_full_text_search() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _search_query(text: str) -> SearchQuery:
+def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
@@ -135,9 +145,9 @@ def search_articles(text: str) -> QuerySet:
     """Published articles matching ``text``, best first, each annotated with ``rank``."""
     published = Article.objects.published()
     if uses_full_text_search():
-        query = _search_query(text)
+        query = search_query(text)
         return (
-            published.annotate(search=search_vector())
+            published.annotate(search=SearchDocument())
             .filter(search=query)
             .annotate(rank=SearchRank(F("search"), query))
             .order_by("-rank", "-published_at", "-pk")
@@ -199,7 +209,7 @@ def _html_escaped(expression):
 
 
 def _snippets_postgresql(articles: list, text: str) -> None:
-    query = _search_query(text)
+    query = search_query(text)
     document = Concat(
         _html_escaped(F("standfirst")),
         Value(" "),

@@ -1,32 +1,66 @@
-"""A GIN index on the weighted search vector, on PostgreSQL only.
+"""A stored search document with a GIN index, on PostgreSQL only.
 
-The index is built from ``articles.search.search_vector()``, the expression the search
-queries use, so the planner can match the two. SQLite has no GIN index and searches with
-a fallback, so there the operation does nothing. ``CONCURRENTLY`` keeps the articles
-table writable while a large archive is indexed, which needs a non-atomic migration.
+``articles_article.search_document`` holds the weighted tsvector (headline A, standfirst B,
+body C, ``english`` configuration). A trigger fills it on every insert and on updates of
+those three columns, whatever writes them (save(), update(), bulk_create(), SQL), so it is
+never stale. It is stored, not an index expression, because ranking reads the vector of
+every match: recomputing ``to_tsvector`` for thousands of bodies per search is what made
+an expression index slow at 100,000 articles (see benchmarks/search.py). A trigger rather
+than a generated column, so later migrations may still alter the three source columns.
+
+The column is deliberately not a model field: only search reads it (``articles.search``),
+and listing queries should not carry it. SQLite has none of this: the operation does
+nothing there, and search uses its fallback. ``CONCURRENTLY`` keeps the table writable
+while a large archive is indexed, hence a non-atomic migration.
 """
 
 from django.db import migrations
 
+DOCUMENT = """
+    setweight(to_tsvector('english'::regconfig, coalesce(NEW.headline, '')), 'A')
+    || setweight(to_tsvector('english'::regconfig, coalesce(NEW.standfirst, '')), 'B')
+    || setweight(to_tsvector('english'::regconfig, coalesce(NEW.body, '')), 'C')
+"""
 
-def _index():
-    from articles.search import search_index
+FORWARDS = [
+    "ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS search_document tsvector",
+    f"""
+    CREATE OR REPLACE FUNCTION articles_article_search_document() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.search_document := {DOCUMENT};
+        RETURN NEW;
+    END
+    $$
+    """,
+    "DROP TRIGGER IF EXISTS articles_article_search_document ON articles_article",
+    """
+    CREATE TRIGGER articles_article_search_document
+    BEFORE INSERT OR UPDATE OF headline, standfirst, body ON articles_article
+    FOR EACH ROW EXECUTE FUNCTION articles_article_search_document()
+    """,
+    # Existing rows: an update of one source column fires the trigger.
+    "UPDATE articles_article SET headline = headline",
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS article_search_gin "
+    "ON articles_article USING gin (search_document)",
+]
 
-    return search_index()
+BACKWARDS = [
+    "DROP INDEX CONCURRENTLY IF EXISTS article_search_gin",
+    "DROP TRIGGER IF EXISTS articles_article_search_document ON articles_article",
+    "DROP FUNCTION IF EXISTS articles_article_search_document()",
+    "ALTER TABLE articles_article DROP COLUMN IF EXISTS search_document",
+]
 
 
-def create_search_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    Article = apps.get_model("articles", "Article")
-    schema_editor.add_index(Article, _index(), concurrently=True)
+def _run(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in statements:
+            schema_editor.execute(statement, params=None)
 
-
-def drop_search_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    Article = apps.get_model("articles", "Article")
-    schema_editor.remove_index(Article, _index(), concurrently=True)
+    return run
 
 
 class Migration(migrations.Migration):
@@ -37,5 +71,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_search_index, drop_search_index, elidable=False),
+        migrations.RunPython(_run(FORWARDS), _run(BACKWARDS), elidable=False),
     ]
