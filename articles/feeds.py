@@ -5,7 +5,7 @@ Built on django.contrib.syndication. Links are absolute on ``NEWSROOM_BASE_URL``
 ``dc:creator``, Atom ``author``) and the lead image (``media:content`` and an enclosure).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -67,7 +67,6 @@ class FeedSource:
     request: HttpRequest
     tag: Tag | None = None
     author: Author | None = None
-    articles: list = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return absolute_url(path, self.request)

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from newsroom.absolute import absolute_url
 
@@ -11,7 +11,7 @@ from newsroom.absolute import absolute_url
 DISALLOWED = ("/admin/", "/accounts/", "/search/", "/preview/", "/articles/*/share/")
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=60 * 60)
 def robots_txt(request):
     context = {

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.search import QUERY_MAX_LENGTH, add_snippets, has_searchable_words, search_articles
 
@@ -22,7 +22,7 @@ class SearchForm(forms.Form):
     )
 
 
-@require_GET
+@require_safe
 def search(request):
     """Published stories matching ``?q=``, best first; search pages are never indexed."""
     form = SearchForm(request.GET)

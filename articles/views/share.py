@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from articles.share import INSTANCE_MAX_LENGTH, mastodon_instance_host, mastodon_share_url
@@ -42,7 +42,7 @@ def _came_from_this_site(request) -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def share_on_mastodon(request, slug):
     """Send the reader to the share page of their own Mastodon server (works without JS)."""
     article = get_object_or_404(Article.objects.published(), slug=slug)

@@ -296,3 +296,8 @@ def test_the_stored_document_follows_every_kind_of_edit(client):
     article.body = "<p>The timetable changes in spring.</p>"
     article.save()
     assert headlines(search(client, "timetable")) == ["Ferry returns"]
+
+
+def test_head_requests_are_answered(client):
+    assert client.head(reverse("articles:search"), {"q": "bridge"}).status_code == 200
+    assert client.head(reverse("robots")).status_code == 200

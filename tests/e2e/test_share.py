@@ -69,6 +69,11 @@ def test_mastodon_goes_to_the_readers_server_and_remembers_it(page, live_server,
     page.goto(story.get_absolute_url())
 
     page.locator("summary.share__link--mastodon").click()
+    # The open form still fits a phone's width.
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
     page.get_by_label("Your Mastodon server").fill("@reader@social.example.org")
     page.get_by_role("button", name="Share on Mastodon").click()
 
