@@ -23,4 +23,8 @@ urlpatterns = [
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    # Editorial (issue 4): corrections page and previews (robots.txt disallows /preview/).
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("preview/articles/<int:pk>/", views.StaffPreviewView.as_view(), name="preview"),
+    path("preview/s/<str:token>/", views.PreviewLinkView.as_view(), name="preview-link"),
 ]

@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "taggit",
+    # Editorial admin (issue 4): rich text editor, revisions, image renditions.
+    "django_prose_editor",
+    "simple_history",
+    "imagekit",
     # Local
     "accounts",
     "articles",
@@ -104,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records who made each revision (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -168,7 +174,13 @@ STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Media goes through Django's storage API: S3-compatible storage is a settings change
+    # (DJANGO_MEDIA_STORAGE, see docs/editorial.md).
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
+        )
+    },
     "staticfiles": {
         # The manifest storage needs collectstatic, which production deploys run;
         # development and tests serve straight from the finders.
@@ -219,3 +231,21 @@ NEWSROOM_SHARE_NETWORKS = env_list(
     "NEWSROOM_SHARE_NETWORKS",
     ["facebook", "x", "linkedin", "telegram", "whatsapp", "reddit", "email"],
 )
+
+# --- Editorial admin (issue 4): workflow, previews, images, revisions -------------------
+# Uploaded images larger than this are refused (bytes).
+NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+# How long a signed preview link works unless revoked first (hours).
+NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
+# Renditions are made on first use and then kept in the media storage.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+# S3-compatible media: with DJANGO_MEDIA_STORAGE=storages.backends.s3.S3Storage, these
+# variables configure django-storages (credentials come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, read by boto3 itself).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
+# --- end of the editorial admin block -----------------------------------------------------

@@ -54,6 +54,7 @@ def article_create(
     slug: str = "",
     publish: bool = False,
     published_at: datetime | None = None,
+    created_by=None,
 ) -> Article:
     """Create an article with its bylines (in the given order) and tags."""
     if not authors:
@@ -63,6 +64,7 @@ def article_create(
         slug=slug or unique_slug(Article, headline, fallback="article"),
         standfirst=standfirst.strip(),
         body=body,
+        created_by=created_by,
     )
     if publish:
         article.status = Article.Status.PUBLISHED
@@ -94,13 +96,3 @@ def article_set_authors(*, article: Article, authors: Sequence[Author]) -> None:
         Byline(article=article, author=author, position=position)
         for position, author in enumerate(dict.fromkeys(authors))
     )
-
-
-@transaction.atomic
-def article_publish(*, article: Article, published_at: datetime | None = None) -> Article:
-    """Publish now, or schedule for ``published_at`` (readers see it from that moment)."""
-    article.status = Article.Status.PUBLISHED
-    article.published_at = published_at or article.published_at or timezone.now()
-    article.full_clean()
-    article.save(update_fields=["status", "published_at", "updated_at"])
-    return article

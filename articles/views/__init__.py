@@ -1,5 +1,15 @@
 """Reader-facing views, one module per area."""
 
 from articles.views.articles import ArticleDetailView, AuthorView, HomeView, TagView
+from articles.views.corrections import CorrectionsView
+from articles.views.preview import PreviewLinkView, StaffPreviewView
 
-__all__ = ["ArticleDetailView", "AuthorView", "HomeView", "TagView"]
+__all__ = [
+    "ArticleDetailView",
+    "AuthorView",
+    "CorrectionsView",
+    "HomeView",
+    "PreviewLinkView",
+    "StaffPreviewView",
+    "TagView",
+]

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Image
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ("thumbnail", "alt_text", "credit", "width", "height", "created_at")
+    search_fields = ("alt_text", "caption", "credit")
+    readonly_fields = ("thumbnail", "width", "height", "uploaded_by", "created_at")
+    fields = ("file", "thumbnail", "alt_text", "caption", "credit", "width", "height")
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj):
+        if not obj.pk or not obj.file:
+            return "-"
+        rendition = obj.rendition(320)
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}" class="newsroom-thumb">',
+            rendition.url,
+            rendition.width // 2,
+            rendition.height // 2,
+            obj.alt_text,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
