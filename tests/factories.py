@@ -63,3 +63,23 @@ class CommentFactory(DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = "A thoughtful comment."
     status = Comment.Status.VISIBLE
+
+
+def staff_user(username: str, role: str) -> User:
+    """A staff account in a newsroom role group ("Writer", "Editor"), made by the migration."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def png_bytes(width: int = 1600, height: int = 900, image_format: str = "PNG") -> bytes:
+    """A real picture, made in memory, for upload tests."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(buffer, format=image_format)
+    return buffer.getvalue()
