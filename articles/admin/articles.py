@@ -73,8 +73,9 @@ class CorrectionInline(admin.StackedInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        # A new article has nothing to correct yet.
-        return obj is not None and obj.pk is not None and can_view_article(request.user, obj)
+        if obj is None:
+            return request.user.has_perm("articles.view_article")
+        return can_view_article(request.user, obj)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -170,6 +171,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 {"fields": ("created_by", "created_at", "updated_at"), "classes": ("collapse",)},
             ),
         )
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        # A new article has nothing to correct yet.
+        return [i for i in inlines if obj is not None or not isinstance(i, CorrectionInline)]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
