@@ -35,6 +35,10 @@ from articles.services.workflow import ArticleEvent
 HERO_UPLOAD_FIELDS = ("hero_upload", "hero_alt_text", "hero_caption", "hero_credit")
 
 
+def _same_second(a, b) -> bool:
+    return a is not None and b is not None and a.replace(microsecond=0) == b.replace(microsecond=0)
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
     extra = 0
@@ -235,6 +239,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         reverting = getattr(request, "_newsroom_reverting", False)
         moves_status = can_publish(request.user) and not reverting
         target_status, target_published_at = obj.status, obj.published_at
+        if original and _same_second(target_published_at, original.published_at):
+            # The form's widget drops microseconds; that is not a new publication time.
+            target_published_at = obj.published_at = original.published_at
         # The row is saved with its current status; a move is the workflow service's job.
         obj.status = original.status if original else Article.Status.DRAFT
         if not moves_status:

@@ -259,3 +259,12 @@ def test_the_admin_body_field_is_the_rich_text_editor_with_local_assets(client, 
     assert "django_prose_editor/editor.js" in page
     assert "data-django-prose-editor" in page
     assert "cdn" not in page.lower()
+
+
+def test_saving_a_published_article_records_no_new_publication(client, editor):
+    article = ArticleFactory()
+    client.force_login(editor)
+    client.post(change_url(article), article_form_data(article, headline="Subbed headline"))
+    article.refresh_from_db()
+    assert article.headline == "Subbed headline"
+    assert not article.events.filter(action__in=["published", "scheduled"]).exists()
