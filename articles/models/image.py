@@ -8,7 +8,7 @@ from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from imagekit import ImageSpec
+from imagekit import ImageSpec, register
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFit
 from PIL import Image as PILImage
@@ -71,6 +71,10 @@ class _WebPRendition(ImageSpec):
         super().__init__(source=source)
 
 
+# Registered so imagekit's cache-file strategy (made on first use) applies to it.
+register.generator("articles:webp_rendition", _WebPRendition)
+
+
 @dataclass(frozen=True)
 class Rendition:
     url: str
@@ -128,9 +132,11 @@ class Image(models.Model):
 
     def renditions(self) -> list[Rendition]:
         """One rendition per width up to the original's, for a ``srcset``."""
-        widths = [w for w in RENDITION_WIDTHS if w < (self.width or 0)] or [RENDITION_WIDTHS[0]]
-        if self.width and self.width < RENDITION_WIDTHS[-1] and self.width not in widths:
-            widths.append(min(w for w in RENDITION_WIDTHS if w >= self.width))
+        original = self.width or RENDITION_WIDTHS[-1]
+        widths = [w for w in RENDITION_WIDTHS if w < original]
+        if original <= RENDITION_WIDTHS[-1]:
+            # The smallest size at least as wide as the original: the original's own width.
+            widths.append(min(w for w in RENDITION_WIDTHS if w >= original))
         return [self.rendition(w) for w in widths]
 
     @property

@@ -1,0 +1,157 @@
+"""Hero images: checked uploads, required text, WebP renditions in a srcset."""
+
+import re
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+import pytest
+from PIL import Image as PILImage
+from pytest_django.asserts import assertContains
+
+from articles.models import Article, Image
+from articles.services import image_create
+from tests.articles.editorial import article_form_data, change_url
+from tests.factories import ArticleFactory, png_bytes, staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()  # imagekit remembers which renditions exist
+    return tmp_path
+
+
+@pytest.fixture
+def editor(db):
+    return staff_user("edith", "Editor")
+
+
+def upload(name="harbour.png", content=None, content_type="image/png"):
+    return SimpleUploadedFile(name, content or png_bytes(2000, 1000), content_type=content_type)
+
+
+def hero_post(article, **overrides):
+    fields = {
+        "hero_upload": upload(),
+        "hero_alt_text": "Buses crossing the harbour bridge at dawn",
+        "hero_caption": "The first buses crossed at six o'clock.",
+        "hero_credit": "Ana Ruiz",
+    }
+    return article_form_data(article, **{**fields, **overrides})
+
+
+def test_an_editor_uploads_a_hero_image_and_readers_get_webp_renditions(client, editor):
+    article = ArticleFactory(headline="Bridge reopens")
+    client.force_login(editor)
+
+    response = client.post(change_url(article), hero_post(article))
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    image = article.hero_image
+    assert (image.width, image.height) == (2000, 1000)
+    assert image.uploaded_by == editor
+    client.logout()
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    img = re.search(r"<img [^>]*srcset=[^>]*>", page).group(0)
+    assert 'alt="Buses crossing the harbour bridge at dawn"' in img
+    assert 'width="800" height="400"' in img
+    widths = re.findall(r"\.webp (\d+)w", img)
+    assert widths == ["320", "480", "800", "1200", "1600"]
+    assert image.file.url not in page  # never the full-size original
+    assert "The first buses crossed at six o&#x27;clock." in page
+    assert "Photo: Ana Ruiz" in page
+
+
+def test_a_rendition_has_the_promised_size_and_format():
+    image = image_create(
+        file=upload(content=png_bytes(1000, 750)), alt_text="a", caption="c", credit="d"
+    )
+
+    social = image.rendition(1200)
+    assert (social.width, social.height) == (1000, 750)  # never enlarged
+    small = image.rendition(320)
+    assert (small.width, small.height) == (320, 240)
+    path = small.url.removeprefix("/media/")
+    with default_storage.open(path) as stored, PILImage.open(stored) as rendered:
+        assert rendered.format == "WEBP"
+        assert rendered.size == (320, 240)
+    assert [r.width for r in image.renditions()] == [320, 480, 800, 1000]
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (upload("notes.png", b"just text, not a picture"), "Upload a valid image"),
+        (upload("scan.bmp", png_bytes(40, 40, "BMP"), "image/bmp"), "BMP images are not accepted"),
+    ],
+)
+def test_uploads_that_are_not_accepted_images_are_refused_and_the_text_kept(
+    client, editor, file, message
+):
+    article = ArticleFactory(draft=True)
+    client.force_login(editor)
+
+    response = client.post(
+        change_url(article), hero_post(article, hero_upload=file, headline="Kept headline")
+    )
+
+    assert response.status_code == 200
+    assertContains(response, message)
+    assertContains(response, 'value="Kept headline"')
+    assert not Image.objects.exists()
+
+
+def test_an_upload_over_the_size_limit_is_refused(client, editor, settings):
+    settings.NEWSROOM_IMAGE_MAX_BYTES = 1024
+    article = ArticleFactory(draft=True)
+    client.force_login(editor)
+
+    response = client.post(change_url(article), hero_post(article))
+
+    assertContains(response, "the limit is 1.0")
+    assert not Image.objects.exists()
+
+
+def test_a_hero_image_needs_alt_text_caption_and_credit(client, editor):
+    article = ArticleFactory(draft=True)
+    client.force_login(editor)
+
+    response = client.post(
+        change_url(article),
+        hero_post(article, hero_alt_text="", hero_caption="", hero_credit=" "),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"hero_alt_text", "hero_caption", "hero_credit"}
+    assert not Image.objects.exists()
+    assert Article.objects.get(pk=article.pk).hero_image is None
+
+
+def test_an_editor_reuses_an_image_from_the_library(client, editor):
+    image = image_create(file=upload(), alt_text="Old photo", caption="c", credit="d")
+    article = ArticleFactory()
+    client.force_login(editor)
+
+    client.post(change_url(article), article_form_data(article, hero_image=image.pk))
+
+    article.refresh_from_db()
+    assert article.hero_image == image
+    assert Image.objects.count() == 1
+    search = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "old",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "hero_image",
+        },
+    )
+    assert search.json()["results"][0]["text"] == "Old photo"
