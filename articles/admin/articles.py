@@ -178,8 +178,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
-        # A new article has nothing to correct yet.
-        return [i for i in inlines if obj is not None or not isinstance(i, CorrectionInline)]
+        # Only a published story (or one corrected before) has corrections to show or add.
+        correctable = obj is not None and (
+            obj.status == Article.Status.PUBLISHED or obj.corrections.exists()
+        )
+        return [i for i in inlines if correctable or not isinstance(i, CorrectionInline)]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

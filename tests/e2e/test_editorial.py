@@ -1,0 +1,79 @@
+"""An editor writes, illustrates and publishes a story in the admin; a reader sees it."""
+
+from django.core.cache import cache
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.factories import AuthorFactory, png_bytes, staff_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()
+
+
+def test_an_editor_publishes_a_rich_text_story_with_a_hero_image_that_readers_see(
+    page, browser, live_server, tmp_path
+):
+    editor = staff_user("edith", "Editor")
+    editor.set_password("correct horse battery staple")
+    editor.save()
+    AuthorFactory(display_name="Mara Ellison", slug="mara-ellison")
+    photo = tmp_path / "bridge.png"
+    photo.write_bytes(png_bytes(2000, 1200))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto("/admin/")
+    page.get_by_label("Username").fill("edith")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My drafts")).to_be_visible()
+
+    page.goto("/admin/articles/article/add/")
+    page.get_by_label("Headline").press_sequentially("Harbour bridge reopens at dawn")
+    expect(page.get_by_label("Slug")).to_have_value("harbour-bridge-reopens-at-dawn")
+    editor_area = page.locator(".ProseMirror[contenteditable=true]")
+    editor_area.click()
+    page.keyboard.type("The first buses crossed at six. ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("Commuters cheered.")
+    page.keyboard.press("Control+b")
+
+    page.set_input_files("#id_hero_upload", str(photo))
+    page.get_by_label("Alternative text").fill("Buses on the harbour bridge at sunrise")
+    page.get_by_label("Caption").fill("The first buses cross the reopened bridge.")
+    page.get_by_label("Credit").fill("Ana Ruiz")
+
+    page.locator("#bylines-0 .select2-selection").click()
+    page.locator(".select2-search__field").fill("Mara")
+    page.locator(".select2-results__option", has_text="Mara Ellison").click()
+
+    page.get_by_label("Status").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    article = Article.objects.get(slug="harbour-bridge-reopens-at-dawn")
+    assert "<strong>Commuters cheered.</strong>" in article.body
+    assert article.created_by == editor
+
+    reader = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    reader_page = reader.new_page()
+    reader_page.goto("/")
+    reader_page.get_by_role("link", name="Harbour bridge reopens at dawn").click()
+    expect(reader_page.get_by_role("heading", level=1)).to_have_text(
+        "Harbour bridge reopens at dawn"
+    )
+    expect(reader_page.locator(".article__body strong")).to_have_text("Commuters cheered.")
+    hero = reader_page.get_by_role("img", name="Buses on the harbour bridge at sunrise")
+    expect(hero).to_be_visible()
+    assert ".webp" in hero.get_attribute("srcset")
+    # On a phone the browser picks a rendition, never the 2000-pixel original.
+    loaded = hero.evaluate("img => img.currentSrc")
+    assert loaded.endswith(".webp")
+    assert hero.evaluate("img => img.naturalWidth") < 2000
+    reader.close()
