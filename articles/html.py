@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 import nh3
 
 # What a news story body may contain: structure and emphasis, never scripts, styles,
-# event handlers or embeds. Images arrive with the editorial issue, through the editor.
+# event handlers or embeds. Pictures come as the hero image (articles.models.Image).
 BODY_TAGS = frozenset(
     {
         "p", "br", "hr",
