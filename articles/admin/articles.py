@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -30,7 +30,7 @@ from articles.services import (
     preview_link_create,
     preview_link_revoke,
 )
-from articles.services.workflow import ArticleEvent
+from articles.services.workflow import ArticleEvent, transition_error
 
 HERO_UPLOAD_FIELDS = ("hero_upload", "hero_alt_text", "hero_caption", "hero_credit")
 
@@ -122,6 +122,12 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        status = cleaned.get("status")
+        if status and self.instance.pk:
+            # Checked here too so a disallowed move re-renders the form instead of failing.
+            original = Article.objects.filter(pk=self.instance.pk).values("status").first()
+            if original and (error := transition_error(original["status"], status)):
+                self.add_error("status", error)
         upload = cleaned.get("hero_upload")
         if upload:
             for name in ("hero_alt_text", "hero_caption", "hero_credit"):
@@ -400,8 +406,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not can_restore_revision(request.user, article):
             raise PermissionDenied
         records = article.history.all()
-        older = get_object_or_404(records, history_id=request.GET.get("from") or 0)
-        newer = get_object_or_404(records, history_id=request.GET.get("to") or 0)
+        ids = [request.GET.get(name, "") for name in ("from", "to")]
+        if not all(value.isdigit() for value in ids):
+            raise Http404("Choose two revisions to compare.")
+        older = get_object_or_404(records, history_id=int(ids[0]))
+        newer = get_object_or_404(records, history_id=int(ids[1]))
         if older.history_date > newer.history_date:
             older, newer = newer, older
         context = {
@@ -416,9 +425,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
+    def view_on_site(self, obj):
+        # Until readers can see it, "View on site" opens the preview instead of a 404.
+        if Article.objects.published().filter(pk=obj.pk).exists():
+            return obj.get_absolute_url()
+        return reverse("articles:preview", kwargs={"pk": obj.pk})
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(
+                can_see_history=can_restore_revision(request.user, obj),
                 can_submit=obj.status == Article.Status.DRAFT
                 and can_edit_article(request.user, obj),
                 can_manage_preview_links=can_publish(request.user)

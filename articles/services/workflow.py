@@ -16,6 +16,25 @@ from articles.models import Article, ArticleEvent, Correction, Image, PreviewLin
 
 Status = Article.Status
 
+# The moves the workflow allows, from each status. Publishing a published article again
+# moves its publication time (rescheduling).
+TRANSITIONS = {
+    Status.DRAFT: {Status.IN_REVIEW, Status.PUBLISHED},
+    Status.IN_REVIEW: {Status.DRAFT, Status.PUBLISHED},
+    Status.PUBLISHED: {Status.PUBLISHED, Status.UNPUBLISHED},
+    Status.UNPUBLISHED: {Status.PUBLISHED, Status.DRAFT},
+}
+
+
+def transition_error(current: str, to: str) -> str | None:
+    """Why ``current`` cannot move to ``to``, or None when it can."""
+    if to == current or to in TRANSITIONS.get(current, ()):
+        return None
+    return _("A %(current)s article cannot become %(to)s.") % {
+        "current": Status(current).label.lower(),
+        "to": Status(to).label.lower(),
+    }
+
 
 # Who may do what. The admin, the preview views and the services all ask these.
 
@@ -75,8 +94,8 @@ def article_return_to_draft(*, article: Article, by) -> Article:
     """An editor sends an article in review back to its writer."""
     if not can_publish(by):
         raise PermissionDenied(_("Only editors can return an article to draft."))
-    if article.status == Status.PUBLISHED:
-        raise ValidationError(_("Unpublish the article first."))
+    if article.status not in (Status.IN_REVIEW, Status.UNPUBLISHED):
+        raise ValidationError(_("Only an article in review or unpublished can go back to draft."))
     article.status = Status.DRAFT
     _save_status(article)
     _record(article, ArticleEvent.Action.RETURNED, by)
@@ -127,6 +146,8 @@ def article_transition(
     """Move an article to status ``to`` through the matching service."""
     if to == article.status and to != Status.PUBLISHED:
         return article
+    if error := transition_error(article.status, to):
+        raise ValidationError(error)
     if to == Status.IN_REVIEW:
         return article_submit(article=article, by=by)
     if to == Status.DRAFT:

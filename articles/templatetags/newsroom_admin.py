@@ -15,6 +15,7 @@ DASHBOARD_LIST_LENGTH = 8
 @register.simple_tag
 def newsroom_dashboard(user) -> dict:
     """Counts and the latest few articles in each pile, limited to what ``user`` may see."""
+    dashboard = {"show_articles": user.has_perm("articles.view_article")}
     articles = Article.objects.select_related("created_by")
     if not can_edit_others(user):
         articles = articles.filter(created_by=user)
@@ -27,10 +28,12 @@ def newsroom_dashboard(user) -> dict:
         "recently_published": articles.published().latest_first(),
     }
     changelist = reverse("admin:articles_article_changelist")
-    dashboard = {
-        name: {"count": queryset.count(), "items": list(queryset[:DASHBOARD_LIST_LENGTH])}
-        for name, queryset in piles.items()
-    }
+    if dashboard["show_articles"]:
+        for name, queryset in piles.items():
+            dashboard[name] = {
+                "count": queryset.count(),
+                "items": list(queryset[:DASHBOARD_LIST_LENGTH]),
+            }
     dashboard["links"] = {
         "my_drafts": f"{changelist}?status__exact=draft",
         "in_review": f"{changelist}?status__exact=in_review",

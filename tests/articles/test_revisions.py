@@ -93,3 +93,11 @@ def test_comparing_revisions_of_another_article_is_404(client, editor):
         {"from": two.history.first().history_id, "to": one.history.first().history_id},
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("query", [{}, {"from": "x", "to": "1"}, {"from": "1"}])
+def test_comparing_without_two_revisions_is_404(client, editor, query):
+    article = ArticleFactory()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    assert client.get(url, query).status_code == 404

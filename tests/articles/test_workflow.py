@@ -268,3 +268,35 @@ def test_saving_a_published_article_records_no_new_publication(client, editor):
     article.refresh_from_db()
     assert article.headline == "Subbed headline"
     assert not article.events.filter(action__in=["published", "scheduled"]).exists()
+
+
+def test_a_disallowed_status_move_re_renders_the_form_with_a_message(client, editor):
+    article = ArticleFactory(headline="Live story")
+    client.force_login(editor)
+
+    response = client.post(
+        change_url(article), article_form_data(article, status="draft", headline="Edited")
+    )
+
+    assert response.status_code == 200
+    assertContains(response, "A published article cannot become draft.")
+    assertContains(response, 'value="Edited"')
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.headline == "Live story"
+
+
+def test_the_admin_links_to_history_only_for_editors_and_to_the_preview_for_drafts(
+    client, writer, editor
+):
+    article = ArticleFactory(draft=True, created_by=writer)
+    history = reverse("admin:articles_article_history", args=[article.pk])
+    preview = reverse("articles:preview", kwargs={"pk": article.pk})
+
+    client.force_login(writer)
+    page = client.get(change_url(article))
+    assertNotContains(page, history)
+    assertContains(page, f'href="{preview}" class="viewsitelink"')
+
+    client.force_login(editor)
+    assertContains(client.get(change_url(article)), history)
