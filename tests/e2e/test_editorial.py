@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.factories import AuthorFactory, png_bytes, staff_user
+from tests.factories import ArticleFactory, AuthorFactory, png_bytes, staff_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,3 +77,52 @@ def test_an_editor_publishes_a_rich_text_story_with_a_hero_image_that_readers_se
     assert loaded.endswith(".webp")
     assert hero.evaluate("img => img.naturalWidth") < 2000
     reader.close()
+
+
+WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><body><!--StartFragment-->
+<p class=MsoNormal style='margin-bottom:0cm;line-height:normal'><b><span style='font-size:14.0pt;
+font-family:"Calibri",sans-serif;color:red'>Council votes</span></b><span
+style='mso-fareast-font-family:"Times New Roman"'> on the <i>budget</i><o:p></o:p></span></p>
+<h1 style="mso-list:l0">Big heading</h1>
+<table class=MsoTableGrid><tr><td>cell text</td></tr></table>
+<img src="file:///C:/Users/reporter/clip_image001.png" onerror="alert(1)">
+<!--EndFragment--></body></html>"""
+
+
+def test_text_pasted_from_a_word_processor_comes_in_clean(page):
+    writer = staff_user("wendy", "Writer")
+    writer.set_password("correct horse battery staple")
+    writer.save()
+    article = ArticleFactory(draft=True, created_by=writer, body="<p>Draft.</p>")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("wendy")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+
+    body = page.locator(".ProseMirror[contenteditable=true]")
+    body.click()
+    page.keyboard.press("Control+a")
+    body.evaluate(
+        """(el, html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "Council votes on the budget");
+            const options = {clipboardData: data, bubbles: true, cancelable: true};
+            el.dispatchEvent(new ClipboardEvent("paste", options));
+        }""",
+        WORD_HTML,
+    )
+    expect(body.locator("strong")).to_have_text("Council votes")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    article.refresh_from_db()
+    stored = article.body
+    assert "<strong>Council votes</strong>" in stored
+    assert "<em>budget</em>" in stored
+    assert "Big heading" in stored
+    assert "cell text" in stored
+    for junk in ("style=", "class=", "Mso", "<o:p", "<h1", "<table", "<img", "onerror", "file:"):
+        assert junk not in stored, junk
