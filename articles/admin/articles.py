@@ -158,7 +158,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "created_by",
         "updated_at",
     )
-    list_filter = ("status", ("published_at", admin.DateFieldListFilter), "bylines__author")
+    list_filter = (
+        "status",
+        ("published_at", admin.DateFieldListFilter),
+        "bylines__author",
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("created_by",)
     search_fields = ("headline", "standfirst", "slug", "bylines__author__display_name")
     prepopulated_fields = {"slug": ("headline",)}

@@ -3,6 +3,8 @@
 from django import template
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 
 from articles.models import Article, Comment
 from articles.services import can_edit_others
@@ -34,10 +36,11 @@ def newsroom_dashboard(user) -> dict:
                 "count": queryset.count(),
                 "items": list(queryset[:DASHBOARD_LIST_LENGTH]),
             }
+    now = urlencode({"published_at__gte": timezone.now().isoformat(timespec="seconds")})
     dashboard["links"] = {
-        "my_drafts": f"{changelist}?status__exact=draft",
+        "my_drafts": f"{changelist}?status__exact=draft&created_by__id__exact={user.pk}",
         "in_review": f"{changelist}?status__exact=in_review",
-        "scheduled": f"{changelist}?status__exact=published",
+        "scheduled": f"{changelist}?status__exact=published&{now}",
         "recently_published": f"{changelist}?status__exact=published",
     }
     dashboard["pending_comments"] = None

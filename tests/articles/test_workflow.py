@@ -300,3 +300,19 @@ def test_the_admin_links_to_history_only_for_editors_and_to_the_preview_for_draf
 
     client.force_login(editor)
     assertContains(client.get(change_url(article)), history)
+
+
+def test_the_dashboard_links_open_the_matching_lists(client, writer, editor):
+    ArticleFactory(draft=True, created_by=editor, headline="Editor draft")
+    ArticleFactory(draft=True, created_by=writer, headline="Writer draft")
+    ArticleFactory(published_at=timezone.now() + timedelta(days=1), headline="Tomorrow")
+    ArticleFactory(headline="Yesterday")
+    client.force_login(editor)
+    links = client.get(reverse("admin:index")).context["dash"]["links"]
+
+    drafts = client.get(links["my_drafts"])
+    assertContains(drafts, "Editor draft")
+    assertNotContains(drafts, "Writer draft")
+    scheduled = client.get(links["scheduled"])
+    assertContains(scheduled, "Tomorrow")
+    assertNotContains(scheduled, "Yesterday")
