@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline
+from articles.models import Article, ArticleEvent, Author, Byline
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
@@ -85,6 +85,16 @@ def article_create(
         )
     if tag_names:
         article.tags.set(tag_names)
+    # Imports and scripts leave the same record as the admin: created, then published.
+    ArticleEvent.objects.create(article=article, action=ArticleEvent.Action.CREATED, by=created_by)
+    if publish:
+        ArticleEvent.objects.create(
+            article=article,
+            action=ArticleEvent.Action.SCHEDULED
+            if article.published_at > timezone.now()
+            else ArticleEvent.Action.PUBLISHED,
+            by=created_by,
+        )
     return article
 
 

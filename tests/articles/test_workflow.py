@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, ArticleEvent, Comment, Correction
 from articles.services import (
+    article_create,
     article_publish,
     article_submit,
     article_unpublish,
@@ -316,3 +317,11 @@ def test_the_dashboard_links_open_the_matching_lists(client, writer, editor):
     scheduled = client.get(links["scheduled"])
     assertContains(scheduled, "Tomorrow")
     assertNotContains(scheduled, "Yesterday")
+
+
+def test_articles_created_by_a_script_leave_the_same_record():
+    article = article_create(headline="Wire story", body="<p>Text</p>", authors=[], publish=True)
+    assert list(article.events.values_list("action", "by")) == [
+        ("published", None),
+        ("created", None),
+    ]
