@@ -17,6 +17,8 @@ class ImageAdmin(admin.ModelAdmin):
         if not obj.pk or not obj.file:
             return "-"
         rendition = obj.rendition(320)
+        if rendition is None:
+            return _("(the file is missing)")
         return format_html(
             '<img src="{}" width="{}" height="{}" alt="{}" class="newsroom-thumb">',
             rendition.url,

@@ -1,5 +1,6 @@
 """Uploaded pictures and the resized renditions readers get."""
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from imagekit import ImageSpec, register
 from imagekit.cachefiles import ImageCacheFile
+from imagekit.exceptions import MissingSource
 from imagekit.processors import ResizeToFit
 from PIL import Image as PILImage
+
+logger = logging.getLogger(__name__)
 
 # Widths readers' browsers choose from (srcset). 1200 is the social-card size.
 RENDITION_WIDTHS = (320, 480, 800, 1200, 1600)
@@ -23,6 +27,8 @@ MAX_IMAGE_PIXELS = 60_000_000
 
 def validate_image_upload(file) -> None:
     """Refuse files that are too large, not images, or in a format we do not publish."""
+    if getattr(file, "_committed", False):
+        return  # already stored, so checked when it was uploaded
     max_bytes = settings.NEWSROOM_IMAGE_MAX_BYTES
     if file.size > max_bytes:
         raise ValidationError(
@@ -123,12 +129,21 @@ class Image(models.Model):
     def __str__(self):
         return self.alt_text
 
-    def rendition(self, width: int) -> Rendition:
-        """The WebP rendition for ``width`` pixels (rounded up to a size we make), made on use."""
+    def rendition(self, width: int) -> Rendition | None:
+        """The WebP rendition for ``width`` pixels (rounded up to a size we make), made on use.
+
+        None when it cannot be made (the original is missing or unreadable): a page then
+        shows no picture rather than failing.
+        """
         chosen = next((w for w in RENDITION_WIDTHS if w >= width), RENDITION_WIDTHS[-1])
         cache_file = ImageCacheFile(_WebPRendition(source=self.file, width=chosen))
+        try:
+            url = cache_file.url
+        except (OSError, ValueError, MissingSource, PILImage.DecompressionBombError):
+            logger.exception("Cannot make the %spx rendition of image %s", chosen, self.pk)
+            return None
         actual_width, actual_height = self._fitted_size(chosen)
-        return Rendition(url=cache_file.url, width=actual_width, height=actual_height)
+        return Rendition(url=url, width=actual_width, height=actual_height)
 
     def renditions(self) -> list[Rendition]:
         """One rendition per width up to the original's, for a ``srcset``."""
@@ -137,14 +152,14 @@ class Image(models.Model):
         if original <= RENDITION_WIDTHS[-1]:
             # The smallest size at least as wide as the original: the original's own width.
             widths.append(min(w for w in RENDITION_WIDTHS if w >= original))
-        return [self.rendition(w) for w in widths]
+        return [r for r in (self.rendition(w) for w in widths) if r is not None]
 
     @property
     def srcset(self) -> str:
         return ", ".join(f"{r.url} {r.width}w" for r in self.renditions())
 
     @property
-    def default_rendition(self) -> Rendition:
+    def default_rendition(self) -> Rendition | None:
         """The rendition for the ``src`` fallback: article-column width."""
         return self.rendition(800)
 

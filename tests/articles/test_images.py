@@ -155,3 +155,37 @@ def test_an_editor_reuses_an_image_from_the_library(client, editor):
         },
     )
     assert search.json()["results"][0]["text"] == "Old photo"
+
+
+def test_a_missing_original_leaves_the_story_readable(client, media):
+    image = image_create(file=upload(), alt_text="Gone", caption="c", credit="d")
+    article = ArticleFactory(hero_image=image)
+    default_storage.delete(image.file.name)
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "article__hero" not in response.content.decode()
+
+
+def test_images_are_added_in_the_library_and_only_editors_change_them(client, editor):
+    writer = staff_user("wendy", "Writer")
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_image_add"),
+        {"file": upload(), "alt_text": "Harbour", "caption": "The harbour", "credit": "Staff"},
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.uploaded_by == writer
+    change = reverse("admin:articles_image_change", args=[image.pk])
+    crafted = client.post(change, {"alt_text": "Defaced", "caption": "x", "credit": "y"})
+    assert crafted.status_code == 403
+
+    client.force_login(editor)
+    listing = client.get(reverse("admin:articles_image_changelist"))
+    assertContains(listing, ".webp")
+    response = client.post(change, {"alt_text": "Harbour at dusk", "caption": "c", "credit": "d"})
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.alt_text == "Harbour at dusk"
