@@ -106,6 +106,11 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=Image._meta.get_field("credit").help_text,
     )
 
+    # The updated_at the editor's copy started from: a save over someone else's newer save
+    # is refused, with the editor's text kept in the form, instead of silently winning.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    check_concurrent_edits = True
+
     class Meta:
         model = Article
         fields = (
@@ -120,8 +125,25 @@ class ArticleAdminForm(forms.ModelForm):
             "is_commenting_open",
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+
     def clean(self):
         cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.check_concurrent_edits and loaded and self.instance.pk:
+            current = Article.objects.filter(pk=self.instance.pk).values("updated_at").first()
+            if current and current["updated_at"].isoformat() != loaded:
+                raise ValidationError(
+                    _(
+                        "Someone else saved this article after you opened it. Your text is "
+                        "below, unsaved: open the article in a new tab (its History compares "
+                        "versions), merge your changes there, and save."
+                    ),
+                    code="stale",
+                )
         status = cleaned.get("status")
         if status and self.instance.pk:
             # Checked here too so a disallowed move re-renders the form instead of failing.
@@ -178,7 +200,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return (
-            (None, {"fields": ("headline", "slug", "standfirst", "body", "tags")}),
+            (
+                None,
+                {"fields": ("headline", "slug", "standfirst", "body", "tags", "loaded_version")},
+            ),
             (_("Hero image"), {"fields": ("hero_image", *HERO_UPLOAD_FIELDS)}),
             (_("Publishing"), {"fields": ("status", "published_at", "is_commenting_open")}),
             (
@@ -186,6 +211,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 {"fields": ("created_by", "created_at", "updated_at"), "classes": ("collapse",)},
             ),
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # A restore form starts from an old revision on purpose.
+        form.check_concurrent_edits = not getattr(request, "_newsroom_history_form", False)
+        return form
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
@@ -302,6 +333,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # Restoring keeps the article's current status: an old draft revision brings back
         # its words, not its unpublished state.
         request._newsroom_reverting = request.method == "POST"
+        request._newsroom_history_form = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     # Bulk actions for editors.

@@ -325,3 +325,29 @@ def test_articles_created_by_a_script_leave_the_same_record():
         ("published", None),
         ("created", None),
     ]
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_keeps_the_text(client, editor):
+    article = ArticleFactory(body="<p>Original.</p>")
+    client.force_login(editor)
+    form = client.get(change_url(article)).context["adminform"].form
+    loaded = form["loaded_version"].value()
+    assert loaded
+
+    article.body = "<p>The other editor's fix.</p>"
+    article.save()  # someone else saves meanwhile
+
+    mine = article_form_data(article, body="<p>My late edit.</p>", loaded_version=loaded)
+    response = client.post(change_url(article), mine)
+
+    assert response.status_code == 200
+    assertContains(response, "Someone else saved this article after you opened it.")
+    assertContains(response, "My late edit.")
+    article.refresh_from_db()
+    assert article.body == "<p>The other editor's fix.</p>"
+
+    fresh = client.get(change_url(article)).context["adminform"].form["loaded_version"].value()
+    mine["loaded_version"] = fresh
+    assert client.post(change_url(article), mine).status_code == 302
+    article.refresh_from_db()
+    assert article.body == "<p>My late edit.</p>"
