@@ -353,3 +353,91 @@ def test_editors_manage_tags_and_authors_and_writers_do_not(client, writer, edit
     client.force_login(editor)
     assert client.get(author_add).status_code == 200
     assert client.post(tag_add, {"name": "Weather", "slug": "weather"}).status_code == 302
+
+
+# The whole matrix in one table: (role, action) -> allowed. Each action is attempted
+# through the admin with a POST, whether or not the admin shows the button.
+
+MATRIX = {
+    ("Writer", "create"): True,
+    ("Writer", "edit_own"): True,
+    ("Writer", "edit_others"): False,
+    ("Writer", "submit"): True,
+    ("Writer", "publish"): False,
+    ("Writer", "schedule"): False,
+    ("Writer", "unpublish"): False,
+    ("Writer", "delete"): False,
+    ("Writer", "restore_revision"): False,
+    ("Editor", "create"): True,
+    ("Editor", "edit_own"): True,
+    ("Editor", "edit_others"): True,
+    ("Editor", "submit"): True,
+    ("Editor", "publish"): True,
+    ("Editor", "schedule"): True,
+    ("Editor", "unpublish"): True,
+    ("Editor", "delete"): True,
+    ("Editor", "restore_revision"): True,
+}
+
+
+def _attempt(client, user, action) -> bool:
+    """Try ``action`` as ``user`` through the admin; True when it took effect."""
+    other = staff_user("olga", "Writer")
+    own = draft_by(user, headline="Own words")
+    others = draft_by(other, headline="Other words")
+    later = timezone.now() + timedelta(days=1)
+    client.force_login(user)
+    if action == "create":
+        client.post(reverse(ADD_URL), new_article_data(AuthorFactory()))
+        return Article.objects.filter(slug="a-new-story", created_by=user).exists()
+    if action == "edit_own":
+        client.post(change_url(own), article_form_data(own, headline="Edited"))
+        own.refresh_from_db()
+        return own.headline == "Edited"
+    if action == "edit_others":
+        client.post(change_url(others), article_form_data(others, headline="Edited"))
+        others.refresh_from_db()
+        return others.headline == "Edited"
+    if action == "submit":
+        client.post(reverse("admin:articles_article_submit", args=[own.pk]))
+        own.refresh_from_db()
+        return own.status == Article.Status.IN_REVIEW
+    if action in ("publish", "schedule"):
+        when = later if action == "schedule" else timezone.now() - timedelta(minutes=1)
+        data = article_form_data(
+            own,
+            status="published",
+            published_at_0=when.strftime("%Y-%m-%d"),
+            published_at_1=when.strftime("%H:%M:%S"),
+        )
+        client.post(change_url(own), data)
+        client.post(
+            reverse(CHANGELIST), {"action": "publish_selected", "_selected_action": [own.pk]}
+        )
+        own.refresh_from_db()
+        return own.status == Article.Status.PUBLISHED
+    if action == "unpublish":
+        live = ArticleFactory(created_by=user)
+        client.post(
+            reverse(CHANGELIST), {"action": "unpublish_selected", "_selected_action": [live.pk]}
+        )
+        live.refresh_from_db()
+        return live.status == Article.Status.UNPUBLISHED
+    if action == "delete":
+        client.post(reverse("admin:articles_article_delete", args=[own.pk]), {"post": "yes"})
+        return not Article.objects.filter(pk=own.pk).exists()
+    if action == "restore_revision":
+        first = own.history.earliest("history_date")
+        own.headline = "Changed later"
+        own.save()
+        restore = reverse("admin:articles_article_simple_history", args=[own.pk, first.pk])
+        client.post(restore, article_form_data(own, headline=first.headline))
+        own.refresh_from_db()
+        return own.headline == "Own words"
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize(("role", "action"), sorted(MATRIX))
+def test_permission_matrix(client, role, action):
+    user = staff_user(f"{role.lower()}-user", role)
+    assert _attempt(client, user, action) is MATRIX[(role, action)]
