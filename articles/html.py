@@ -1,12 +1,15 @@
 """The one place that decides which HTML may reach a reader's page."""
 
+import re
+
+from django.core.files.storage import default_storage
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 import nh3
 
 # What a news story body may contain: structure and emphasis, never scripts, styles,
-# event handlers or embeds. Pictures come as the hero image (articles.models.Image).
+# event handlers or embeds. Images only from our own image library (see below).
 BODY_TAGS = frozenset(
     {
         "p", "br", "hr",
@@ -14,7 +17,7 @@ BODY_TAGS = frozenset(
         "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark",
         "a", "abbr", "cite", "q", "code", "pre",
         "ul", "ol", "li",
-        "blockquote", "figure", "figcaption",
+        "blockquote", "figure", "figcaption", "img",
     }
 )  # fmt: skip
 BODY_ATTRIBUTES = {
@@ -23,6 +26,7 @@ BODY_ATTRIBUTES = {
     "blockquote": {"cite"},
     "q": {"cite"},
     "ol": {"start", "reversed"},
+    "img": {"src", "alt"},
 }
 BODY_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
@@ -44,20 +48,42 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": sorted(BODY_URL_SCHEMES)},
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
     "History": True,
 }
 
 
+def library_image_url_prefix() -> str:
+    """Where the image library's originals are served; body images must start with it."""
+    return default_storage.url("images/")
+
+
+def _keep_library_images_only(element: str, attribute: str, value: str) -> str | None:
+    # A body image is a picture from our library, never a hotlinked or tracking image;
+    # readers get its renditions (articles.models.image.responsive_body_images).
+    if element == "img" and attribute == "src":
+        return value if value.startswith(library_image_url_prefix()) else None
+    return value
+
+
+# An <img> whose source was not from the library has lost its src: drop the element.
+_IMG_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
 def clean_body_html(html: str) -> str:
     """Reduce untrusted HTML to the tags and attributes a story body may use."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html or "",
         tags=set(BODY_TAGS),
         attributes={tag: set(attrs) for tag, attrs in BODY_ATTRIBUTES.items()},
+        attribute_filter=_keep_library_images_only,
         url_schemes=set(BODY_URL_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    return _IMG_WITHOUT_SOURCE.sub("", cleaned)
 
 
 def safe_body_html(html: str) -> SafeString:

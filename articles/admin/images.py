@@ -7,10 +7,19 @@ from articles.models import Image
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    list_display = ("thumbnail", "alt_text", "credit", "width", "height", "created_at")
+    list_display = ("thumbnail", "alt_text", "credit", "width", "height", "body_address")
     search_fields = ("alt_text", "caption", "credit")
-    readonly_fields = ("thumbnail", "width", "height", "uploaded_by", "created_at")
-    fields = ("file", "thumbnail", "alt_text", "caption", "credit", "width", "height")
+    readonly_fields = ("thumbnail", "body_address", "width", "height", "uploaded_by", "created_at")
+    fields = (
+        "file",
+        "thumbnail",
+        "body_address",
+        "alt_text",
+        "caption",
+        "credit",
+        "width",
+        "height",
+    )
 
     @admin.display(description=_("preview"))
     def thumbnail(self, obj):
@@ -26,6 +35,11 @@ class ImageAdmin(admin.ModelAdmin):
             rendition.height // 2,
             obj.alt_text,
         )
+
+    @admin.display(description=_("address to use in a story's body"))
+    def body_address(self, obj):
+        # The editor's image button asks for an address; readers get renditions of it.
+        return obj.file.url if obj.pk and obj.file else "-"
 
     def save_model(self, request, obj, form, change):
         if not change:

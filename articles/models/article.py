@@ -16,6 +16,7 @@ from taggit.models import TaggedItemBase
 
 from articles.html import BODY_EDITOR_EXTENSIONS, clean_body_html, safe_body_html
 from articles.models.comment import Comment
+from articles.models.image import responsive_body_images
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -177,7 +178,8 @@ class Article(models.Model):
 
     @property
     def body_html(self) -> SafeString:
-        return safe_body_html(self.body)
+        """The sanitized body, its library images swapped for responsive renditions."""
+        return responsive_body_images(safe_body_html(self.body))
 
     @property
     def ordered_authors(self) -> list:

@@ -1,12 +1,17 @@
 """Uploaded pictures and the resized renditions readers get."""
 
 import logging
+import re
 from dataclasses import dataclass
+from html import unescape
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from imagekit import ImageSpec, register
@@ -14,6 +19,8 @@ from imagekit.cachefiles import ImageCacheFile
 from imagekit.exceptions import MissingSource
 from imagekit.processors import ResizeToFit
 from PIL import Image as PILImage
+
+from articles.html import library_image_url_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -169,3 +176,44 @@ class Image(models.Model):
             return self.width or width, self.height or width
         ratio = width / self.width
         return round(self.width * ratio), round(self.height * ratio)
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
+BODY_IMAGE_SIZES = "(min-width: 46rem) 44rem, 100vw"
+
+
+def responsive_body_images(html: SafeString) -> SafeString:
+    """Swap each library image in sanitized body HTML for its responsive WebP renditions.
+
+    One query for all the images in the body; images not in the library are dropped.
+    """
+    if "<img" not in html:
+        return html
+    prefix = library_image_url_prefix()
+    names = {}
+    for tag in _IMG_TAG.findall(html):
+        src = unescape(dict(_ATTRIBUTE.findall(tag)).get("src", ""))
+        if src.startswith(prefix):
+            names[tag] = "images/" + unquote(src.removeprefix(prefix))
+    images = {image.file.name: image for image in Image.objects.filter(file__in=names.values())}
+
+    def replace(match) -> str:
+        tag = match.group(0)
+        image = images.get(names.get(tag, ""))
+        fallback = image.default_rendition if image else None
+        if fallback is None:
+            return ""
+        alt = unescape(dict(_ATTRIBUTE.findall(tag)).get("alt", "")) or image.alt_text
+        return format_html(
+            '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
+            'loading="lazy" decoding="async">',
+            fallback.url,
+            image.srcset,
+            BODY_IMAGE_SIZES,
+            fallback.width,
+            fallback.height,
+            alt,
+        )
+
+    return mark_safe(_IMG_TAG.sub(replace, html))  # noqa: S308 - sanitized, then format_html

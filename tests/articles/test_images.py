@@ -189,3 +189,38 @@ def test_images_are_added_in_the_library_and_only_editors_change_them(client, ed
     assert response.status_code == 302
     image.refresh_from_db()
     assert image.alt_text == "Harbour at dusk"
+
+
+def test_library_images_in_the_body_become_responsive_renditions(client, editor):
+    image = image_create(file=upload(), alt_text="Library alt", caption="c", credit="d")
+    body = (
+        f'<p>Before.</p><figure><img src="{image.file.url}" alt="The bridge at dawn" '
+        'onerror="alert(1)" width="9999"><figcaption>At dawn.</figcaption></figure>'
+        '<figure><img src="https://tracker.example/pixel.gif" alt="x"></figure>'
+        '<p><img src="javascript:alert(1)"></p>'
+    )
+    article = ArticleFactory(draft=True, created_by=editor)
+    client.force_login(editor)
+    client.post(change_url(article), article_form_data(article, body=body, status="published"))
+    article.refresh_from_db()
+    assert "tracker.example" not in article.body
+    assert "javascript" not in article.body
+    assert "onerror" not in article.body
+    client.logout()
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    images = re.findall(r"<img [^>]*>", page)
+    assert len(images) == 1
+    img = images[0]
+    assert 'alt="The bridge at dawn"' in img
+    assert 'width="800" height="400"' in img
+    assert re.findall(r"\.webp (\d+)w", img) == ["320", "480", "800", "1200", "1600"]
+    assert image.file.url not in page
+    assert "<figcaption>At dawn.</figcaption>" in page
+
+
+def test_the_image_library_shows_the_address_to_use_in_a_body(client, editor):
+    image = image_create(file=upload(), alt_text="Harbour", caption="c", credit="d")
+    client.force_login(editor)
+    response = client.get(reverse("admin:articles_image_change", args=[image.pk]))
+    assertContains(response, image.file.url)

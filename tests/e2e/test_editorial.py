@@ -1,11 +1,13 @@
 """An editor writes, illustrates and publishes a story in the admin; a reader sees it."""
 
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
+from articles.services import image_create
 from tests.factories import ArticleFactory, AuthorFactory, png_bytes, staff_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -126,3 +128,41 @@ def test_text_pasted_from_a_word_processor_comes_in_clean(page):
     assert "cell text" in stored
     for junk in ("style=", "class=", "Mso", "<o:p", "<h1", "<table", "<img", "onerror", "file:"):
         assert junk not in stored, junk
+
+
+def test_an_editor_inserts_a_library_image_in_the_body_and_readers_get_renditions(page):
+    editor = staff_user("edith", "Editor")
+    editor.set_password("correct horse battery staple")
+    editor.save()
+    image = image_create(
+        file=SimpleUploadedFile("quay.png", png_bytes(1800, 1200)),
+        alt_text="The quay",
+        caption="c",
+        credit="d",
+    )
+    article = ArticleFactory(created_by=editor, body="<p>Intro.</p>")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("edith")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+
+    page.locator(".ProseMirror[contenteditable=true] p").click()
+    page.keyboard.press("End")
+    page.locator(".prose-menubar [title=figure]").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Image URL").fill(image.file.url)
+    dialog.get_by_label("Alternative Text").fill("Boats at the quay")
+    dialog.get_by_label("Caption").fill("The quay this morning.")
+    dialog.get_by_role("button", name="Insert").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(article.get_absolute_url())
+    picture = page.get_by_role("img", name="Boats at the quay")
+    expect(picture).to_be_visible()
+    expect(page.locator(".article__body figcaption")).to_have_text("The quay this morning.")
+    assert picture.evaluate("img => img.currentSrc").endswith(".webp")
+    assert picture.evaluate("img => img.naturalWidth") < 1800
