@@ -23,4 +23,9 @@ urlpatterns = [
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("articles/<uslug:slug>/comments/", views.post_comment, name="comment-post"),
+    path("comments/<int:pk>/reply/", views.reply_comment, name="comment-reply"),
+    path("comments/<int:pk>/edit/", views.edit_comment, name="comment-edit"),
+    path("comments/<int:pk>/delete/", views.delete_comment, name="comment-delete"),
+    path("comments/<int:pk>/report/", views.report_comment, name="comment-report"),
 ]

@@ -1,3 +1,3 @@
 """The newsroom admin, one module per area; importing registers them."""
 
-from articles.admin import articles  # noqa: F401
+from articles.admin import articles, comments  # noqa: F401

@@ -1,6 +1,14 @@
 from articles.models.article import Article, ArticleQuerySet, Byline, TaggedArticle
 from articles.models.author import Author
-from articles.models.comment import Comment, CommentQuerySet
+from articles.models.comment import (
+    Comment,
+    CommenterBan,
+    CommentQuerySet,
+    CommentReport,
+    ModerationLogEntry,
+    ModerationSettings,
+    WordRule,
+)
 
 __all__ = [
     "Article",
@@ -9,5 +17,10 @@ __all__ = [
     "Byline",
     "Comment",
     "CommentQuerySet",
+    "CommentReport",
+    "CommenterBan",
+    "ModerationLogEntry",
+    "ModerationSettings",
     "TaggedArticle",
+    "WordRule",
 ]

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -144,6 +145,14 @@ class Article(models.Model):
         if not self.published_at:
             return False
         return self.updated_at - self.published_at > timedelta(minutes=5)
+
+    @property
+    def are_comments_open(self) -> bool:
+        """Open unless an editor closed them or NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS have passed."""
+        days = settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS
+        if days and self.published_at and timezone.now() > self.published_at + timedelta(days=days):
+            return False
+        return self.is_commenting_open
 
 
 class Byline(models.Model):

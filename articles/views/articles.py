@@ -6,6 +6,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from articles.models import Article, Author
+from articles.views.comments import comment_section
 
 
 class PublishedArticleListView(ListView):
@@ -56,3 +57,8 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return Article.objects.published().with_listing_data()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(comment_section(self.request, self.object))
+        return context
