@@ -63,3 +63,19 @@ class CommentFactory(DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = "A thoughtful comment."
     status = Comment.Status.VISIBLE
+
+
+class VerifiedUserFactory(UserFactory):
+    """A reader whose email address allauth has verified: one who may comment."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.update_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )

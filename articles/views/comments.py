@@ -230,7 +230,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            form.add_error("body" if hasattr(error, "error_dict") else None, error)
+            form.add_error(None, error)
         else:
             _announce(request, comment)
             return redirect(_comment_url(comment, request.user))
@@ -291,7 +291,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
-            form.add_error("body" if hasattr(error, "error_dict") else None, error)
+            form.add_error(None, error)
         else:
             if comment.status == Comment.Status.PENDING:
                 _announce(request, comment)
