@@ -282,7 +282,7 @@ def test_bulk_mark_as_spam_logs_each_comment(client, article, moderator):
 def test_queue_filters_by_status_reports_article_and_author(client, moderator):
     article, other = ArticleFactory(), ArticleFactory()
     alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
-    held = CommentFactory(article=article, author=alice, body="Held one", status="pending")
+    CommentFactory(article=article, author=alice, body="Held one", status="pending")
     reported = CommentFactory(article=other, author=bob, body="Reported one")
     CommentReport.objects.create(comment=reported, reporter=alice, reason="abuse")
     CommentFactory(article=other, author=alice, body="Plain one")
