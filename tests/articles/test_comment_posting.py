@@ -74,6 +74,9 @@ def test_unverified_reader_is_told_to_verify_and_offered_the_link_again(client, 
     assertContains(response, "Please verify your email address before you comment")
     assertContains(response, 'name="action_send"')
     assertContains(response, f'action="{reverse("account_email")}"')
+    assertContains(
+        response, f'<input type="hidden" name="next" value="{article.get_absolute_url()}#comments">'
+    )
     assertNotContains(response, 'name="body"')
 
 
