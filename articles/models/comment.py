@@ -38,13 +38,14 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(_shown_rule(user))
 
     def threads_shown_to(self, user):
-        """Top-level comments of a thread list. A removed one stays, as a placeholder, while
-        replies under it are still shown, so the conversation remains readable."""
+        """Top-level comments of a thread list. One that is not shown (removed, spam, held)
+        stays as a placeholder while replies under it are shown, so every visible comment
+        has its place and the conversation remains readable."""
         has_replies = Exists(Comment.objects.shown_to(user).filter(parent=OuterRef("pk")))
         return (
             self.filter(parent__isnull=True)
             .alias(has_replies=has_replies)
-            .filter(_shown_rule(user) | Q(status=Comment.Status.REMOVED, has_replies=True))
+            .filter(_shown_rule(user) | Q(has_replies=True))
         )
 
 

@@ -156,7 +156,9 @@ def comment_create(
     body = _clean_body(body)
     replied_to = None
     if parent is not None:
-        if parent.article_id != article.pk or parent.is_removed:
+        # Only visible comments take replies: a reply under a held or removed one would be
+        # counted but have no visible place to sit.
+        if parent.article_id != article.pk or parent.status != Comment.Status.VISIBLE:
             raise ValidationError(_("That comment is no longer open for replies."))
         if parent.parent_id:
             # One level of replies: answering a reply joins its thread and names who it answers.

@@ -186,8 +186,8 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     if parent_id and parent_id.isdigit():
         parent = (
             Comment.objects.filter(article=article, pk=parent_id)
-            .shown_to(request.user)
-            .select_related("parent")
+            .visible()
+            .select_related("parent", "author")
             .first()
         )
     title = _("Reply to %(name)s") % {"name": parent.author_name} if parent else _("Your comment")
@@ -263,7 +263,7 @@ def _own_comment(request: HttpRequest, pk: int) -> Comment:
 @require_http_methods(["GET", "HEAD", "POST"])
 def reply_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
-        Comment.objects.shown_to(request.user).select_related("article", "author"),
+        Comment.objects.visible().select_related("article", "author"),
         pk=pk,
         article__in=Article.objects.published(),
     )

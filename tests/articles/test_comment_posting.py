@@ -422,3 +422,36 @@ def test_anonymous_page_with_comments_still_sets_no_cookie_and_has_no_csrf(clien
     assert not response.cookies
     assertNotContains(response, "csrfmiddlewaretoken")
     assertNotContains(response, "comment__actions")
+
+
+def test_held_or_removed_comments_take_no_replies(client, article, commenter):
+    held = CommentFactory(article=article, author=commenter, status=Comment.Status.PENDING)
+    removed = CommentFactory(article=article, status=Comment.Status.REMOVED)
+    client.force_login(commenter)
+    for parent in (held, removed):
+        assert (
+            client.get(reverse("articles:comment-reply", kwargs={"pk": parent.pk})).status_code
+            == 404
+        )
+        assert post(client, article, f"Reply to {parent.pk}", parent=parent).status_code == 400
+    assert Comment.objects.filter(parent__isnull=False).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "placeholder"),
+    [
+        (Comment.Status.SPAM, "This comment was removed by a moderator."),
+        (Comment.Status.PENDING, "This comment is awaiting moderation."),
+    ],
+)
+def test_every_counted_reply_has_a_place_even_under_a_hidden_comment(
+    client, article, status, placeholder
+):
+    top = CommentFactory(article=article, body="Top words")
+    CommentFactory(article=article, parent=top, body="Visible reply")
+    Comment.objects.filter(pk=top.pk).update(status=status)
+    page = client.get(article.get_absolute_url())
+    assert comment_count_label(page) == "1 comment"
+    assertContains(page, "Visible reply")
+    assertContains(page, placeholder)
+    assertNotContains(page, "Top words")
