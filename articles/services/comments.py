@@ -292,13 +292,18 @@ def comment_moderate(
             details=_("Status %(old)s → %(new)s") % {"old": previous, "new": status},
         )
         changed += 1
-        if previous == Comment.Status.PENDING and comment.author_id and comment.author.email:
+        # The commenter hears of every decision on their words, except a spammer of spam.
+        is_decision = (previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE) or (
+            status == Comment.Status.REMOVED
+        )
+        if is_decision and comment.author_id and comment.author.email:
             _mail_on_commit(
                 template="articles/email/comment_moderated",
                 to=[comment.author.email],
                 context={
                     "comment": comment,
                     "is_approved": status == Comment.Status.VISIBLE,
+                    "was_held": previous == Comment.Status.PENDING,
                     "url": _site_url(comment.get_absolute_url(), request),
                 },
             )

@@ -267,16 +267,36 @@ def test_held_comment_author_is_emailed_on_approval_or_removal(
     assert CommentReport.objects.get().resolved_at is not None
 
 
-def test_bulk_mark_as_spam_logs_each_comment(client, article, moderator):
+def test_bulk_mark_as_spam_logs_each_comment_and_mails_no_spammer(
+    client, article, moderator, django_capture_on_commit_callbacks
+):
     comments = CommentFactory.create_batch(3, article=article)
     client.force_login(moderator)
-    client.post(
-        reverse("admin:articles_comment_changelist"),
-        {"action": "mark_spam", "_selected_action": [c.pk for c in comments]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:articles_comment_changelist"),
+            {"action": "mark_spam", "_selected_action": [c.pk for c in comments]},
+        )
     assert set(Comment.objects.values_list("status", flat=True)) == {Comment.Status.SPAM}
     assert ModerationLogEntry.objects.filter(action="spam").count() == 3
+    assert mail.outbox == []
     assertContains(client.get(article.get_absolute_url()), "0 comments")
+
+
+def test_removing_a_published_comment_tells_its_author(
+    client, article, commenter, moderator, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(article=article, author=commenter)
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:articles_comment_changelist"),
+            {"action": "remove", "_selected_action": [comment.pk]},
+        )
+    assert [m.subject for m in mail.outbox] == ["Your comment was removed"]
+    assert "A moderator removed it from the site." in mail.outbox[0].body
+    page = client.get(article.get_absolute_url())
+    assertNotContains(page, "A thoughtful comment.")
 
 
 def test_queue_filters_by_status_reports_article_and_author(client, moderator):

@@ -404,6 +404,9 @@ def test_threads_are_oldest_first_newest_on_request_and_paginated(client, articl
     assert bodies(client.get(url, {"cpage": 3})) == ["Comment 4"]
     assert bodies(client.get(url, {"comments": "newest"})) == ["Comment 4", "Comment 3"]
     assertContains(client.get(url), "Page 1 of 3")
+    # The links work from any page that shows the section, such as a re-rendered form.
+    assertContains(client.get(url), f'href="{url}?cpage=2#comments"')
+    assertContains(client.get(url), f'href="{url}?comments=newest#comments"')
 
 
 def test_post_redirects_to_the_page_holding_the_new_comment(client, article, commenter, settings):
