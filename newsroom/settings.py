@@ -259,7 +259,7 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key",
     "confirm_email": "1/180s/key",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{os.environ.get('NEWSROOM_SITE_NAME', 'Newsroom')}] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NEWSROOM_SITE_NAME}] "
 if PRODUCTION or os.environ.get("DJANGO_EMAIL_HOST"):
     EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
     EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
