@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -135,7 +136,7 @@ def _notify_reply(comment: Comment, request: HttpRequest | None) -> None:
             "comment": comment,
             "recipient": recipient,
             "url": _site_url(comment.get_absolute_url(), request),
-            "profile_url": _site_url("/accounts/profile/", request),
+            "profile_url": _site_url(reverse("accounts:profile"), request),
         },
     )
 

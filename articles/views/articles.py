@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from taggit.models import Tag
@@ -62,3 +63,10 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context.update(comment_section(self.request, self.object))
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.request.user.is_authenticated:
+            # The comment form and one's own held comments: never for a shared cache.
+            patch_cache_control(response, private=True)
+        return response

@@ -425,6 +425,13 @@ def test_anonymous_page_with_comments_still_sets_no_cookie_and_has_no_csrf(clien
     assert not response.cookies
     assertNotContains(response, "csrfmiddlewaretoken")
     assertNotContains(response, "comment__actions")
+    assert "private" not in response.get("Cache-Control", "")
+
+
+def test_logged_in_page_is_private_to_caches(client, article, commenter):
+    client.force_login(commenter)
+    response = client.get(article.get_absolute_url())
+    assert "private" in response["Cache-Control"]
 
 
 def test_held_or_removed_comments_take_no_replies(client, article, commenter):
