@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from articles.models import Article, Comment, CommentReport
+from articles.models.comment import validate_comment_length
 from articles.services import (
     BLOCKED_MESSAGES,
     comment_create,
@@ -49,10 +50,14 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        limit = settings.NEWSROOM_COMMENT_MAX_LENGTH
-        self.fields["body"].widget.attrs["maxlength"] = limit
-        self.fields["body"].max_length = limit
-        self.fields["body"].validators.append(forms.fields.validators.MaxLengthValidator(limit))
+        # Shown to browsers and in the help text; enforced in clean_body, after newlines
+        # are normalized, so the browser's count and ours agree.
+        self.fields["body"].max_length = settings.NEWSROOM_COMMENT_MAX_LENGTH
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].replace("\r\n", "\n")
+        validate_comment_length(body)
+        return body
 
 
 class ReportForm(forms.Form):

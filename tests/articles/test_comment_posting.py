@@ -108,7 +108,7 @@ def test_post_redirects_to_the_new_comment_and_the_count_goes_up(client, article
     ("body", "message"),
     [
         ("   ", "This field is required."),
-        ("x" * 3001, "Ensure this value has at most 3000 characters"),
+        ("x" * 3001, "Comments are at most 3000 characters; this one has 3001."),
     ],
 )
 def test_invalid_comment_rerenders_the_article_with_the_text_kept(
@@ -127,7 +127,10 @@ def test_invalid_comment_rerenders_the_article_with_the_text_kept(
 def test_comment_length_limit_is_configurable(client, article, commenter, settings):
     settings.NEWSROOM_COMMENT_MAX_LENGTH = 10
     client.force_login(commenter)
+    assertContains(client.get(article.get_absolute_url()), 'maxlength="10"')
     assert post(client, article, "x" * 11).status_code == 400
+    # Browsers send line breaks as CRLF but count them as one character, as we do.
+    assert post(client, article, "xxxxx\r\nxxxx").status_code == 302
     assert post(client, article, "x" * 10).status_code == 302
 
 
