@@ -1,6 +1,14 @@
 from articles.models.article import Article, ArticleQuerySet, Byline, TaggedArticle
 from articles.models.author import Author
-from articles.models.comment import Comment, CommentQuerySet
+from articles.models.comment import (
+    Comment,
+    CommenterBan,
+    CommentQuerySet,
+    CommentReport,
+    ModerationLogEntry,
+    ModerationSettings,
+    WordRule,
+)
 from articles.models.image import RENDITION_WIDTHS, Image, Rendition
 from articles.models.workflow import (
     ArticleEvent,
@@ -20,12 +28,17 @@ __all__ = [
     "Byline",
     "Comment",
     "CommentQuerySet",
+    "CommentReport",
+    "CommenterBan",
     "Correction",
     "CorrectionQuerySet",
     "Image",
+    "ModerationLogEntry",
+    "ModerationSettings",
     "PreviewLink",
     "PreviewLinkQuerySet",
     "Rendition",
     "SlugRedirect",
     "TaggedArticle",
+    "WordRule",
 ]

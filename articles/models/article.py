@@ -201,6 +201,14 @@ class Article(models.Model):
             return False
         return self.updated_at - self.published_at > timedelta(minutes=5)
 
+    @property
+    def are_comments_open(self) -> bool:
+        """Open unless an editor closed them or NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS have passed."""
+        days = settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS
+        if days and self.published_at and timezone.now() > self.published_at + timedelta(days=days):
+            return False
+        return self.is_commenting_open
+
 
 class Byline(models.Model):
     """An author's place on an article: bylines are printed in ``position`` order."""

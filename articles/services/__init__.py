@@ -7,6 +7,19 @@ from articles.services.articles import (
     author_get_or_create,
     unique_slug,
 )
+from articles.services.comments import (
+    BLOCKED_MESSAGES,
+    MODERATOR_GROUP,
+    Blocked,
+    comment_create,
+    comment_delete,
+    comment_edit,
+    comment_moderate,
+    comment_report,
+    commenter_ban,
+    commenter_unban,
+    commenting_blocked_reason,
+)
 from articles.services.workflow import (
     article_publish,
     article_record_slug_change,
@@ -26,7 +39,10 @@ from articles.services.workflow import (
 )
 
 __all__ = [
+    "BLOCKED_MESSAGES",
+    "MODERATOR_GROUP",
     "TAG_MAX_LENGTH",
+    "Blocked",
     "article_create",
     "article_publish",
     "article_record_slug_change",
@@ -41,6 +57,14 @@ __all__ = [
     "can_publish",
     "can_restore_revision",
     "can_view_article",
+    "comment_create",
+    "comment_delete",
+    "comment_edit",
+    "comment_moderate",
+    "comment_report",
+    "commenter_ban",
+    "commenter_unban",
+    "commenting_blocked_reason",
     "correction_create",
     "image_create",
     "preview_link_create",

@@ -1,6 +1,13 @@
 """Reader-facing views, one module per area."""
 
 from articles.views.articles import ArticleDetailView, AuthorView, HomeView, TagView
+from articles.views.comments import (
+    delete_comment,
+    edit_comment,
+    post_comment,
+    reply_comment,
+    report_comment,
+)
 from articles.views.corrections import CorrectionsView
 from articles.views.preview import PreviewLinkView, StaffPreviewView
 
@@ -12,4 +19,9 @@ __all__ = [
     "PreviewLinkView",
     "StaffPreviewView",
     "TagView",
+    "delete_comment",
+    "edit_comment",
+    "post_comment",
+    "reply_comment",
+    "report_comment",
 ]

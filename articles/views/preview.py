@@ -10,6 +10,7 @@ from django.views.generic import DetailView
 
 from articles.models import Article, PreviewLink
 from articles.services import can_view_article
+from articles.views.comments import comment_section
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -25,7 +26,10 @@ class BasePreviewView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(noindex=True, **kwargs)
+        context = super().get_context_data(noindex=True, **kwargs)
+        # The comment section too, so the page is exactly what readers will get.
+        context.update(comment_section(self.request, self.object))
+        return context
 
 
 class StaffPreviewView(BasePreviewView):

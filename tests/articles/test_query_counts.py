@@ -48,7 +48,8 @@ def test_article_page_query_count_is_fixed(
 ):
     article = make_articles(3, tags_each)[0]
     CommentFactory.create_batch(comments, article=article)
-    with django_assert_max_num_queries(3):
+    # Article, bylines, tags; then the comment threads: count, page, replies with authors.
+    with django_assert_max_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert response.context["article"].comment_count == comments + 2
 

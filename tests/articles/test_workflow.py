@@ -351,3 +351,17 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_keeps_the_text(clie
     assert client.post(change_url(article), mine).status_code == 302
     article.refresh_from_db()
     assert article.body == "<p>My late edit.</p>"
+
+
+def test_a_moderator_sees_only_comments_awaiting_moderation_with_a_link(client):
+    CommentFactory.create_batch(3, status=Comment.Status.PENDING)
+    moderator = staff_user("mo", "Moderator")
+    client.force_login(moderator)
+
+    response = client.get(reverse("admin:index"))
+
+    link = f"{reverse('admin:articles_comment_changelist')}?status__exact=pending"
+    assertContains(response, f'href="{link}"')
+    assert response.context["dash"]["pending_comments"] == 3
+    assertNotContains(response, "My drafts")
+    assert client.get(link).status_code == 200
