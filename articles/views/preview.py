@@ -31,6 +31,12 @@ class BasePreviewView(DetailView):
         context.update(comment_section(self.request, self.object))
         return context
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # Belt and braces with the meta tag: a preview must never reach a search index.
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
 
 class StaffPreviewView(BasePreviewView):
     """The admin's "Preview" button: staff who may see the article in the admin."""

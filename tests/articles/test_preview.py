@@ -111,6 +111,7 @@ def test_a_valid_link_shows_the_draft_to_someone_without_an_account(client, edit
 
     assertContains(response, "Secret merger story")
     assertContains(response, "This link stops working at")
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
     assertContains(response, '<meta name="robots" content="noindex">', html=True)
     assert link.get_absolute_url().startswith("/preview/")
 
