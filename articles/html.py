@@ -1,12 +1,15 @@
 """The one place that decides which HTML may reach a reader's page."""
 
-from django.utils.html import escape
+import re
+
+from django.core.files.storage import default_storage
+from django.utils.html import escape, urlize
 from django.utils.safestring import SafeString, mark_safe
 
 import nh3
 
 # What a news story body may contain: structure and emphasis, never scripts, styles,
-# event handlers or embeds. Images arrive with the editorial issue, through the editor.
+# event handlers or embeds. Images only from our own image library (see below).
 BODY_TAGS = frozenset(
     {
         "p", "br", "hr",
@@ -14,7 +17,7 @@ BODY_TAGS = frozenset(
         "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark",
         "a", "abbr", "cite", "q", "code", "pre",
         "ul", "ol", "li",
-        "blockquote", "figure", "figcaption",
+        "blockquote", "figure", "figcaption", "img",
     }
 )  # fmt: skip
 BODY_ATTRIBUTES = {
@@ -23,20 +26,64 @@ BODY_ATTRIBUTES = {
     "blockquote": {"cite"},
     "q": {"cite"},
     "ol": {"start", "reversed"},
+    "img": {"src", "alt"},
 }
 BODY_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+# What the admin's rich text editor (django-prose-editor) offers: the same structure as
+# BODY_TAGS, so the editor cannot make what the sanitizer would strip. Its own nh3
+# sanitizer, derived from this list, cleans form input; clean_body_html() runs on save.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": sorted(BODY_URL_SCHEMES)},
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+    "History": True,
+}
+
+
+def library_image_url_prefix() -> str:
+    """Where the image library's originals are served; body images must start with it."""
+    return default_storage.url("images/")
+
+
+def _keep_library_images_only(element: str, attribute: str, value: str) -> str | None:
+    # A body image is a picture from our library, never a hotlinked or tracking image;
+    # readers get its renditions (articles.models.image.responsive_body_images).
+    if element == "img" and attribute == "src":
+        return value if value.startswith(library_image_url_prefix()) else None
+    return value
+
+
+# An <img> whose source was not from the library has lost its src: drop the element.
+_IMG_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 def clean_body_html(html: str) -> str:
     """Reduce untrusted HTML to the tags and attributes a story body may use."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html or "",
         tags=set(BODY_TAGS),
         attributes={tag: set(attrs) for tag, attrs in BODY_ATTRIBUTES.items()},
+        attribute_filter=_keep_library_images_only,
         url_schemes=set(BODY_URL_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    return _IMG_WITHOUT_SOURCE.sub("", cleaned)
 
 
 def safe_body_html(html: str) -> SafeString:
@@ -48,3 +95,34 @@ def paragraphs_from_text(text: str) -> str:
     """Plain text to HTML: every non-blank line becomes an escaped ``<p>`` paragraph."""
     lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return "\n".join(f"<p>{escape(line)}</p>" for line in lines if line)
+
+
+COMMENT_LINK_REL = "nofollow ugc noopener"
+
+
+def comment_text_html(text: str) -> SafeString:
+    """A reader's plain text as HTML: all of it escaped, blank lines making paragraphs, line
+    breaks kept, bare http(s) URLs made ``rel="nofollow ugc noopener"`` links."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = (part.strip() for part in re.split(r"\n\s*\n", text))
+    html = "".join(
+        "<p>" + urlize(part, autoescape=True).replace("\n", "<br>") + "</p>"
+        for part in paragraphs
+        if part
+    )
+    # urlize escaped everything that is not a link; nh3 then guarantees the result whatever
+    # urlize made of hostile input: only p, br and http(s) links survive.
+    cleaned = nh3.clean(
+        html,
+        tags={"p", "br", "a"},
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        link_rel=COMMENT_LINK_REL,
+        strip_comments=True,
+    )
+    return mark_safe(cleaned)  # noqa: S308 - escaped by urlize, then sanitized by nh3
+
+
+def count_links(text: str) -> int:
+    """How many links a comment's text makes on the page."""
+    return comment_text_html(text).count("<a ")

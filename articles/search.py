@@ -2,7 +2,7 @@
 
 On PostgreSQL: a stored, weighted tsvector (headline A, standfirst B, body C; the
 ``search_document`` column, kept current by a trigger and GIN-indexed, see migration
-``0002_article_search_index``) matched with ``websearch_to_tsquery`` (quoted phrases,
+``0005_article_search_index``) matched with ``websearch_to_tsquery`` (quoted phrases,
 ``or``, ``-word``; stop words dropped), ranked with ``ts_rank``, and snippets from
 ``ts_headline``. On SQLite, a simpler
 fallback: every word must appear somewhere, ranked by where it appears.
@@ -39,7 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
 
-# The document's configuration and weights live in the trigger of migration 0002:
+# The document's configuration and weights live in the trigger of migration 0005:
 # changing them needs a migration that replaces the trigger and refills the column.
 SEARCH_CONFIG = "english"
 SEARCH_DOCUMENT_COLUMN = "search_document"

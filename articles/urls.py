@@ -29,6 +29,15 @@ urlpatterns = [
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    # Editorial (issue 4): corrections page and previews (robots.txt disallows /preview/).
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("preview/articles/<int:pk>/", views.StaffPreviewView.as_view(), name="preview"),
+    path("preview/s/<str:token>/", views.PreviewLinkView.as_view(), name="preview-link"),
+    path("articles/<uslug:slug>/comments/", views.post_comment, name="comment-post"),
+    path("comments/<int:pk>/reply/", views.reply_comment, name="comment-reply"),
+    path("comments/<int:pk>/edit/", views.edit_comment, name="comment-edit"),
+    path("comments/<int:pk>/delete/", views.delete_comment, name="comment-delete"),
+    path("comments/<int:pk>/report/", views.report_comment, name="comment-report"),
     path("search/", views.search, name="search"),
     path(
         "articles/<uslug:slug>/share/mastodon/",

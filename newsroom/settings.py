@@ -89,6 +89,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "taggit",
+    "django_ratelimit",
+    # Editorial admin (issue 4): rich text editor, revisions, image renditions.
+    "django_prose_editor",
+    "simple_history",
+    "imagekit",
     # Local
     "accounts",
     "articles",
@@ -105,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records who made each revision (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -169,7 +176,13 @@ STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Media goes through Django's storage API: S3-compatible storage is a settings change
+    # (DJANGO_MEDIA_STORAGE, see docs/editorial.md).
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
+        )
+    },
     "staticfiles": {
         # The manifest storage needs collectstatic, which production deploys run;
         # development and tests serve straight from the finders.
@@ -232,6 +245,86 @@ NEWSROOM_SHARE_NETWORKS = env_list(
         "copy",
     ],
 )
+
+# --- Editorial admin (issue 4): workflow, previews, images, revisions -------------------
+# Uploaded images larger than this are refused (bytes).
+NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+# How long a signed preview link works unless revoked first (hours).
+NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
+# Renditions are made on first use and then kept in the media storage.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+# S3-compatible media: with DJANGO_MEDIA_STORAGE=storages.backends.s3.S3Storage, these
+# variables configure django-storages (credentials come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, read by boto3 itself).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
+# --- end of the editorial admin block -----------------------------------------------------
+
+# --- Issue 3: reader accounts, comments and moderation -------------------------------------
+# Shared cache: rate limits (allauth's and the comment limit) count in it, so every worker
+# must see the same counts. NEWSROOM_CACHE_URL=redis://127.0.0.1:6379/0 in production;
+# an in-process cache by default for development and tests.
+NEWSROOM_CACHE_URL = os.environ.get("NEWSROOM_CACHE_URL", "").strip()
+if NEWSROOM_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": NEWSROOM_CACHE_URL,
+        }
+    }
+elif NEWSROOM_CACHE_URL:
+    raise ImproperlyConfigured("NEWSROOM_CACHE_URL must be a redis:// URL (or empty).")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit lists django-redis, not Django's own RedisCache, which is as atomic.
+    "django_ratelimit.W001",
+    # An in-process cache is fine for one development process; in production the check
+    # stays on, so `manage.py check --deploy`/`migrate` fail until NEWSROOM_CACHE_URL is set.
+    *([] if PRODUCTION else ["django_ratelimit.E003"]),
+]
+
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_USERNAME_MIN_LENGTH = 2
+# allauth's own limits, spelled out so they are visibly on (see allauth's docs for the syntax).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "request_login_code": "20/m/ip,3/m/key",
+    "confirm_email": "1/180s/key",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NEWSROOM_SITE_NAME}] "
+if PRODUCTION or os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+
+# Comments. The moderation values seed the admin's "Comment moderation settings"; once an
+# editor saves that page, the admin's values win.
+NEWSROOM_COMMENT_MAX_LENGTH = env_int("NEWSROOM_COMMENT_MAX_LENGTH", 3000)
+NEWSROOM_COMMENT_EDIT_MINUTES = env_int("NEWSROOM_COMMENT_EDIT_MINUTES", 15)
+NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = env_int("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS", 0)
+NEWSROOM_COMMENTS_PAGE_SIZE = env_int("NEWSROOM_COMMENTS_PAGE_SIZE", 50)
+NEWSROOM_COMMENT_RATE = os.environ.get("NEWSROOM_COMMENT_RATE", "5/m")
+NEWSROOM_COMMENT_MODERATION = os.environ.get("NEWSROOM_COMMENT_MODERATION", "post").strip()
+if NEWSROOM_COMMENT_MODERATION not in {"post", "pre"}:
+    raise ImproperlyConfigured("NEWSROOM_COMMENT_MODERATION must be 'post' or 'pre'.")
+NEWSROOM_COMMENT_HOLD_FIRST = env_bool("NEWSROOM_COMMENT_HOLD_FIRST", False)
+NEWSROOM_COMMENT_MAX_LINKS = env_int("NEWSROOM_COMMENT_MAX_LINKS", 2)
+# --- end of issue 3 ------------------------------------------------------------------------
 
 # --- Being found and shared (issue 5): feeds, sitemaps, metadata, search. ---
 # The site's one-line description: meta description of listing pages and feed subtitle.

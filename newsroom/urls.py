@@ -9,6 +9,8 @@ from newsroom import views
 
 urlpatterns = [
     path("", include("articles.urls")),
+    # Our account pages first: /accounts/profile/ is ours, not allauth's.
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health/", views.health, name="health"),

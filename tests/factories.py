@@ -63,3 +63,45 @@ class CommentFactory(DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = "A thoughtful comment."
     status = Comment.Status.VISIBLE
+
+
+def staff_user(username: str, role: str) -> User:
+    """A staff account in a newsroom role group ("Writer", "Editor"), made by the migration."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name=role).exists():
+        # Transactional (browser) tests flush the database, the migration's groups with it.
+        import_module("articles.migrations.0004_writer_and_editor_roles").create_roles(apps, None)
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def png_bytes(width: int = 1600, height: int = 900, image_format: str = "PNG") -> bytes:
+    """A real picture, made in memory, for upload tests."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+class VerifiedUserFactory(UserFactory):
+    """A reader whose email address allauth has verified: one who may comment."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.update_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )

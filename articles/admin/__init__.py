@@ -1,3 +1,7 @@
 """The newsroom admin, one module per area; importing registers them."""
 
-from articles.admin import articles  # noqa: F401
+from articles.admin import (  # noqa: F401
+    articles,
+    comments,
+    images,
+)

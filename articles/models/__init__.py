@@ -1,13 +1,44 @@
 from articles.models.article import Article, ArticleQuerySet, Byline, TaggedArticle
 from articles.models.author import Author
-from articles.models.comment import Comment, CommentQuerySet
+from articles.models.comment import (
+    Comment,
+    CommenterBan,
+    CommentQuerySet,
+    CommentReport,
+    ModerationLogEntry,
+    ModerationSettings,
+    WordRule,
+)
+from articles.models.image import RENDITION_WIDTHS, Image, Rendition
+from articles.models.workflow import (
+    ArticleEvent,
+    Correction,
+    CorrectionQuerySet,
+    PreviewLink,
+    PreviewLinkQuerySet,
+    SlugRedirect,
+)
 
 __all__ = [
+    "RENDITION_WIDTHS",
     "Article",
+    "ArticleEvent",
     "ArticleQuerySet",
     "Author",
     "Byline",
     "Comment",
     "CommentQuerySet",
+    "CommentReport",
+    "CommenterBan",
+    "Correction",
+    "CorrectionQuerySet",
+    "Image",
+    "ModerationLogEntry",
+    "ModerationSettings",
+    "PreviewLink",
+    "PreviewLinkQuerySet",
+    "Rendition",
+    "SlugRedirect",
     "TaggedArticle",
+    "WordRule",
 ]

@@ -1,18 +1,22 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.html import clean_body_html, safe_body_html
+from articles.html import BODY_EDITOR_EXTENSIONS, clean_body_html, safe_body_html
 from articles.models.comment import Comment
+from articles.models.image import responsive_body_images
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -39,6 +43,18 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
         )
 
+    def with_correction_flag(self):
+        """Annotate ``has_corrections`` so pages query corrections only when there are some."""
+        from articles.models.workflow import Correction
+
+        return self.annotate(
+            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
+        )
+
+    def scheduled(self):
+        """Published, but not yet: readers see these from ``published_at`` on."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
 
@@ -61,7 +77,9 @@ class TaggedArticle(TaggedItemBase):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     headline = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(
@@ -77,10 +95,22 @@ class Article(models.Model):
         blank=True,
         help_text=_("The summary under the headline, also used on listings."),
     )
-    body = models.TextField(
+    # The editor's own sanitizer runs on form input; Article.save() runs ours on every save.
+    body = ProseEditorField(
         _("body"),
         blank=True,
-        help_text=_("HTML; sanitized on every save to paragraphs, links, emphasis and lists."),
+        config={"extensions": BODY_EDITOR_EXTENSIONS},
+        sanitize=True,
+        help_text=_("Paragraphs, subheadings, emphasis, links, lists and quotes."),
+    )
+    hero_image = models.ForeignKey(
+        "articles.Image",
+        verbose_name=_("hero image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hero_of",
+        help_text=_("The picture at the top of the story, on listings and when shared."),
     )
     authors = models.ManyToManyField(
         "articles.Author",
@@ -100,6 +130,16 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="created_articles",
+        help_text=_("The staff account that owns the draft: writers edit only their own."),
+    )
     is_commenting_open = models.BooleanField(
         _("comments open"),
         default=True,
@@ -109,11 +149,18 @@ class Article(models.Model):
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
 
     objects = ArticleQuerySet.as_manager()
+    # Every save keeps a revision (django-simple-history), admin or not.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("-published_at", "-pk")
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+            ("edit_others_article", _("Can edit every article, not only their own drafts")),
+            ("restore_article_revision", _("Can see revisions of articles and restore them")),
+        ]
         indexes = [models.Index(fields=("status", "-published_at"), name="article_status_pub_idx")]
 
     def __str__(self):
@@ -131,7 +178,8 @@ class Article(models.Model):
 
     @property
     def body_html(self) -> SafeString:
-        return safe_body_html(self.body)
+        """The sanitized body, its library images swapped for responsive renditions."""
+        return responsive_body_images(safe_body_html(self.body))
 
     @property
     def ordered_authors(self) -> list:
@@ -139,11 +187,27 @@ class Article(models.Model):
         return [byline.author for byline in self.bylines.all()]
 
     @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
     def was_updated(self) -> bool:
         """Whether the story changed noticeably after it went out."""
         if not self.published_at:
             return False
         return self.updated_at - self.published_at > timedelta(minutes=5)
+
+    @property
+    def are_comments_open(self) -> bool:
+        """Open unless an editor closed them or NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS have passed."""
+        days = settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS
+        if days and self.published_at and timezone.now() > self.published_at + timedelta(days=days):
+            return False
+        return self.is_commenting_open
 
 
 class Byline(models.Model):

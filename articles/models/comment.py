@@ -1,6 +1,31 @@
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from articles.html import comment_text_html
+
+
+def validate_comment_length(value: str) -> None:
+    limit = settings.NEWSROOM_COMMENT_MAX_LENGTH
+    if len(value) > limit:
+        raise ValidationError(
+            _("Comments are at most %(limit)d characters; this one has %(length)d."),
+            code="max_length",
+            params={"limit": limit, "length": len(value)},
+        )
+
+
+def _shown_rule(user) -> Q:
+    rule = Q(status=Comment.Status.VISIBLE)
+    if user is not None and user.is_authenticated:
+        rule |= Q(status=Comment.Status.PENDING, author=user)
+    return rule
 
 
 class CommentQuerySet(models.QuerySet):
@@ -8,9 +33,24 @@ class CommentQuerySet(models.QuerySet):
         """The one rule for which comments readers see and count."""
         return self.filter(status=Comment.Status.VISIBLE)
 
+    def shown_to(self, user):
+        """What a reader finds in a thread: visible comments and their own held ones."""
+        return self.filter(_shown_rule(user))
+
+    def threads_shown_to(self, user):
+        """Top-level comments of a thread list. One that is not shown (removed, spam, held)
+        stays as a placeholder while replies under it are shown, so every visible comment
+        has its place and the conversation remains readable."""
+        has_replies = Exists(Comment.objects.shown_to(user).filter(parent=OuterRef("pk")))
+        return (
+            self.filter(parent__isnull=True)
+            .alias(has_replies=has_replies)
+            .filter(_shown_rule(user) | Q(has_replies=True))
+        )
+
 
 class Comment(models.Model):
-    """A reader's comment under an article. Posting and moderation build on this model."""
+    """A reader's comment under an article: plain text, one level of replies."""
 
     class Status(models.TextChoices):
         VISIBLE = "visible", _("Visible")
@@ -34,16 +74,28 @@ class Comment(models.Model):
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("in reply to"),
+        verbose_name=_("thread"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="replies",
+        help_text=_("The top-level comment this reply belongs under."),
     )
-    body = models.TextField(_("comment"))
+    replied_to = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The reply this one answers, when it answers a reply in the thread."),
+    )
+    body = models.TextField(_("comment"), validators=[validate_comment_length])
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.VISIBLE, db_index=True
     )
+    is_deleted_by_author = models.BooleanField(_("deleted by its author"), default=False)
+    held_reason = models.CharField(_("why it was held"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
 
@@ -53,7 +105,234 @@ class Comment(models.Model):
         ordering = ("created_at", "pk")
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        indexes = [models.Index(fields=("article", "status", "created_at"))]
+        indexes = [
+            models.Index(fields=("article", "status", "created_at")),
+            models.Index(fields=("author", "-created_at"), name="comment_author_recent_idx"),
+        ]
+        permissions = [("moderate_comment", _("Can moderate comments"))]
 
     def __str__(self):
-        return f"{self.author or _('deleted user')} on {self.article}"
+        return f"{self.author_name} on {self.article}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def author_name(self) -> str:
+        return self.author.get_username() if self.author_id else str(_("deleted user"))
+
+    @property
+    def body_html(self) -> SafeString:
+        return comment_text_html(self.body)
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status in {self.Status.REMOVED, self.Status.SPAM}
+
+    def is_editable_by(self, user, *, now=None) -> bool:
+        """The author may edit within the window while the comment is not removed."""
+        if not user.is_authenticated or self.author_id != user.pk or self.is_removed:
+            return False
+        window = timezone.timedelta(minutes=settings.NEWSROOM_COMMENT_EDIT_MINUTES)
+        return (now or timezone.now()) < self.created_at + window
+
+    def is_deletable_by(self, user) -> bool:
+        return user.is_authenticated and self.author_id == user.pk and not self.is_removed
+
+
+class CommentReport(models.Model):
+    """A reader flags a comment for the moderators; one report per reader per comment."""
+
+    class Reason(models.TextChoices):
+        ABUSE = "abuse", _("Abusive or harassing")
+        SPAM = "spam", _("Spam or advertising")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Something else")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.CASCADE,
+        related_name="comment_reports",
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    note = models.TextField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("comment report")
+        verbose_name_plural = _("comment reports")
+        constraints = [
+            models.UniqueConstraint(fields=("comment", "reporter"), name="one_report_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.comment}"
+
+
+class ModerationSettings(models.Model):
+    """The site's moderation rules, editable in the admin. One row; until an editor saves it,
+    the values come from the environment (NEWSROOM_COMMENT_* settings)."""
+
+    class Mode(models.TextChoices):
+        POST = "post", _("Post-moderation: comments appear at once")
+        PRE = "pre", _("Pre-moderation: every comment waits for a moderator")
+
+    mode = models.CharField(_("moderation"), max_length=8, choices=Mode.choices)
+    is_first_comment_held = models.BooleanField(
+        _("hold a commenter's first comment"),
+        help_text=_("Until a moderator approves one of their comments."),
+    )
+    max_links = models.PositiveSmallIntegerField(
+        _("hold comments with more links than"),
+        help_text=_("0 holds every comment with a link."),
+    )
+
+    class Meta:
+        verbose_name = _("comment moderation settings")
+        verbose_name_plural = _("comment moderation settings")
+
+    def __str__(self):
+        return str(_("Comment moderation settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "ModerationSettings":
+        """The saved row, or the environment's defaults (not saved, so reads never write)."""
+        return cls.objects.filter(pk=1).first() or cls(
+            pk=1,
+            mode=settings.NEWSROOM_COMMENT_MODERATION,
+            is_first_comment_held=settings.NEWSROOM_COMMENT_HOLD_FIRST,
+            max_links=settings.NEWSROOM_COMMENT_MAX_LINKS,
+        )
+
+
+class WordRule(models.Model):
+    """A word or phrase that holds or rejects a comment, matched on whole words."""
+
+    class Action(models.TextChoices):
+        HOLD = "hold", _("Hold for moderation")
+        REJECT = "reject", _("Reject")
+
+    phrase = models.CharField(
+        _("word or phrase"),
+        max_length=100,
+        unique=True,
+        help_text=_("Matched as whole words, ignoring case: 'ass' does not match 'class'."),
+    )
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("phrase",)
+        verbose_name = _("word rule")
+        verbose_name_plural = _("word rules")
+
+    def __str__(self):
+        return self.phrase
+
+    def save(self, *args, **kwargs):
+        self.phrase = " ".join(self.phrase.split())
+        super().save(*args, **kwargs)
+
+    def matches(self, text: str) -> bool:
+        words = r"\s+".join(re.escape(word) for word in self.phrase.split())
+        return re.search(rf"(?<!\w){words}(?!\w)", text, flags=re.IGNORECASE) is not None
+
+
+class CommenterBan(models.Model):
+    """A reader who may no longer comment; optionally their past comments are hidden."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("commenter"),
+        on_delete=models.CASCADE,
+        related_name="comment_ban",
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    is_hiding_comments = models.BooleanField(
+        _("hide their past comments"),
+        default=False,
+        help_text=_("Their visible and held comments are removed from the site."),
+    )
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("banned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("banned at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("commenter ban")
+        verbose_name_plural = _("commenter bans")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class ModerationLogEntry(models.Model):
+    """Who did what to which comment or commenter, and when."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        REMOVE = "remove", _("Removed")
+        SPAM = "spam", _("Marked as spam")
+        BAN = "ban", _("Banned commenter")
+        UNBAN = "unban", _("Lifted ban")
+        SETTINGS = "settings", _("Changed settings")
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("comment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_log",
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("commenter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    details = models.TextField(_("details"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.moderator or '?'}"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline
+from articles.models import Article, ArticleEvent, Author, Byline
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
@@ -54,6 +54,7 @@ def article_create(
     slug: str = "",
     publish: bool = False,
     published_at: datetime | None = None,
+    created_by=None,
 ) -> Article:
     """Create an article with its bylines (in the given order) and tags."""
     if not authors:
@@ -63,6 +64,7 @@ def article_create(
         slug=slug or unique_slug(Article, headline, fallback="article"),
         standfirst=standfirst.strip(),
         body=body,
+        created_by=created_by,
     )
     if publish:
         article.status = Article.Status.PUBLISHED
@@ -83,6 +85,16 @@ def article_create(
         )
     if tag_names:
         article.tags.set(tag_names)
+    # Imports and scripts leave the same record as the admin: created, then published.
+    ArticleEvent.objects.create(article=article, action=ArticleEvent.Action.CREATED, by=created_by)
+    if publish:
+        ArticleEvent.objects.create(
+            article=article,
+            action=ArticleEvent.Action.SCHEDULED
+            if article.published_at > timezone.now()
+            else ArticleEvent.Action.PUBLISHED,
+            by=created_by,
+        )
     return article
 
 
@@ -94,13 +106,3 @@ def article_set_authors(*, article: Article, authors: Sequence[Author]) -> None:
         Byline(article=article, author=author, position=position)
         for position, author in enumerate(dict.fromkeys(authors))
     )
-
-
-@transaction.atomic
-def article_publish(*, article: Article, published_at: datetime | None = None) -> Article:
-    """Publish now, or schedule for ``published_at`` (readers see it from that moment)."""
-    article.status = Article.Status.PUBLISHED
-    article.published_at = published_at or article.published_at or timezone.now()
-    article.full_clean()
-    article.save(update_fields=["status", "published_at", "updated_at"])
-    return article

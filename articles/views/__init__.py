@@ -1,14 +1,31 @@
 """Reader-facing views, one module per area."""
 
 from articles.views.articles import ArticleDetailView, AuthorView, HomeView, TagView
+from articles.views.comments import (
+    delete_comment,
+    edit_comment,
+    post_comment,
+    reply_comment,
+    report_comment,
+)
+from articles.views.corrections import CorrectionsView
+from articles.views.preview import PreviewLinkView, StaffPreviewView
 from articles.views.search import search
 from articles.views.share import share_on_mastodon
 
 __all__ = [
     "ArticleDetailView",
     "AuthorView",
+    "CorrectionsView",
     "HomeView",
+    "PreviewLinkView",
+    "StaffPreviewView",
     "TagView",
+    "delete_comment",
+    "edit_comment",
+    "post_comment",
+    "reply_comment",
+    "report_comment",
     "search",
     "share_on_mastodon",
 ]

@@ -1,11 +1,13 @@
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from taggit.models import Tag
 
-from articles.models import Article, Author
+from articles.models import Article, Author, SlugRedirect
+from articles.views.comments import comment_section
 
 
 class PublishedArticleListView(ListView):
@@ -55,4 +57,33 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().with_listing_data()
+        return (
+            Article.objects.published()
+            .with_listing_data()
+            .select_related("hero_image")
+            .with_correction_flag()
+        )
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A published article's old address (its slug changed) answers with a 301.
+            redirect = SlugRedirect.objects.filter(
+                old_slug=kwargs["slug"], article__in=Article.objects.published()
+            ).select_related("article")
+            if redirect := redirect.first():
+                return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+            raise
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(comment_section(self.request, self.object))
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.request.user.is_authenticated:
+            # The comment form and one's own held comments: never for a shared cache.
+            patch_cache_control(response, private=True)
+        return response

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from newsroom.absolute import absolute_url
 
 # Pages no search engine should crawl: the admin, reader accounts, search results (endless
-# and thin), editors' previews of unpublished stories (issue 4) and the Mastodon share
+# and thin), editors' previews of unpublished stories and the Mastodon share
 # step. Prefixes, as the noindex context processor uses them.
 DISALLOWED = ("/admin/", "/accounts/", "/search/", "/preview/", "/articles/*/share/")
 

@@ -280,3 +280,82 @@ def test_public_pages_are_indexable_and_account_pages_are_not(client, story):
     assertContains(
         client.get(reverse("account_login")), '<meta name="robots" content="noindex">', html=True
     )
+
+
+@pytest.fixture
+def hero_image(settings, tmp_path):
+    from django.core.cache import cache
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.services import image_create
+    from tests.factories import png_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()  # imagekit remembers which renditions exist
+    return image_create(
+        file=SimpleUploadedFile("bridge.png", png_bytes(1600, 900), content_type="image/png"),
+        alt_text="Buses crossing the bridge",
+        caption="The first buses at dawn.",
+        credit="Ana Ruiz",
+    )
+
+
+def test_the_hero_image_is_the_social_image_in_page_json_ld_and_feeds(client, hero_image):
+    import feedparser
+
+    article = ArticleFactory(
+        headline="Bridge reopens", slug="bridge-reopens", hero_image=hero_image
+    )
+    page = head(client, article.get_absolute_url())
+
+    url = page.one("og:image")
+    assert url.startswith("http://testserver/media/") and url.endswith(".webp"), url
+    # The rendition exists: a network fetching og:image gets a picture.
+    from django.core.files.storage import default_storage
+
+    assert default_storage.exists(url.removeprefix("http://testserver/media/"))
+    assert (page.one("og:image:width"), page.one("og:image:height")) == ("1200", "675")
+    assert page.one("og:image:alt") == "Buses crossing the bridge"
+    assert page.one("twitter:card") == "summary_large_image"
+    assert page.one("twitter:image") == url
+    assert json.loads(page.json_ld[0])["image"]["url"] == url
+
+    feed = feedparser.parse(client.get(reverse("articles:feed")).content)
+    assert feed.entries[0].enclosures[0].href == url
+    assert feed.entries[0].enclosures[0].type == "image/webp"
+    atom = feedparser.parse(client.get(reverse("articles:feed-atom")).content)
+    assert atom.entries[0].enclosures[0].href == url
+
+
+def test_a_small_hero_image_keeps_its_own_size(client, settings, tmp_path):
+    from django.core.cache import cache
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.services import image_create
+    from tests.factories import png_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()
+    image = image_create(
+        file=SimpleUploadedFile("small.png", png_bytes(600, 400), content_type="image/png"),
+        alt_text="A small picture",
+        caption="c",
+        credit="d",
+    )
+    article = ArticleFactory(hero_image=image)
+    page = head(client, article.get_absolute_url())
+    assert (page.one("og:image:width"), page.one("og:image:height")) == ("600", "400")
+
+
+def test_hero_image_on_a_remote_storage_keeps_its_full_url(story, monkeypatch):
+    from articles.models.image import Image, Rendition
+
+    monkeypatch.setattr(
+        Image,
+        "rendition",
+        lambda self, width: Rendition(
+            url="https://cdn.example.org/r/1.webp", width=1200, height=675
+        ),
+    )
+    story.hero_image = Image(alt_text="Remote")
+    assert metadata.article_image(story).url == "https://cdn.example.org/r/1.webp"

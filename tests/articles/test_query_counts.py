@@ -48,8 +48,9 @@ def test_article_page_query_count_is_fixed(
 ):
     article = make_articles(3, tags_each)[0]
     CommentFactory.create_batch(comments, article=article)
-    # The article with its comment count, bylines, tags, and the related stories.
-    with django_assert_max_num_queries(4):
+    # Article, bylines, tags; then the comment threads: count, page, replies with authors;
+    # then the related stories.
+    with django_assert_max_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert response.context["article"].comment_count == comments + 2
 

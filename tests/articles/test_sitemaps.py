@@ -187,3 +187,12 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out(client, setting
         "Sitemap: https://news.example.org/sitemap.xml"
         in client.get("/robots.txt").content.decode()
     )
+
+
+def test_previews_are_kept_out_by_robots_txt(client):
+    preview = reverse("articles:preview", kwargs={"pk": 1})
+    lines = client.get(reverse("robots")).content.decode().splitlines()
+    disallowed = [line.removeprefix("Disallow: ") for line in lines if line.startswith("Disallow")]
+    assert any(preview.startswith(prefix) for prefix in disallowed), preview
+    search = reverse("articles:search")
+    assert any(search.startswith(prefix) for prefix in disallowed)

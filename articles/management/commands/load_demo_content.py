@@ -2,12 +2,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from articles.html import paragraphs_from_text
 from articles.models import Article
+from articles.roles import EDITOR_ROLE
 from articles.services import article_create, article_set_authors, author_get_or_create
 
 # Original demo stories about an invented town, so the site has something to show.
@@ -138,10 +140,12 @@ class Command(BaseCommand):
         user, _ = get_user_model().objects.get_or_create(
             username=DEMO_EDITOR_USERNAME, defaults={"email": "editor@example.com"}
         )
+        # An Editor-role account, not a superuser: the demo shows the admin editors get.
         user.is_staff = True
-        user.is_superuser = True
+        user.is_superuser = False
         user.set_password(DEMO_EDITOR_PASSWORD)
         user.save()
+        user.groups.add(Group.objects.get(name=EDITOR_ROLE))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo editor: log in at http://127.0.0.1:8000/admin/ as "

@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("articles", "0001_initial"),
+        ("articles", "0004_writer_and_editor_roles"),
     ]
 
     operations = [

@@ -1,0 +1,22 @@
+"""django-allauth, configured not forked: the few behaviours Newsroom changes."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_next_redirect_url
+
+# Where the reader was (an article's #comments) when they signed up or asked for a new
+# verification link: confirming the address brings them back there.
+VERIFY_NEXT_SESSION_KEY = "newsroom_verify_next"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        next_url = get_next_redirect_url(request)
+        if next_url and hasattr(request, "session"):
+            request.session[VERIFY_NEXT_SESSION_KEY] = next_url
+        super().send_confirmation_mail(request, emailconfirmation, signup)
+
+    def get_email_verification_redirect_url(self, email_address):
+        next_url = self.request.session.pop(VERIFY_NEXT_SESSION_KEY, None)
+        if next_url and self.is_safe_url(next_url):
+            return next_url
+        return super().get_email_verification_redirect_url(email_address)

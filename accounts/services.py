@@ -1,0 +1,53 @@
+"""Reader accounts: writes with side effects."""
+
+from django.contrib.auth import logout
+from django.db import transaction
+from django.http import HttpRequest
+
+from accounts.models import User
+
+
+def account_export(*, user: User) -> dict:
+    """Everything the site stores about ``user`` that they wrote or chose, as plain data."""
+    from allauth.account.models import EmailAddress
+
+    from articles.models import Comment
+
+    comments = Comment.objects.filter(author=user).select_related("article").order_by("pk")
+    return {
+        "profile": {
+            "username": user.username,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "is_notified_of_replies": user.is_notified_of_replies,
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "comments": [
+            {
+                "id": comment.pk,
+                "article": comment.article.headline,
+                "article_url": comment.article.get_absolute_url(),
+                "in_reply_to": comment.replied_to_id or comment.parent_id,
+                "body": comment.body,
+                "status": comment.status,
+                "created_at": comment.created_at.isoformat(),
+                "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+            }
+            for comment in comments
+        ],
+    }
+
+
+@transaction.atomic
+def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
+    """Delete the account; its comments stay, signed "deleted user", so threads still read."""
+    if request is not None:
+        logout(request)
+    # Comment.author is SET_NULL: the database anonymizes the comments with the deletion.
+    user.delete()

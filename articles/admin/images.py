@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Image
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ("thumbnail", "alt_text", "credit", "width", "height", "body_address")
+    search_fields = ("alt_text", "caption", "credit")
+    readonly_fields = ("thumbnail", "body_address", "width", "height", "uploaded_by", "created_at")
+    fields = (
+        "file",
+        "thumbnail",
+        "body_address",
+        "alt_text",
+        "caption",
+        "credit",
+        "width",
+        "height",
+    )
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj):
+        if not obj.pk or not obj.file:
+            return "-"
+        rendition = obj.rendition(320)
+        if rendition is None:
+            return _("(the file is missing)")
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}" class="newsroom-thumb">',
+            rendition.url,
+            rendition.width // 2,
+            rendition.height // 2,
+            obj.alt_text,
+        )
+
+    @admin.display(description=_("address to use in a story's body"))
+    def body_address(self, obj):
+        # The editor's image button asks for an address; readers get renditions of it.
+        return obj.file.url if obj.pk and obj.file else "-"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,219 @@
+"""Uploaded pictures and the resized renditions readers get."""
+
+import logging
+import re
+from dataclasses import dataclass
+from html import unescape
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from imagekit import ImageSpec, register
+from imagekit.cachefiles import ImageCacheFile
+from imagekit.exceptions import MissingSource
+from imagekit.processors import ResizeToFit
+from PIL import Image as PILImage
+
+from articles.html import library_image_url_prefix
+
+logger = logging.getLogger(__name__)
+
+# Widths readers' browsers choose from (srcset). 1200 is the social-card size.
+RENDITION_WIDTHS = (320, 480, 800, 1200, 1600)
+# Pillow format names an upload may have; anything else is refused.
+ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+# Larger pictures are refused: resizing them would exhaust the server's memory.
+MAX_IMAGE_PIXELS = 60_000_000
+
+
+def validate_image_upload(file) -> None:
+    """Refuse files that are too large, not images, or in a format we do not publish."""
+    if getattr(file, "_committed", False):
+        return  # already stored, so checked when it was uploaded
+    max_bytes = settings.NEWSROOM_IMAGE_MAX_BYTES
+    if file.size > max_bytes:
+        raise ValidationError(
+            _("The image is %(size)s; the limit is %(max)s."),
+            code="too_large",
+            params={"size": filesizeformat(file.size), "max": filesizeformat(max_bytes)},
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with PILImage.open(file) as image:
+            image_format = image.format
+            pixels = image.width * image.height
+            image.verify()
+    except Exception:  # Pillow raises many kinds of errors for a broken or fake image.
+        raise ValidationError(
+            _("This file is not an image we can read."), code="invalid_image"
+        ) from None
+    finally:
+        file.seek(position)
+    if pixels > MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            _("The image is too large (%(pixels)d megapixels); the limit is %(max)d."),
+            code="too_many_pixels",
+            params={"pixels": pixels // 1_000_000, "max": MAX_IMAGE_PIXELS // 1_000_000},
+        )
+    if image_format not in ALLOWED_IMAGE_FORMATS:
+        raise ValidationError(
+            _("%(format)s images are not accepted; use %(allowed)s."),
+            code="format",
+            params={
+                "format": image_format or _("This kind of"),
+                "allowed": ", ".join(ALLOWED_IMAGE_FORMATS.values()),
+            },
+        )
+
+
+class _WebPRendition(ImageSpec):
+    """A WebP copy no wider than ``width``, never enlarged."""
+
+    format = "WEBP"
+    options = {"quality": 80}
+
+    def __init__(self, source, width: int):
+        self.processors = [ResizeToFit(width=width, upscale=False)]
+        super().__init__(source=source)
+
+
+# Registered so imagekit's cache-file strategy (made on first use) applies to it.
+register.generator("articles:webp_rendition", _WebPRendition)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    url: str
+    width: int
+    height: int
+
+
+class Image(models.Model):
+    """A picture in the library: the original is kept, readers get renditions."""
+
+    file = models.ImageField(
+        _("image file"),
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+        help_text=_("JPEG, PNG, WebP or GIF. Readers get resized copies, never this original."),
+    )
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=250,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300)
+    credit = models.CharField(
+        _("credit"), max_length=120, help_text=_("Photographer or agency, e.g. “Ana Ruiz/Reuters”.")
+    )
+    width = models.PositiveIntegerField(_("width"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="uploaded_images",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.alt_text
+
+    def rendition(self, width: int) -> Rendition | None:
+        """The WebP rendition for ``width`` pixels (rounded up to a size we make), made on use.
+
+        None when it cannot be made (the original is missing or unreadable): a page then
+        shows no picture rather than failing.
+        """
+        chosen = next((w for w in RENDITION_WIDTHS if w >= width), RENDITION_WIDTHS[-1])
+        cache_file = ImageCacheFile(_WebPRendition(source=self.file, width=chosen))
+        try:
+            url = cache_file.url
+        except (OSError, ValueError, MissingSource, PILImage.DecompressionBombError):
+            logger.exception("Cannot make the %spx rendition of image %s", chosen, self.pk)
+            return None
+        actual_width, actual_height = self._fitted_size(chosen)
+        return Rendition(url=url, width=actual_width, height=actual_height)
+
+    def renditions(self) -> list[Rendition]:
+        """One rendition per width up to the original's, for a ``srcset``."""
+        original = self.width or RENDITION_WIDTHS[-1]
+        widths = [w for w in RENDITION_WIDTHS if w < original]
+        if original <= RENDITION_WIDTHS[-1]:
+            # The smallest size at least as wide as the original: the original's own width.
+            widths.append(min(w for w in RENDITION_WIDTHS if w >= original))
+        return [r for r in (self.rendition(w) for w in widths) if r is not None]
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{r.url} {r.width}w" for r in self.renditions())
+
+    @property
+    def default_rendition(self) -> Rendition | None:
+        """The rendition for the ``src`` fallback: article-column width."""
+        return self.rendition(800)
+
+    def _fitted_size(self, width: int) -> tuple[int, int]:
+        # Mirrors pilkit's ResizeToFit(upscale=False) so pages need not open the file.
+        if not self.width or not self.height or self.width <= width:
+            return self.width or width, self.height or width
+        ratio = width / self.width
+        return round(self.width * ratio), round(self.height * ratio)
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
+BODY_IMAGE_SIZES = "(min-width: 46rem) 44rem, 100vw"
+
+
+def responsive_body_images(html: SafeString) -> SafeString:
+    """Swap each library image in sanitized body HTML for its responsive WebP renditions.
+
+    One query for all the images in the body; images not in the library are dropped.
+    """
+    if "<img" not in html:
+        return html
+    prefix = library_image_url_prefix()
+    names = {}
+    for tag in _IMG_TAG.findall(html):
+        src = unescape(dict(_ATTRIBUTE.findall(tag)).get("src", ""))
+        if src.startswith(prefix):
+            names[tag] = "images/" + unquote(src.removeprefix(prefix))
+    images = {image.file.name: image for image in Image.objects.filter(file__in=names.values())}
+
+    def replace(match) -> str:
+        tag = match.group(0)
+        image = images.get(names.get(tag, ""))
+        fallback = image.default_rendition if image else None
+        if fallback is None:
+            return ""
+        alt = unescape(dict(_ATTRIBUTE.findall(tag)).get("alt", "")) or image.alt_text
+        return format_html(
+            '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
+            'loading="lazy" decoding="async">',
+            fallback.url,
+            image.srcset,
+            BODY_IMAGE_SIZES,
+            fallback.width,
+            fallback.height,
+            alt,
+        )
+
+    return mark_safe(_IMG_TAG.sub(replace, html))  # noqa: S308 - sanitized, then format_html

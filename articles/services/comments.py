@@ -1,0 +1,346 @@
+"""Comments and their moderation: writes with side effects.
+
+Views, admin actions and commands call these; each checks the rules itself, so no caller
+can skip one. Mail goes out only once the transaction commits.
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from articles.html import count_links
+from articles.models import (
+    Article,
+    Comment,
+    CommenterBan,
+    CommentReport,
+    ModerationLogEntry,
+    ModerationSettings,
+    WordRule,
+)
+
+MODERATOR_GROUP = "Moderator"
+
+
+class Blocked:
+    """Why a reader may not comment: the codes templates and views switch on."""
+
+    CLOSED = "closed"
+    ANONYMOUS = "anonymous"
+    UNVERIFIED = "unverified"
+    BANNED = "banned"
+
+
+BLOCKED_MESSAGES = {
+    Blocked.CLOSED: gettext_lazy("Comments are closed for this article."),
+    Blocked.ANONYMOUS: gettext_lazy("You need to login to leave a comment."),
+    Blocked.UNVERIFIED: gettext_lazy("Please verify your email address before you comment."),
+    Blocked.BANNED: gettext_lazy("You can no longer comment on this site."),
+}
+
+
+def has_verified_email(user) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def commenting_blocked_reason(*, user, article: Article) -> str | None:
+    """Why ``user`` may not comment under ``article`` now (a ``Blocked`` code), or None."""
+    if not article.are_comments_open:
+        return Blocked.CLOSED
+    if user is None or not user.is_authenticated:
+        return Blocked.ANONYMOUS
+    if CommenterBan.objects.filter(user=user).exists():
+        return Blocked.BANNED
+    if not has_verified_email(user):
+        return Blocked.UNVERIFIED
+    return None
+
+
+def _normalized(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _clean_body(body: str) -> str:
+    return (body or "").replace("\r\n", "\n").strip()
+
+
+def _hold_reason(*, author, body: str, moderation: ModerationSettings) -> str:
+    """Apply the word rules (rejecting raises) and say why the comment is held, or ''."""
+    rules = [rule for rule in WordRule.objects.filter(is_active=True) if rule.matches(body)]
+    rejected = [rule.phrase for rule in rules if rule.action == WordRule.Action.REJECT]
+    if rejected:
+        raise ValidationError(
+            {
+                "body": _(
+                    "Your comment was not posted: it uses words this site does not allow "
+                    "(%(words)s). Please rephrase it."
+                )
+                % {"words": ", ".join(f"“{word}”" for word in rejected)}
+            },
+            code="word_rule",
+        )
+    if moderation.mode == ModerationSettings.Mode.PRE:
+        return _("All comments are reviewed before they appear.")
+    if rules:
+        return _("It contains words a moderator reviews first.")
+    if count_links(body) > moderation.max_links:
+        return _("It contains more links than the site allows without review.")
+    if (
+        moderation.is_first_comment_held
+        and not Comment.objects.filter(author=author, status=Comment.Status.VISIBLE).exists()
+    ):
+        return _("A moderator approves a commenter's first comment.")
+    return ""
+
+
+def _site_url(path: str, request: HttpRequest | None) -> str:
+    if settings.NEWSROOM_BASE_URL:
+        return settings.NEWSROOM_BASE_URL + path
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _mail_on_commit(*, template: str, to: list[str], context: dict) -> None:
+    if not to:
+        return
+    context = {"site_name": settings.NEWSROOM_SITE_NAME, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject, body, None, to, fail_silently=False), robust=True
+    )
+
+
+def _notify_reply(comment: Comment, request: HttpRequest | None) -> None:
+    answered = comment.replied_to or comment.parent
+    if answered is None or answered.author_id is None or answered.author_id == comment.author_id:
+        return
+    recipient = answered.author
+    if not recipient.is_notified_of_replies or not recipient.email:
+        return
+    _mail_on_commit(
+        template="articles/email/comment_reply",
+        to=[recipient.email],
+        context={
+            "comment": comment,
+            "recipient": recipient,
+            "url": _site_url(comment.get_absolute_url(), request),
+            "profile_url": _site_url(reverse("accounts:profile"), request),
+        },
+    )
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    article: Article,
+    author,
+    body: str,
+    parent: Comment | None = None,
+    request: HttpRequest | None = None,
+) -> Comment:
+    """Post a comment or reply; held for moderation when the site's rules say so."""
+    blocked = commenting_blocked_reason(user=author, article=article)
+    if blocked:
+        raise PermissionDenied(BLOCKED_MESSAGES[blocked])
+    body = _clean_body(body)
+    replied_to = None
+    if parent is not None:
+        # Only visible comments take replies: a reply under a held or removed one would be
+        # counted but have no visible place to sit.
+        if parent.article_id != article.pk or parent.status != Comment.Status.VISIBLE:
+            raise ValidationError(_("That comment is no longer open for replies."))
+        if parent.parent_id:
+            # One level of replies: answering a reply joins its thread and names who it answers.
+            replied_to, parent = parent, parent.parent
+    last = Comment.objects.filter(author=author, article=article).order_by("-pk").first()
+    if last and body and _normalized(last.body) == _normalized(body):
+        raise ValidationError(
+            {"body": _("You have just posted this comment; it was not posted twice.")},
+            code="duplicate",
+        )
+    comment = Comment(article=article, author=author, body=body, parent=parent)
+    comment.replied_to = replied_to
+    comment.full_clean()
+    comment.held_reason = _hold_reason(
+        author=author, body=body, moderation=ModerationSettings.load()
+    )
+    comment.status = Comment.Status.PENDING if comment.held_reason else Comment.Status.VISIBLE
+    comment.save()
+    if comment.status == Comment.Status.VISIBLE:
+        _notify_reply(comment, request)
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, by, body: str) -> Comment:
+    """The author corrects their comment inside the edit window; the rules apply again."""
+    if not comment.is_editable_by(by):
+        raise PermissionDenied(_("This comment can no longer be edited."))
+    body = _clean_body(body)
+    if body == comment.body:
+        return comment
+    comment.body = body
+    comment.full_clean()
+    held_reason = _hold_reason(author=by, body=body, moderation=ModerationSettings.load())
+    if held_reason and comment.status == Comment.Status.VISIBLE:
+        # Editing must not slip words or links past the rules that applied when posting.
+        comment.status = Comment.Status.PENDING
+        comment.held_reason = held_reason
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "status", "held_reason", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, by) -> Comment:
+    """The author withdraws their comment; replies under it stay, under a placeholder."""
+    if not comment.is_deletable_by(by):
+        raise PermissionDenied(_("You can only delete your own comments."))
+    comment.status = Comment.Status.REMOVED
+    comment.is_deleted_by_author = True
+    comment.save(update_fields=["status", "is_deleted_by_author"])
+    return comment
+
+
+def moderators():
+    """Active accounts that moderate: the Moderator group and superusers."""
+    from accounts.models import User
+
+    return User.objects.filter(
+        Q(groups__name=MODERATOR_GROUP) | Q(is_superuser=True), is_active=True
+    ).distinct()
+
+
+@transaction.atomic
+def comment_report(
+    *,
+    comment: Comment,
+    by,
+    reason: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> CommentReport:
+    """A reader flags a comment once; the moderators get an email."""
+    if not by.is_authenticated or comment.status != Comment.Status.VISIBLE:
+        raise PermissionDenied(_("This comment cannot be reported."))
+    if comment.author_id == by.pk:
+        raise ValidationError(_("You cannot report your own comment."), code="own")
+    report = CommentReport(comment=comment, reporter=by, reason=reason, note=note.strip())
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already reported this comment; the moderators will look at it."),
+            code="duplicate",
+        ) from None
+    _mail_on_commit(
+        template="articles/email/comment_reported",
+        to=[user.email for user in moderators() if user.email],
+        context={
+            "report": report,
+            "comment": comment,
+            "url": _site_url(comment.get_absolute_url(), request),
+            "admin_url": _site_url(f"/admin/articles/comment/{comment.pk}/change/", request),
+        },
+    )
+    return report
+
+
+MODERATION_STATUSES = {
+    ModerationLogEntry.Action.APPROVE: Comment.Status.VISIBLE,
+    ModerationLogEntry.Action.REMOVE: Comment.Status.REMOVED,
+    ModerationLogEntry.Action.SPAM: Comment.Status.SPAM,
+}
+
+
+@transaction.atomic
+def comment_moderate(
+    *,
+    comments: Iterable[Comment],
+    by,
+    action: str,
+    request: HttpRequest | None = None,
+) -> int:
+    """Approve, remove or mark as spam; logged, reports resolved, held authors told."""
+    status = MODERATION_STATUSES[ModerationLogEntry.Action(action)]
+    changed = 0
+    for comment in comments:
+        previous = comment.status
+        if previous == status:
+            continue
+        comment.status = status
+        comment.save(update_fields=["status"])
+        comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        ModerationLogEntry.objects.create(
+            moderator=by,
+            action=action,
+            comment=comment,
+            target_user_id=comment.author_id,
+            details=_("Status %(old)s → %(new)s") % {"old": previous, "new": status},
+        )
+        changed += 1
+        # The commenter hears of every decision on their words, except a spammer of spam.
+        is_decision = (previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE) or (
+            status == Comment.Status.REMOVED
+        )
+        if is_decision and comment.author_id and comment.author.email:
+            _mail_on_commit(
+                template="articles/email/comment_moderated",
+                to=[comment.author.email],
+                context={
+                    "comment": comment,
+                    "is_approved": status == Comment.Status.VISIBLE,
+                    "was_held": previous == Comment.Status.PENDING,
+                    "url": _site_url(comment.get_absolute_url(), request),
+                },
+            )
+        if previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE:
+            _notify_reply(comment, request)
+    return changed
+
+
+@transaction.atomic
+def commenter_ban(*, user, by, reason: str = "", hide_comments: bool = False) -> CommenterBan:
+    """Stop ``user`` commenting; with ``hide_comments`` their shown comments are removed."""
+    if user.pk == getattr(by, "pk", None):
+        raise ValidationError(_("You cannot ban yourself."))
+    ban, _created = CommenterBan.objects.update_or_create(
+        user=user,
+        defaults={"reason": reason, "is_hiding_comments": hide_comments, "banned_by": by},
+    )
+    hidden = 0
+    if hide_comments:
+        hidden = Comment.objects.filter(
+            author=user, status__in=[Comment.Status.VISIBLE, Comment.Status.PENDING]
+        ).update(status=Comment.Status.REMOVED)
+    ModerationLogEntry.objects.create(
+        moderator=by,
+        action=ModerationLogEntry.Action.BAN,
+        target_user=user,
+        details=_("Reason: %(reason)s. Comments hidden: %(hidden)d.")
+        % {"reason": reason or "-", "hidden": hidden},
+    )
+    return ban
+
+
+@transaction.atomic
+def commenter_unban(*, user, by) -> None:
+    """Let ``user`` comment again (comments hidden by the ban stay removed)."""
+    if CommenterBan.objects.filter(user=user).delete()[0]:
+        ModerationLogEntry.objects.create(
+            moderator=by, action=ModerationLogEntry.Action.UNBAN, target_user=user
+        )

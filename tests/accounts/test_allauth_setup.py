@@ -1,0 +1,60 @@
+"""allauth is configured: rate limits on, login by code, mail, the site's layout on its pages."""
+
+from django.conf import settings
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+import pytest
+from pytest_django.asserts import assertContains
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+def test_rate_limits_are_on_for_login_signup_and_reset():
+    limits = settings.ACCOUNT_RATE_LIMITS
+    for action in ("login", "login_failed", "signup", "reset_password"):
+        assert limits[action], action
+
+
+def test_repeated_failed_logins_are_stopped(client, reader):
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "reader", "password": "nope"})
+    response = client.post(
+        reverse("account_login"), {"login": "reader", "password": "correct horse battery staple"}
+    )
+    # Even the right password is refused until the limit's window has passed.
+    assertContains(response, "Too many failed login attempts")
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_sends_an_email(client, reader):
+    response = client.post(reverse("account_reset_password"), {"email": reader.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_login_by_emailed_code_is_offered(client, reader):
+    page = client.get(reverse("account_login"))
+    assertContains(page, reverse("account_request_login_code"))
+    response = client.post(reverse("account_request_login_code"), {"email": reader.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["account_login", "account_signup", "account_reset_password", "account_request_login_code"],
+)
+def test_allauth_pages_use_the_site_layout(client, name):
+    page = client.get(reverse(name))
+    assertContains(page, '<a class="skip-link" href="#main">Skip to content</a>', html=True)
+    assertContains(page, '<meta name="robots" content="noindex">', html=True)
+    assertContains(page, 'class="page page--account"')
+    assertContains(page, 'class="button"')

@@ -1,0 +1,96 @@
+"""The whole journey with the test client: gate, sign up, verify, return, post, count 0 → 1."""
+
+import re
+
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+def count_label(response) -> str:
+    html = response.content.decode()
+    return " ".join(re.search(r'<p class="comment-count">(.*?)</p>', html, re.S).group(1).split())
+
+
+def test_reader_signs_up_verifies_returns_and_comments(client, article):
+    article_url = article.get_absolute_url()
+    next_url = f"{article_url}#comments"
+
+    # Anonymous: the gate, and a POST saves nothing.
+    page = client.get(article_url)
+    assertContains(page, "You need to login to leave a comment.")
+    assert count_label(page) == "0 comments"
+    client.post(reverse("articles:comment-post", kwargs={"slug": article.slug}), {"body": "Hi"})
+    assert not Comment.objects.exists()
+
+    # Sign up from the login page's link, carrying next.
+    signup = client.get(reverse("account_signup"), {"next": next_url})
+    assertContains(signup, f'value="{next_url}"')
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "ada@example.com",
+            "username": "Ada",
+            "password1": "a long harbour password",
+            "password2": "a long harbour password",
+            "next": next_url,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == next_url
+
+    # Signed in but not verified: told so, no form.
+    page = client.get(article_url)
+    assertContains(page, "Please verify your email address before you comment")
+    assertNotContains(page, 'name="body"')
+
+    # The verification email; confirming it returns to the article's comments.
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ada@example.com"]
+    link = re.search(r"https?://testserver(/accounts/confirm-email/[^\s]+)", mail.outbox[0].body)
+    confirm_url = link.group(1)
+    assert client.get(confirm_url).status_code == 200
+    response = client.post(confirm_url)
+    assert response.status_code == 302
+    assert response["Location"] == next_url
+
+    # Now the form; post; the comment and the count show it.
+    page = client.get(article_url)
+    assertContains(page, 'name="body"')
+    response = client.post(
+        reverse("articles:comment-post", kwargs={"slug": article.slug}),
+        {"body": "First!  Glad the bridge is back."},
+    )
+    comment = Comment.objects.get()
+    assert response["Location"] == f"{article_url}#comment-{comment.pk}"
+    client.logout()
+    page = client.get(article_url)
+    assertContains(page, "First!  Glad the bridge is back.")
+    assertContains(page, '<strong class="comment__author">Ada</strong>', html=True)
+    assert count_label(page) == "1 comment"
+
+
+def test_resending_the_link_from_the_article_keeps_next(client, article, reader):
+    client.force_login(reader)
+    next_url = f"{article.get_absolute_url()}#comments"
+    response = client.post(
+        reverse("account_email"),
+        {"email": reader.email, "action_send": "", "next": next_url},
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    confirm_url = re.search(r"testserver(/accounts/confirm-email/\S+)", mail.outbox[0].body)
+    response = client.post(confirm_url.group(1))
+    assert response["Location"] == next_url
