@@ -19,13 +19,32 @@ def test_demo_content_is_published_with_tags_and_authors_and_idempotent(client):
     assert client.get("/").status_code == 200
 
 
-def test_demo_content_creates_an_editor_who_can_log_into_the_admin(client):
+@pytest.mark.parametrize(
+    ("username", "role"), [("editor", "Editor"), ("writer", "Writer"), ("moderator", "Moderator")]
+)
+def test_demo_content_creates_role_accounts_that_can_log_into_the_admin(client, username, role):
     call_command("load_demo_content")
     call_command("load_demo_content")
 
-    assert User.objects.filter(username="editor").count() == 1
-    assert client.login(username="editor", password="newsroom-demo")
+    user = User.objects.get(username=username)
+    assert list(user.groups.values_list("name", flat=True)) == [role]
+    assert not user.is_superuser
+    assert client.login(username=username, password="newsroom-demo")
     assert client.get("/admin/").status_code == 200
+
+
+def test_running_the_demo_again_keeps_editors_changes_and_dates(client):
+    call_command("load_demo_content")
+    article = Article.objects.get(slug=DEMO_ARTICLES[0]["slug"])
+    Article.objects.filter(pk=article.pk).update(headline="Edited by the desk")
+    before = Article.objects.get(pk=article.pk)
+
+    call_command("load_demo_content")
+
+    after = Article.objects.get(pk=article.pk)
+    assert after.headline == "Edited by the desk"
+    assert after.updated_at == before.updated_at
+    assert after.history.count() == before.history.count()
 
 
 def test_demo_content_refuses_to_run_in_production(settings):

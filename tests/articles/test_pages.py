@@ -198,3 +198,12 @@ def test_public_pages_are_indexable_and_account_pages_are_not(client, article):
     assertContains(
         client.get(reverse("account_login")), '<meta name="robots" content="noindex">', html=True
     )
+
+
+def test_every_page_footer_links_the_corrections_page_and_the_feed(client, article):
+    for url in (reverse("articles:home"), article.get_absolute_url()):
+        response = client.get(url)
+        assertContains(
+            response, f'<a href="{reverse("articles:corrections")}">Corrections</a>', html=True
+        )
+        assertContains(response, f'<a href="{reverse("articles:feed")}">RSS feed</a>', html=True)

@@ -7,10 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from allauth.account.models import EmailAddress
+
 from articles.html import paragraphs_from_text
 from articles.models import Article
-from articles.roles import EDITOR_ROLE
-from articles.services import article_create, article_set_authors, author_get_or_create
+from articles.roles import EDITOR_ROLE, MODERATOR_ROLE, WRITER_ROLE
+from articles.services import article_create, author_get_or_create
 
 # Original demo stories about an invented town, so the site has something to show.
 DEMO_ARTICLES = [
@@ -87,16 +89,16 @@ The building's brass pole has been kept. "Children ask about it every day," Ferr
     },
 ]
 
-DEMO_EDITOR_USERNAME = "editor"
-DEMO_EDITOR_PASSWORD = "newsroom-demo"  # noqa: S105 - a development-only demo account
+DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - development-only demo accounts
+DEMO_ACCOUNTS = (("editor", EDITOR_ROLE), ("writer", WRITER_ROLE), ("moderator", MODERATOR_ROLE))
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) the demo stories and a demo editor account. Safe to run twice."
+    help = "Create the demo stories and demo staff accounts (editor, writer, moderator). Safe to run twice."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-editor", action="store_true", help="only the stories, no editor account"
+            "--no-editor", action="store_true", help="only the stories, no staff accounts"
         )
 
     @transaction.atomic
@@ -104,51 +106,50 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Demo content is for development; DJANGO_ENV is production.")
         now = timezone.now()
-        created = 0
+        existing = set(
+            Article.objects.filter(slug__in=[item["slug"] for item in DEMO_ARTICLES]).values_list(
+                "slug", flat=True
+            )
+        )
+        # Stories already there are left alone: someone may have edited them in the admin,
+        # and saving them again would mark them "Updated" and add a revision each run.
         for item in DEMO_ARTICLES:
-            authors = [author_get_or_create(display_name=name) for name in item["authors"]]
-            published_at = now - timedelta(hours=item["hours_ago"])
-            body = paragraphs_from_text(item["body"])
-            article = Article.objects.filter(slug=item["slug"]).first()
-            if article is None:
-                article_create(
-                    slug=item["slug"],
-                    headline=item["headline"],
-                    standfirst=item["standfirst"],
-                    body=body,
-                    authors=authors,
-                    tags=item["tags"],
-                    publish=True,
-                    published_at=published_at,
-                )
-                created += 1
-            else:
-                article.headline = item["headline"]
-                article.standfirst = item["standfirst"]
-                article.body = body
-                article.status = Article.Status.PUBLISHED
-                article.save()
-                article_set_authors(article=article, authors=authors)
-                article.tags.set(item["tags"])
-        self.stdout.write(
-            f"Demo stories: {created} created, {len(DEMO_ARTICLES) - created} refreshed."
-        )
+            if item["slug"] in existing:
+                continue
+            article_create(
+                slug=item["slug"],
+                headline=item["headline"],
+                standfirst=item["standfirst"],
+                body=paragraphs_from_text(item["body"]),
+                authors=[author_get_or_create(display_name=name) for name in item["authors"]],
+                tags=item["tags"],
+                publish=True,
+                published_at=now - timedelta(hours=item["hours_ago"]),
+            )
+        created = len(DEMO_ARTICLES) - len(existing)
+        self.stdout.write(f"Demo stories: {created} created, {len(existing)} already there.")
         if not options["no_editor"]:
-            self._ensure_editor()
+            for username, role in DEMO_ACCOUNTS:
+                self._ensure_staff(username, role)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Demo staff: log in at http://127.0.0.1:8000/admin/ as "
+                    + ", ".join(f"{username!r} ({role})" for username, role in DEMO_ACCOUNTS)
+                    + f", each with password {DEMO_PASSWORD!r}."
+                )
+            )
 
-    def _ensure_editor(self):
+    def _ensure_staff(self, username: str, role: str):
         user, _ = get_user_model().objects.get_or_create(
-            username=DEMO_EDITOR_USERNAME, defaults={"email": "editor@example.com"}
+            username=username, defaults={"email": f"{username}@example.com"}
         )
-        # An Editor-role account, not a superuser: the demo shows the admin editors get.
+        # Role accounts, not superusers: the demo shows the admin each role really gets.
         user.is_staff = True
         user.is_superuser = False
-        user.set_password(DEMO_EDITOR_PASSWORD)
+        user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.add(Group.objects.get(name=EDITOR_ROLE))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo editor: log in at http://127.0.0.1:8000/admin/ as "
-                f"{DEMO_EDITOR_USERNAME!r} with password {DEMO_EDITOR_PASSWORD!r}."
-            )
+        user.groups.add(Group.objects.get(name=role))
+        # Moderators comment too: give them a verified address like any reader.
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
