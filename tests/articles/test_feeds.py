@@ -8,8 +8,6 @@ from django.utils import timezone
 import feedparser
 import pytest
 
-from articles import feeds
-from articles.metadata import ImageInfo
 from tests.factories import ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +24,9 @@ def parse(client, url):
 
 
 @pytest.fixture
-def corpus(db):
+def corpus(author):
     now = timezone.now()
-    mara = AuthorFactory(display_name="Mara Ellison", slug="mara-ellison")
+    mara = author
     tomas = AuthorFactory(display_name="Tomas Reyes", slug="tomas-reyes")
     return {
         "older": ArticleFactory(
@@ -141,16 +139,8 @@ def test_hostile_headline_is_text_in_the_feed(client, view):
     assert parsed.entries[0].title == "</title><script>alert(1)</script> & more"
 
 
-def test_lead_image_becomes_an_enclosure_and_media_content(client, corpus, monkeypatch):
-    image = ImageInfo(
-        url="https://cdn.example.org/bridge.jpg",
-        width=1200,
-        height=675,
-        alt="Buses crossing the bridge",
-        mime_type="image/jpeg",
-        length=123456,
-    )
-    monkeypatch.setattr(feeds, "article_image", lambda article, request=None: image)
+def test_lead_image_becomes_an_enclosure_and_media_content(client, corpus, remote_hero_image):
+    image = remote_hero_image
 
     response, parsed = parse(client, reverse("articles:feed"))
     assert 'url="https://cdn.example.org/bridge.jpg"' in response.content.decode()

@@ -38,9 +38,9 @@ def entries(root) -> dict[str, str | None]:
 
 
 @pytest.fixture
-def corpus(db):
+def corpus(author):
     now = timezone.now()
-    mara = AuthorFactory(display_name="Mara Ellison", slug="mara-ellison")
+    mara = author
     ghost = AuthorFactory(display_name="Ghost Writer", slug="ghost-writer")
     return {
         "fresh": ArticleFactory(
