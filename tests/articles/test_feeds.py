@@ -139,6 +139,34 @@ def test_hostile_headline_is_text_in_the_feed(client, view):
     assert parsed.entries[0].title == "</title><script>alert(1)</script> & more"
 
 
+@pytest.mark.parametrize("view", ["articles:tag-feed", "articles:tag-feed-atom"])
+def test_unicode_headlines_tags_and_bylines_survive_the_feed(client, view):
+    author = AuthorFactory(display_name="Zoë Ångström", slug="zoë-ångström")
+    ArticleFactory(
+        headline="Café « Ünïcödé » reopens 🚋 — 東京",
+        slug="café-reopens",
+        standfirst="Crème brûlée\u2028for all",
+        authors=[author],
+        tags=["Café"],
+    )
+    response, parsed = parse(client, reverse(view, kwargs={"slug": "café"}))
+    assert response["Content-Type"].endswith("charset=utf-8")
+    entry = parsed.entries[0]
+    assert entry.title == "Café « Ünïcödé » reopens 🚋 — 東京"
+    assert [tag.term for tag in entry.tags] == ["Café"]
+    assert entry.author == "Zoë Ångström"
+    assert entry.link == "http://testserver/articles/caf%C3%A9-reopens/"
+    author_feed = parse(client, reverse("articles:author-feed", kwargs={"slug": author.slug}))[1]
+    assert [entry.title for entry in author_feed.entries] == [entry.title]
+
+
+def test_an_unknown_tag_or_author_has_no_feed_in_either_format(client, corpus):
+    for view in ("articles:tag-feed", "articles:tag-feed-atom"):
+        assert client.get(reverse(view, kwargs={"slug": "no-such-tag"})).status_code == 404
+    for view in ("articles:author-feed", "articles:author-feed-atom"):
+        assert client.get(reverse(view, kwargs={"slug": "no-such-author"})).status_code == 404
+
+
 def test_lead_image_becomes_an_enclosure_and_media_content(client, corpus, remote_hero_image):
     image = remote_hero_image
 
