@@ -1,14 +1,13 @@
 """RSS and Atom feeds: valid, published stories only, absolute links, right dates and bylines."""
 
-from datetime import UTC, timedelta
+from datetime import UTC
 
 from django.urls import reverse
-from django.utils import timezone
 
 import feedparser
 import pytest
 
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, ago, from_now
 
 pytestmark = pytest.mark.django_db
 
@@ -25,28 +24,27 @@ def parse(client, url):
 
 @pytest.fixture
 def corpus(author):
-    now = timezone.now()
-    mara = author
+    """Two published stories by Mara (one also by Tomas), a draft and a scheduled story."""
     tomas = AuthorFactory(display_name="Tomas Reyes", slug="tomas-reyes")
     return {
         "older": ArticleFactory(
             headline="Older story",
             slug="older-story",
-            published_at=now - timedelta(days=2),
-            authors=[mara],
+            published_at=ago(days=2),
+            authors=[author],
             tags=["Transport"],
         ),
         "newest": ArticleFactory(
             headline="Newest story",
             slug="newest-story",
             standfirst="Buses & <trams> return",
-            published_at=now - timedelta(hours=1),
-            authors=[mara, tomas],
+            published_at=ago(hours=1),
+            authors=[author, tomas],
             tags=["Transport", "Eastport"],
         ),
         "draft": ArticleFactory(headline="Draft story", draft=True, tags=["Transport"]),
         "scheduled": ArticleFactory(
-            headline="Scheduled story", published_at=now + timedelta(days=1), tags=["Transport"]
+            headline="Scheduled story", published_at=from_now(days=1), tags=["Transport"]
         ),
     }
 
