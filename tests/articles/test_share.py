@@ -9,6 +9,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.share import mastodon_instance_host
+from tests.articles.head import head
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,14 @@ def test_a_bad_server_gets_a_clear_message_and_keeps_the_text(client, typed):
     assert response.context["form"]["instance"].value() == typed
     assertNotContains(response, "<script>")
     assertNotContains(response, "Continue to")
+
+
+def test_the_share_step_describes_itself_and_is_never_indexed(client):
+    article = ArticleFactory(headline='Cats & "dogs"')
+    page = head(client, share_url(article))
+    assert page.one("robots") == "noindex"
+    assert page.one("description") == 'Share “Cats & "dogs"” on your own Mastodon server.'
+    assert page.link("canonical") == [f"http://testserver{share_url(article)}"]
 
 
 def test_the_typed_server_is_escaped_in_the_form(client):
