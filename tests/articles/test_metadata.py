@@ -303,6 +303,17 @@ def test_the_hero_image_is_the_social_image_in_page_json_ld_and_feeds(client, he
     feed = feedparser.parse(client.get(reverse("articles:feed")).content)
     assert feed.entries[0].enclosures[0].href == url
     assert feed.entries[0].enclosures[0].type == "image/webp"
+    # RSS asks for 0 when the length is unknown (reading it would open every file).
+    assert feed.entries[0].enclosures[0].length == "0"
+    assert feed.entries[0].media_content[0]["url"] == url
+    assert feed.entries[0].media_content[0]["type"] == "image/webp"
+    assert (
+        feed.entries[0].media_content[0]["width"],
+        feed.entries[0].media_content[0]["height"],
+    ) == (
+        "1200",
+        "675",
+    )
     atom = feedparser.parse(client.get(reverse("articles:feed-atom")).content)
     assert atom.entries[0].enclosures[0].href == url
 
