@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -32,3 +32,22 @@ def check_share_networks(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_publisher_logo(app_configs, **kwargs):
+    """``NEWSROOM_PUBLISHER_LOGO``, when set, is a raster image among the static files."""
+    from articles.metadata import RASTER_FORMATS, _raster_size
+
+    path = settings.NEWSROOM_PUBLISHER_LOGO
+    if not path or _raster_size(path):
+        return []
+    return [
+        Warning(
+            f"NEWSROOM_PUBLISHER_LOGO is {path!r}, which is not a "
+            f"{', '.join(sorted(RASTER_FORMATS))} image among the static files: "
+            "articles' JSON-LD goes without a publisher logo.",
+            hint="Name a static PNG of at least 112 px, or set it empty to have no logo.",
+            id="articles.W001",
+        )
+    ]

@@ -13,6 +13,7 @@ from html import unescape
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html, strip_tags
@@ -123,7 +124,7 @@ def _raster_size(static_path: str) -> tuple[int, int] | None:
         file = open(found, "rb") if found else staticfiles_storage.open(static_path)  # noqa: SIM115
         with file, PillowImage.open(file) as image:
             return image.size if image.format in RASTER_FORMATS else None
-    except (OSError, ValueError, UnidentifiedImageError):
+    except (OSError, ValueError, UnidentifiedImageError, SuspiciousFileOperation):
         return None
 
 

@@ -104,7 +104,7 @@ def test_article_json_ld_is_a_news_article_matching_the_page(client, story):
     assert "image" not in data
 
 
-@pytest.mark.parametrize("logo", ["", "img/favicon.svg", "img/missing.png"])
+@pytest.mark.parametrize("logo", ["", "img/favicon.svg", "img/missing.png", "../settings.py"])
 def test_publisher_has_no_logo_without_a_raster_image(client, story, settings, logo):
     settings.NEWSROOM_PUBLISHER_LOGO = logo
     data = json.loads(head(client, story.get_absolute_url()).json_ld[0])
@@ -113,6 +113,17 @@ def test_publisher_has_no_logo_without_a_raster_image(client, story, settings, l
         "name": "Newsroom",
         "url": "http://testserver/",
     }
+
+
+def test_a_logo_that_is_not_a_raster_image_is_a_startup_warning(settings):
+    from articles.checks import check_publisher_logo
+
+    assert check_publisher_logo(None) == []
+    settings.NEWSROOM_PUBLISHER_LOGO = ""
+    assert check_publisher_logo(None) == []
+    for logo in ("img/favicon.svg", "img/missing.png", "../settings.py"):
+        settings.NEWSROOM_PUBLISHER_LOGO = logo
+        assert [warning.id for warning in check_publisher_logo(None)] == ["articles.W001"], logo
 
 
 def test_the_publisher_logo_is_served(client):
