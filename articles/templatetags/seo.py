@@ -22,7 +22,8 @@ def canonical_url(context, path=None):
     if request is None and not settings.NEWSROOM_BASE_URL:
         # The bare 500 page renders without a request: no canonical link there.
         return ""
-    if path is None:
+    # An unset template variable arrives as "": the request's own path then.
+    if not path:
         path = request.path
         page_obj = context.get("page_obj")
         if page_obj is not None and page_obj.number > 1:

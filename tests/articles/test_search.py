@@ -290,6 +290,21 @@ def test_search_pages_are_not_indexed_and_are_linked_from_the_header(client, cor
     assertContains(home, f'<a href="{reverse("articles:search")}">Search</a>', html=True)
 
 
+def test_search_pages_are_their_own_canonical_address(client, settings):
+    from tests.articles.head import head
+
+    settings.NEWSROOM_SEARCH_PAGE_SIZE = 1
+    ArticleFactory.create_batch(2, headline="Ferry & tram news")
+    search_url = reverse("articles:search")
+    assert head(client, search_url).link("canonical") == ["http://testserver/search/"]
+    assert head(client, search_url + "?q=ferry+%26+tram&utm_source=x").link("canonical") == [
+        "http://testserver/search/?q=ferry+%26+tram"
+    ]
+    assert head(client, search_url + "?q=ferry&page=9").link("canonical") == [
+        "http://testserver/search/?q=ferry&page=2"
+    ]
+
+
 def test_search_page_titles_name_the_query(client, corpus):
     response = search(client, "bridge")
     assertContains(response, "<title>Search results for “bridge” · Newsroom</title>")
