@@ -7,14 +7,22 @@ the sitemaps agree with each other and with what the reader sees.
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
+
+from PIL import Image as PillowImage
+from PIL import UnidentifiedImageError
 
 from newsroom.absolute import absolute_url
 
@@ -104,6 +112,36 @@ def site_description() -> str:
     }
 
 
+# Formats Google reads for a publisher logo (not SVG).
+RASTER_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP"})
+
+
+@lru_cache(maxsize=8)
+def _raster_size(static_path: str) -> tuple[int, int] | None:
+    """Pixel size of a raster image among the static files, or None if there is none."""
+    try:
+        found = finders.find(static_path)
+        file = open(found, "rb") if found else staticfiles_storage.open(static_path)  # noqa: SIM115
+        with file, PillowImage.open(file) as image:
+            return image.size if image.format in RASTER_FORMATS else None
+    except (OSError, ValueError, UnidentifiedImageError, SuspiciousFileOperation):
+        return None
+
+
+def publisher_logo(request=None) -> dict | None:
+    """The ``NEWSROOM_PUBLISHER_LOGO`` static file as a schema.org ImageObject, if it is one."""
+    path = settings.NEWSROOM_PUBLISHER_LOGO
+    size = _raster_size(path) if path else None
+    if size is None:
+        return None
+    return {
+        "@type": "ImageObject",
+        "url": absolute_url(static(path), request),
+        "width": size[0],
+        "height": size[1],
+    }
+
+
 def article_json_ld(article, request=None) -> dict:
     """A schema.org NewsArticle for the article page; ``comment_count`` must be annotated."""
     url = absolute_url(article.get_absolute_url(), request)
@@ -133,6 +171,9 @@ def article_json_ld(article, request=None) -> dict:
         "commentCount": article.comment_count,
         "isAccessibleForFree": True,
     }
+    logo = publisher_logo(request)
+    if logo:
+        data["publisher"]["logo"] = logo
     image = article_image(article, request)
     if image:
         data["image"] = {

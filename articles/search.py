@@ -1,10 +1,10 @@
 """Full-text search over published articles.
 
 On PostgreSQL: a stored, weighted tsvector (headline A, standfirst B, body C; the
-``search_document`` column, kept current by a trigger and GIN-indexed, see migration
-``0005_article_search_index``) matched with ``websearch_to_tsquery`` (quoted phrases,
-``or``, ``-word``; stop words dropped), ranked with ``ts_rank``, and snippets from
-``ts_headline``. On SQLite, a simpler
+``search_document`` column, kept current by a trigger and GIN-indexed, see migrations
+``0005_article_search_index`` and ``0006_search_document_trigger_without_column_list``)
+matched with ``websearch_to_tsquery`` (quoted phrases, ``or``, ``-word``; stop words
+dropped), ranked with ``ts_rank``, and snippets from ``ts_headline``. On SQLite, a simpler
 fallback: every word must appear somewhere, ranked by where it appears.
 
 Snippets are built with sentinel characters around matches, then escaped, so only our own
@@ -39,7 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
 
-# The document's configuration and weights live in the trigger of migration 0005:
+# The document's configuration and weights live in the trigger function (migration 0006):
 # changing them needs a migration that replaces the trigger and refills the column.
 SEARCH_CONFIG = "english"
 SEARCH_DOCUMENT_COLUMN = "search_document"
@@ -141,6 +141,20 @@ def fallback_words(text: str) -> list[str]:
     return list(dict.fromkeys(words))[:FALLBACK_MAX_WORDS]
 
 
+def _contains(field: str, word: str) -> Q:
+    """``field`` holds ``word``, whatever its case.
+
+    SQLite's LIKE folds the case of ASCII letters only: "écluse" would not find "Écluse".
+    So a word with other letters is also looked for capitalized and in capitals, the forms
+    a word takes in headlines and at the start of a sentence.
+    """
+    variants = {word} if word.isascii() else {word, word.capitalize(), word.upper()}
+    condition = Q()
+    for variant in sorted(variants):
+        condition |= Q(**{f"{field}__icontains": variant})
+    return condition
+
+
 def search_articles(text: str) -> QuerySet:
     """Published articles matching ``text``, best first, each annotated with ``rank``."""
     published = Article.objects.published()
@@ -158,13 +172,14 @@ def search_articles(text: str) -> QuerySet:
     matches = Q()
     score = Value(0)
     for word in words:
-        matches &= (
-            Q(headline__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
-        )
+        in_headline = _contains("headline", word)
+        in_standfirst = _contains("standfirst", word)
+        in_body = _contains("body", word)
+        matches &= in_headline | in_standfirst | in_body
         score += (
-            Case(When(headline__icontains=word, then=4), default=0, output_field=IntegerField())
-            + Case(When(standfirst__icontains=word, then=2), default=0, output_field=IntegerField())
-            + Case(When(body__icontains=word, then=1), default=0, output_field=IntegerField())
+            Case(When(in_headline, then=4), default=0, output_field=IntegerField())
+            + Case(When(in_standfirst, then=2), default=0, output_field=IntegerField())
+            + Case(When(in_body, then=1), default=0, output_field=IntegerField())
         )
     return published.filter(matches).annotate(rank=score).order_by("-rank", "-published_at", "-pk")
 

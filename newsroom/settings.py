@@ -330,6 +330,11 @@ NEWSROOM_COMMENT_MAX_LINKS = env_int("NEWSROOM_COMMENT_MAX_LINKS", 2)
 # The site's one-line description: meta description of listing pages and feed subtitle.
 # Empty: "The latest stories from <site name>."
 NEWSROOM_SITE_DESCRIPTION = os.environ.get("NEWSROOM_SITE_DESCRIPTION", "").strip()
+# The publisher's logo in JSON-LD: a PNG, JPEG, GIF or WebP among the static files (Google
+# wants a raster image of at least 112 px). Empty: no logo.
+NEWSROOM_PUBLISHER_LOGO = os.environ.get(
+    "NEWSROOM_PUBLISHER_LOGO", "img/publisher-logo.png"
+).strip()
 # How many stories each RSS/Atom feed carries.
 NEWSROOM_FEED_ITEMS = env_int("NEWSROOM_FEED_ITEMS", 30)
 # Search results per page.

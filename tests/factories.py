@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.utils import timezone
 
 import factory
@@ -5,6 +7,16 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from articles.models import Article, Author, Byline, Comment
+
+
+def ago(**delta) -> datetime:
+    """A moment in the past: ``ago(hours=2)``."""
+    return timezone.now() - timedelta(**delta)
+
+
+def from_now(**delta) -> datetime:
+    """A moment in the future, for scheduled stories: ``from_now(days=1)``."""
+    return timezone.now() + timedelta(**delta)
 
 
 class UserFactory(DjangoModelFactory):

@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from articles import metadata
 from newsroom.absolute import absolute_url as _absolute_url
@@ -21,7 +22,8 @@ def canonical_url(context, path=None):
     if request is None and not settings.NEWSROOM_BASE_URL:
         # The bare 500 page renders without a request: no canonical link there.
         return ""
-    if path is None:
+    # An unset template variable arrives as "": the request's own path then.
+    if not path:
         path = request.path
         page_obj = context.get("page_obj")
         if page_obj is not None and page_obj.number > 1:
@@ -53,3 +55,28 @@ def article_image(context, article):
 def article_json_ld(context, article):
     """``<script type="application/ld+json">`` with the article's NewsArticle data."""
     return metadata.json_ld_script(metadata.article_json_ld(article, context.get("request")))
+
+
+# Account pages are not indexed, but a shared link still shows a description.
+ACCOUNT_PAGE_DESCRIPTIONS = {
+    "account_login": _("Log in to %(site)s to comment on stories."),
+    "account_signup": _("Create a reader account on %(site)s to comment on stories."),
+    "account_logout": _("Log out of your %(site)s account."),
+    "account_reset_password": _("Reset the password of your %(site)s account."),
+    "account_reset_password_done": _("We have sent you a link to reset your password."),
+    "account_change_password": _("Change the password of your %(site)s account."),
+    "account_email": _("The email addresses of your %(site)s account."),
+    "account_email_verification_sent": _("Confirm your email address for %(site)s."),
+    "account_confirm_email": _("Confirm your email address for %(site)s."),
+}
+
+
+@register.simple_tag(takes_context=True)
+def account_page_description(context):
+    """The meta description of an account page (allauth's), by the page's URL name."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    text = ACCOUNT_PAGE_DESCRIPTIONS.get(match.url_name if match else None)
+    if text is None:
+        text = _("Your reader account on %(site)s.")
+    return text % {"site": settings.NEWSROOM_SITE_NAME}

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -36,5 +38,8 @@ def search(request):
             page = paginator.get_page(request.GET.get("page"))
             add_snippets(page.object_list, query)
             context["page_obj"] = page
+            # The results' own address (never indexed, but not to be mistaken for /search/).
+            params = {"q": query} | ({"page": page.number} if page.number > 1 else {})
+            context["canonical_path"] = f"{request.path}?{urlencode(params)}"
             context["only_common_words"] = not page.object_list and not has_searchable_words(query)
     return render(request, "articles/search.html", context)

@@ -1,16 +1,13 @@
 """RSS and Atom feeds: valid, published stories only, absolute links, right dates and bylines."""
 
-from datetime import UTC, timedelta
+from datetime import UTC
 
 from django.urls import reverse
-from django.utils import timezone
 
 import feedparser
 import pytest
 
-from articles import feeds
-from articles.metadata import ImageInfo
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, ago, from_now
 
 pytestmark = pytest.mark.django_db
 
@@ -26,29 +23,28 @@ def parse(client, url):
 
 
 @pytest.fixture
-def corpus(db):
-    now = timezone.now()
-    mara = AuthorFactory(display_name="Mara Ellison", slug="mara-ellison")
+def corpus(author):
+    """Two published stories by Mara (one also by Tomas), a draft and a scheduled story."""
     tomas = AuthorFactory(display_name="Tomas Reyes", slug="tomas-reyes")
     return {
         "older": ArticleFactory(
             headline="Older story",
             slug="older-story",
-            published_at=now - timedelta(days=2),
-            authors=[mara],
+            published_at=ago(days=2),
+            authors=[author],
             tags=["Transport"],
         ),
         "newest": ArticleFactory(
             headline="Newest story",
             slug="newest-story",
             standfirst="Buses & <trams> return",
-            published_at=now - timedelta(hours=1),
-            authors=[mara, tomas],
+            published_at=ago(hours=1),
+            authors=[author, tomas],
             tags=["Transport", "Eastport"],
         ),
         "draft": ArticleFactory(headline="Draft story", draft=True, tags=["Transport"]),
         "scheduled": ArticleFactory(
-            headline="Scheduled story", published_at=now + timedelta(days=1), tags=["Transport"]
+            headline="Scheduled story", published_at=from_now(days=1), tags=["Transport"]
         ),
     }
 
@@ -141,16 +137,36 @@ def test_hostile_headline_is_text_in_the_feed(client, view):
     assert parsed.entries[0].title == "</title><script>alert(1)</script> & more"
 
 
-def test_lead_image_becomes_an_enclosure_and_media_content(client, corpus, monkeypatch):
-    image = ImageInfo(
-        url="https://cdn.example.org/bridge.jpg",
-        width=1200,
-        height=675,
-        alt="Buses crossing the bridge",
-        mime_type="image/jpeg",
-        length=123456,
+@pytest.mark.parametrize("view", ["articles:tag-feed", "articles:tag-feed-atom"])
+def test_unicode_headlines_tags_and_bylines_survive_the_feed(client, view):
+    author = AuthorFactory(display_name="Zoë Ångström", slug="zoë-ångström")
+    ArticleFactory(
+        headline="Café « Ünïcödé » reopens 🚋 — 東京",
+        slug="café-reopens",
+        standfirst="Crème brûlée\u2028for all",
+        authors=[author],
+        tags=["Café"],
     )
-    monkeypatch.setattr(feeds, "article_image", lambda article, request=None: image)
+    response, parsed = parse(client, reverse(view, kwargs={"slug": "café"}))
+    assert response["Content-Type"].endswith("charset=utf-8")
+    entry = parsed.entries[0]
+    assert entry.title == "Café « Ünïcödé » reopens 🚋 — 東京"
+    assert [tag.term for tag in entry.tags] == ["Café"]
+    assert entry.author == "Zoë Ångström"
+    assert entry.link == "http://testserver/articles/caf%C3%A9-reopens/"
+    author_feed = parse(client, reverse("articles:author-feed", kwargs={"slug": author.slug}))[1]
+    assert [entry.title for entry in author_feed.entries] == [entry.title]
+
+
+def test_an_unknown_tag_or_author_has_no_feed_in_either_format(client, corpus):
+    for view in ("articles:tag-feed", "articles:tag-feed-atom"):
+        assert client.get(reverse(view, kwargs={"slug": "no-such-tag"})).status_code == 404
+    for view in ("articles:author-feed", "articles:author-feed-atom"):
+        assert client.get(reverse(view, kwargs={"slug": "no-such-author"})).status_code == 404
+
+
+def test_lead_image_becomes_an_enclosure_and_media_content(client, corpus, remote_hero_image):
+    image = remote_hero_image
 
     response, parsed = parse(client, reverse("articles:feed"))
     assert 'url="https://cdn.example.org/bridge.jpg"' in response.content.decode()

@@ -2,7 +2,6 @@
 
 import json
 from datetime import timedelta
-from html.parser import HTMLParser
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,71 +10,13 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles import metadata
-from articles.metadata import ImageInfo
 from articles.models import Comment
+from tests.articles.head import HeadParser, head
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
 HOSTILE = '</script><script>alert("x")</script> <!-- Cats & "dogs" \u2028 \'quoted\''
-
-
-class HeadParser(HTMLParser):
-    """Collects the <head>: title, meta tags (name/property -> list of contents), links, JSON-LD."""
-
-    def __init__(self):
-        super().__init__()
-        self.meta: dict[str, list[str]] = {}
-        self.links: list[dict] = []
-        self.title = ""
-        self.json_ld: list[str] = []
-        self.scripts: list[dict] = []
-        self._in = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "meta" and ("name" in attrs or "property" in attrs):
-            key = attrs.get("property") or attrs["name"]
-            self.meta.setdefault(key, []).append(attrs.get("content"))
-        elif tag == "link":
-            self.links.append(attrs)
-        elif tag == "title":
-            self._in = "title"
-        elif tag == "script":
-            self.scripts.append(attrs)
-            if attrs.get("type") == "application/ld+json":
-                self._in = "json"
-                self.json_ld.append("")
-
-    def handle_endtag(self, tag):
-        if tag in {"title", "script"}:
-            self._in = None
-
-    def handle_data(self, data):
-        if self._in == "title":
-            self.title += data
-        elif self._in == "json":
-            self.json_ld[-1] += data
-
-    def one(self, key):
-        values = self.meta.get(key, [])
-        assert len(values) == 1, (key, values)
-        return values[0]
-
-    def link(self, rel, type_=None):
-        return [
-            link["href"]
-            for link in self.links
-            if link.get("rel") == rel and (type_ is None or link.get("type") == type_)
-        ]
-
-
-def head(client, url) -> HeadParser:
-    response = client.get(url)
-    assert response.status_code == 200
-    parser = HeadParser()
-    parser.feed(response.content.decode())
-    return parser
 
 
 @pytest.fixture
@@ -148,12 +89,50 @@ def test_article_json_ld_is_a_news_article_matching_the_page(client, story):
         "@type": "Organization",
         "name": "Newsroom",
         "url": "http://testserver/",
+        # A raster logo, as Google asks for (the site's icon is an SVG).
+        "logo": {
+            "@type": "ImageObject",
+            "url": "http://testserver/static/img/publisher-logo.png",
+            "width": 512,
+            "height": 512,
+        },
     }
     assert data["keywords"] == ["Eastport", "Transport"]
     # Two visible comments, one pending: the count the reader sees on the page.
     assert data["commentCount"] == 2
     assertContains(response, '<p class="comment-count">2 comments</p>', html=True)
     assert "image" not in data
+
+
+@pytest.mark.parametrize("logo", ["", "img/favicon.svg", "img/missing.png", "../settings.py"])
+def test_publisher_has_no_logo_without_a_raster_image(client, story, settings, logo):
+    settings.NEWSROOM_PUBLISHER_LOGO = logo
+    data = json.loads(head(client, story.get_absolute_url()).json_ld[0])
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "Newsroom",
+        "url": "http://testserver/",
+    }
+
+
+def test_a_logo_that_is_not_a_raster_image_is_a_startup_warning(settings):
+    from articles.checks import check_publisher_logo
+
+    assert check_publisher_logo(None) == []
+    settings.NEWSROOM_PUBLISHER_LOGO = ""
+    assert check_publisher_logo(None) == []
+    for logo in ("img/favicon.svg", "img/missing.png", "../settings.py"):
+        settings.NEWSROOM_PUBLISHER_LOGO = logo
+        assert [warning.id for warning in check_publisher_logo(None)] == ["articles.W001"], logo
+
+
+def test_the_publisher_logo_is_served(client):
+    from django.contrib.staticfiles import finders
+
+    from PIL import Image
+
+    with Image.open(finders.find("img/publisher-logo.png")) as logo:
+        assert (logo.format, logo.size) == ("PNG", (512, 512))
 
 
 def test_hostile_headline_cannot_break_out_of_json_ld_or_attributes(client):
@@ -194,14 +173,8 @@ def test_article_without_standfirst_is_described_by_its_opening(client):
     assert page.one("description") == "The council met. Again & again."
 
 
-def test_lead_image_fills_og_twitter_and_json_ld(client, story, monkeypatch):
-    image = ImageInfo(
-        url="https://cdn.example.org/bridge.jpg",
-        width=1200,
-        height=675,
-        alt="Buses crossing the bridge",
-    )
-    monkeypatch.setattr(metadata, "article_image", lambda article, request=None: image)
+def test_lead_image_fills_og_twitter_and_json_ld(client, story, remote_hero_image):
+    image = remote_hero_image
 
     page = head(client, story.get_absolute_url())
     assert page.one("og:image") == image.url
@@ -229,9 +202,13 @@ def test_canonical_links_use_the_base_url_and_drop_tracking_parameters(client, s
     )
 
 
-def test_every_page_has_a_unique_title_and_description(client, story, settings):
+def test_every_page_has_a_unique_title_description_canonical_and_cards(client, story, settings):
+    from articles.models import Correction
+
     settings.NEWSROOM_PAGE_SIZE = 1
     ArticleFactory(authors=story.authors.all()[:1])
+    for text in ("First note.", "Second note.", "Third note."):
+        Correction.objects.create(article=story, text=text)
     urls = [
         reverse("articles:home"),
         reverse("articles:home") + "?page=2",
@@ -239,15 +216,29 @@ def test_every_page_has_a_unique_title_and_description(client, story, settings):
         reverse("articles:author", kwargs={"slug": "mara-ellison"}),
         reverse("articles:author", kwargs={"slug": "mara-ellison"}) + "?page=2",
         story.get_absolute_url(),
+        reverse("articles:search"),
+        reverse("articles:search") + "?q=bridge",
+        reverse("articles:corrections"),
+        reverse("articles:corrections") + "?page=2",
+        reverse("account_login"),
+        reverse("account_signup"),
     ]
     pages = [head(client, url) for url in urls]
-    titles = [page.title for page in pages]
+    titles = [" ".join(page.title.split()) for page in pages]
     descriptions = [page.one("description") for page in pages]
     assert len(set(titles)) == len(urls), titles
     assert len(set(descriptions)) == len(urls), descriptions
+    for url, page in zip(urls, pages, strict=True):
+        assert len(page.link("canonical")) == 1, url
+        for key in ("og:title", "og:description", "og:url", "og:type", "twitter:card"):
+            assert page.one(key), (url, key)
+        assert page.one("og:description") == page.one("description").split(" (page")[0], url
     assert pages[1].link("canonical") == ["http://testserver/?page=2"]
     assert pages[2].one("description") == "The latest stories tagged Transport on Newsroom."
     assert pages[3].one("og:type") == "profile"
+    assert pages[7].one("description") == "Stories on Newsroom matching “bridge”."
+    assert pages[9].title == "Corrections (page 2) · Newsroom"
+    assert pages[10].one("description") == "Log in to Newsroom to comment on stories."
 
 
 def test_site_description_comes_from_the_setting(client, settings):
@@ -323,6 +314,17 @@ def test_the_hero_image_is_the_social_image_in_page_json_ld_and_feeds(client, he
     feed = feedparser.parse(client.get(reverse("articles:feed")).content)
     assert feed.entries[0].enclosures[0].href == url
     assert feed.entries[0].enclosures[0].type == "image/webp"
+    # RSS asks for 0 when the length is unknown (reading it would open every file).
+    assert feed.entries[0].enclosures[0].length == "0"
+    assert feed.entries[0].media_content[0]["url"] == url
+    assert feed.entries[0].media_content[0]["type"] == "image/webp"
+    assert (
+        feed.entries[0].media_content[0]["width"],
+        feed.entries[0].media_content[0]["height"],
+    ) == (
+        "1200",
+        "675",
+    )
     atom = feedparser.parse(client.get(reverse("articles:feed-atom")).content)
     assert atom.entries[0].enclosures[0].href == url
 

@@ -36,33 +36,42 @@ def ago(**kwargs):
     return timezone.now() - timedelta(**kwargs)
 
 
+# Headline, standfirst, body: "bridge" is in the body, the standfirst, the headline, none.
+CORPUS = {
+    "body": (
+        "Council meets on Tuesday",
+        "An ordinary agenda.",
+        "<p>Item nine is the footbridge over the canal.</p><p>Then a bridge toll.</p>",
+    ),
+    "standfirst": (
+        "Commuters return to the harbour",
+        "Buses crossed the bridge at dawn.",
+        "<p>Applause on the footpath.</p>",
+    ),
+    "headline": (
+        "Harbour bridge reopens",
+        "After two years of repairs.",
+        "<p>Engineers finished early.</p>",
+    ),
+    "unrelated": (
+        "Rowing club wins title",
+        "Half a length.",
+        "<p>The crew trained at the harbour.</p>",
+    ),
+}
+
+
+CORPUS_HEADLINES = {headline for headline, _, _ in CORPUS.values()}
+
+
 @pytest.fixture
 def corpus(db):
+    """Four stories, an hour apart, newest first in the order above."""
     return {
-        "body": ArticleFactory(
-            headline="Council meets on Tuesday",
-            standfirst="An ordinary agenda.",
-            body="<p>Item nine is the footbridge over the canal.</p><p>Then a bridge toll.</p>",
-            published_at=ago(hours=1),
-        ),
-        "standfirst": ArticleFactory(
-            headline="Commuters return to the harbour",
-            standfirst="Buses crossed the bridge at dawn.",
-            body="<p>Applause on the footpath.</p>",
-            published_at=ago(hours=2),
-        ),
-        "headline": ArticleFactory(
-            headline="Harbour bridge reopens",
-            standfirst="After two years of repairs.",
-            body="<p>Engineers finished early.</p>",
-            published_at=ago(hours=3),
-        ),
-        "unrelated": ArticleFactory(
-            headline="Rowing club wins title",
-            standfirst="Half a length.",
-            body="<p>The crew trained at the harbour.</p>",
-            published_at=ago(hours=4),
-        ),
+        key: ArticleFactory(
+            headline=headline, standfirst=standfirst, body=body, published_at=ago(hours=hours)
+        )
+        for hours, (key, (headline, standfirst, body)) in enumerate(CORPUS.items(), start=1)
     }
 
 
@@ -157,13 +166,55 @@ def test_empty_query_shows_the_form_and_a_hint(client, corpus):
         assertContains(response, '<label for="search-q">Search stories</label>', html=True)
 
 
-@pytest.mark.parametrize("length", [201, 5000])
+@pytest.mark.parametrize("length", [201, 1000, 5000])
 def test_huge_query_gets_a_clear_message_and_keeps_the_text(client, corpus, length):
     query = ("bridge " * length)[:length]
     response = search(client, query)
     assert response.context["page_obj"] is None
     assertContains(response, f"Searches are limited to 200 characters (this one has {length}).")
     assertContains(response, f'value="{query}"')
+
+
+@pytest.mark.parametrize("query", ['"', '""', "' '", '" "', "«»"])
+def test_a_query_of_only_quotes_says_there_is_nothing_to_search_for(client, corpus, query):
+    response = search(client, query)
+    assert headlines(response) == []
+    assertContains(response, "There is nothing distinctive to search for in")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bridge'; DROP TABLE articles_article; --",
+        "bridge' OR '1'='1",
+        "bridge & !harbour | (",
+        "bridge:* <-> harbour",
+        "bridge\\",
+        "%bridge_",
+        '"harbour bridge',
+    ],
+)
+def test_sql_and_query_syntax_in_a_search_are_just_text(client, corpus, query):
+    ArticleFactory(headline="Secret bridge plan", draft=True)
+    response = search(client, query)
+    assert "Secret bridge plan" not in headlines(response)
+    assert all(headline in CORPUS_HEADLINES for headline in headlines(response))
+    from articles.models import Article
+
+    assert Article.objects.count() == len(CORPUS) + 1
+
+
+def test_sqlite_wildcards_in_a_query_match_only_themselves(client, corpus):
+    ArticleFactory(headline="Tram fares rise 100% overnight")
+    assert headlines(search(client, "100%")) == ["Tram fares rise 100% overnight"]
+    assert headlines(search(client, "harb_ur")) == []
+
+
+def test_words_with_accents_are_found_whatever_their_case(client):
+    ArticleFactory(headline="Écluse du port rouvre", standfirst="", body="<p>Les péniches.</p>")
+    assert headlines(search(client, "écluse")) == ["Écluse du port rouvre"]
+    assert headlines(search(client, "ÉCLUSE")) == ["Écluse du port rouvre"]
+    assert headlines(search(client, "PÉNICHES")) == ["Écluse du port rouvre"]
 
 
 def test_null_characters_are_a_message_not_an_error(client):
@@ -224,6 +275,11 @@ def test_results_are_paginated_keeping_the_query(client, settings):
     assertContains(second, 'href="?q=ferry&amp;page=3"')
     assertContains(second, 'href="?q=ferry&amp;page=1"')
     assertContains(second, '<ol class="search__results" start="3">')
+    # The count and the pages agree: every story found is on exactly one page.
+    assertContains(beyond, "Page 3 of 3")
+    assert sorted(headlines(first) + headlines(second) + headlines(beyond)) == [
+        f"Ferry story {hours}" for hours in range(5)
+    ]
 
 
 def test_search_pages_are_not_indexed_and_are_linked_from_the_header(client, corpus):
@@ -232,6 +288,21 @@ def test_search_pages_are_not_indexed_and_are_linked_from_the_header(client, cor
         assertContains(response, '<meta name="robots" content="noindex">', html=True)
     home = client.get(reverse("articles:home"))
     assertContains(home, f'<a href="{reverse("articles:search")}">Search</a>', html=True)
+
+
+def test_search_pages_are_their_own_canonical_address(client, settings):
+    from tests.articles.head import head
+
+    settings.NEWSROOM_SEARCH_PAGE_SIZE = 1
+    ArticleFactory.create_batch(2, headline="Ferry & tram news")
+    search_url = reverse("articles:search")
+    assert head(client, search_url).link("canonical") == ["http://testserver/search/"]
+    assert head(client, search_url + "?q=ferry+%26+tram&utm_source=x").link("canonical") == [
+        "http://testserver/search/?q=ferry+%26+tram"
+    ]
+    assert head(client, search_url + "?q=ferry&page=9").link("canonical") == [
+        "http://testserver/search/?q=ferry&page=2"
+    ]
 
 
 def test_search_page_titles_name_the_query(client, corpus):
@@ -301,3 +372,45 @@ def test_the_stored_document_follows_every_kind_of_edit(client):
 def test_head_requests_are_answered(client):
     assert client.head(reverse("articles:search"), {"q": "bridge"}).status_code == 200
     assert client.head(reverse("robots")).status_code == 200
+
+
+@pytest.mark.skipif(not FULL_TEXT, reason="SQLite rebuilds tables; the trigger is PostgreSQL's")
+def test_a_later_migration_can_still_alter_the_searched_columns(client):
+    """PostgreSQL refuses to alter a column a trigger names; ours must name none."""
+    from django.db import models
+
+    from articles.models import Article
+
+    for name in ("headline", "standfirst", "body"):
+        old = Article._meta.get_field(name)
+        new = models.TextField() if name != "headline" else models.CharField(max_length=250)
+        new.set_attributes_from_name(name)
+        new.model = Article
+        with connection.schema_editor() as editor:
+            editor.alter_field(Article, old, new)
+    ArticleFactory(headline="Harbour bridge reopens")
+    assert headlines(search(client, "bridge")) == ["Harbour bridge reopens"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_search_document_migrations_are_reversible(client):
+    from django.core.management import call_command
+
+    def search_objects():
+        with connection.cursor() as cursor:
+            columns = [
+                column.name
+                for column in connection.introspection.get_table_description(
+                    cursor, "articles_article"
+                )
+            ]
+            indexes = connection.introspection.get_constraints(cursor, "articles_article")
+        return "search_document" in columns, SEARCH_INDEX_NAME in indexes
+
+    article = ArticleFactory(headline="Harbour bridge reopens")
+    call_command("migrate", "articles", "0004", verbosity=0)
+    assert search_objects() == (False, False)
+    call_command("migrate", "articles", verbosity=0)
+    assert search_objects() == (FULL_TEXT, FULL_TEXT)
+    # Rows written before the migration are found too.
+    assert headlines(search(client, "bridge")) == [article.headline]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 import pytest
 
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, ago, from_now
 
 pytestmark = pytest.mark.django_db
 
@@ -38,22 +38,16 @@ def entries(root) -> dict[str, str | None]:
 
 
 @pytest.fixture
-def corpus(db):
-    now = timezone.now()
-    mara = AuthorFactory(display_name="Mara Ellison", slug="mara-ellison")
+def corpus(author):
+    """Fresh and old stories by Mara; a draft by a ghost writer, a scheduled story."""
     ghost = AuthorFactory(display_name="Ghost Writer", slug="ghost-writer")
-    return {
-        "fresh": ArticleFactory(
-            slug="fresh", published_at=now - timedelta(hours=2), authors=[mara], tags=["Transport"]
-        ),
-        "old": ArticleFactory(
-            slug="old", published_at=now - timedelta(days=5), authors=[mara], tags=["Culture"]
-        ),
-        "draft": ArticleFactory(slug="draft", draft=True, authors=[ghost], tags=["Embargoed"]),
-        "scheduled": ArticleFactory(
-            slug="scheduled", published_at=now + timedelta(hours=3), tags=["Future"]
-        ),
-    }
+    draft = ArticleFactory(slug="draft", draft=True, authors=[ghost], tags=["Embargoed"])
+    scheduled = ArticleFactory(slug="scheduled", published_at=from_now(hours=3), tags=["Future"])
+    fresh = ArticleFactory(
+        slug="fresh", published_at=ago(hours=2), authors=[author], tags=["Transport"]
+    )
+    old = ArticleFactory(slug="old", published_at=ago(days=5), authors=[author], tags=["Culture"])
+    return {"fresh": fresh, "old": old, "draft": draft, "scheduled": scheduled}
 
 
 def test_index_lists_every_section_with_absolute_urls(client, corpus):

@@ -1,5 +1,6 @@
 """The share row in a real browser: copy link, the Mastodon form, and life without JavaScript."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -110,5 +111,53 @@ def test_without_javascript_buttons_stay_hidden_and_mastodon_still_works(
     page.get_by_role("button", name="Share on Mastodon").click()
 
     page.wait_for_url("https://mastodon.example/**")
+    assert urlsplit(landed[0]).path == "/share"
+    context.close()
+
+
+def test_the_share_row_works_from_the_keyboard(browser, live_server, story):
+    context = browser.new_context(base_url=live_server.url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    landed = []
+    page.route(
+        "https://social.example.org/**",
+        lambda route: (
+            landed.append(route.request.url),
+            route.fulfill(status=200, content_type="text/html", body="<h1>Mastodon</h1>"),
+        ),
+    )
+    page.goto(story.get_absolute_url())
+
+    # Tab from the first share link reaches every control of the row, the copy button last.
+    page.get_by_role("link", name="Share on Facebook (opens in a new tab)").focus()
+    reached = []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.outerHTML.split('>')[0]"))
+        if "data-share-copy" in reached[-1]:
+            break
+    assert any("share__link--mastodon" in tag for tag in reached), reached
+    assert "data-share-copy" in reached[-1], reached
+    # Focus is visible on the button the keyboard reached.
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none"), outline
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text("Link copied.")
+    assert page.evaluate("navigator.clipboard.readText()").endswith(
+        "/articles/harbour-bridge-reopens/"
+    )
+
+    # Mastodon: Enter opens the form, Tab reaches the field, Enter sends it.
+    page.locator("summary.share__link--mastodon").focus()
+    page.keyboard.press("Enter")
+    field = page.get_by_label("Your Mastodon server")
+    expect(field).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(field).to_be_focused()
+    page.keyboard.type("social.example.org")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"^https://social\.example\.org/share\?"))
     assert urlsplit(landed[0]).path == "/share"
     context.close()
