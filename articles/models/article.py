@@ -38,9 +38,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_listing_data(self):
         """Everything a card or article page shows, in a fixed number of queries."""
-        return self.with_comment_count().prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
+        return (
+            self.with_comment_count()
+            .select_related("hero_image")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "tags",
+            )
         )
 
     def with_correction_flag(self):
