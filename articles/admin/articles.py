@@ -124,6 +124,8 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "is_commenting_open",
         )
+        # A standfirst is a sentence or two: a short box leaves the body editor in view.
+        widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

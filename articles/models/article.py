@@ -91,7 +91,11 @@ class Article(models.Model):
         max_length=220,
         unique=True,
         allow_unicode=True,
-        help_text=_("The article's address: /articles/<slug>/."),
+        # The admin prints help text as HTML, so no "<slug>" placeholder here.
+        help_text=_(
+            "The last part of the article's web address, after /articles/. Changed after "
+            "publication, the old address keeps working."
+        ),
     )
     standfirst = models.TextField(
         _("standfirst"),
