@@ -14,9 +14,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin.revisions import revision_diff
 from articles.models import Article, Author, Byline, Correction, Image, PreviewLink
+from articles.models.article import record_revision_relations
 from articles.services import (
     article_publish,
     article_record_slug_change,
+    article_restore_relations,
     article_submit,
     article_transition,
     article_unpublish,
@@ -199,13 +201,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
     object_history_list_template = "admin/articles/article/object_history_list.html"
+    object_history_form_template = "admin/articles/article/object_history_form.html"
 
     def get_fieldsets(self, request, obj=None):
+        # The restore form brings tags back from the revision (see save_model), not from
+        # a field that would show the current ones.
+        restoring = getattr(request, "_newsroom_history_form", False)
+        content = ("headline", "slug", "standfirst", "body", "tags", "loaded_version")
+        if restoring:
+            content = tuple(name for name in content if name != "tags")
         return (
-            (
-                None,
-                {"fields": ("headline", "slug", "standfirst", "body", "tags", "loaded_version")},
-            ),
+            (None, {"fields": content}),
             (_("Hero image"), {"fields": ("hero_image", *HERO_UPLOAD_FIELDS)}),
             (_("Publishing"), {"fields": ("status", "published_at", "is_commenting_open")}),
             (
@@ -307,6 +313,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 article=obj, action=ArticleEvent.Action.CREATED, by=request.user
             )
         if reverting:
+            article_restore_relations(
+                article=obj, revision=request._newsroom_revision, by=request.user
+            )
             ArticleEvent.objects.create(
                 article=obj, action=ArticleEvent.Action.REVERTED, by=request.user
             )
@@ -322,6 +331,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 article=obj, to=target_status, by=request.user, published_at=target_published_at
             )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Bylines and tags are saved after the article row and its revision: record them.
+        record_revision_relations(form.instance)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:
             return super().save_formset(request, form, formset, change)
@@ -336,6 +350,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # its words, not its unpublished state.
         request._newsroom_reverting = request.method == "POST"
         request._newsroom_history_form = True
+        # Looked up again by the library, which checks permissions before showing anything.
+        revision = Article.history.filter(id=object_id, history_id=version_id).first()
+        request._newsroom_revision = revision
+        extra_context = {**(extra_context or {}), "revision": revision}
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     # Bulk actions for editors.

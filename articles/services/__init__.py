@@ -23,6 +23,7 @@ from articles.services.comments import (
 from articles.services.workflow import (
     article_publish,
     article_record_slug_change,
+    article_restore_relations,
     article_return_to_draft,
     article_submit,
     article_transition,
@@ -46,6 +47,7 @@ __all__ = [
     "article_create",
     "article_publish",
     "article_record_slug_change",
+    "article_restore_relations",
     "article_return_to_draft",
     "article_set_authors",
     "article_submit",

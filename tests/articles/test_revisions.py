@@ -1,14 +1,15 @@
 """Revisions: every save keeps one; editors see the history, diff any two, restore one."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 import pytest
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Article
-from articles.services import article_publish
+from articles.models import Article, Byline
+from articles.services import article_publish, article_restore_relations
 from tests.articles.editorial import article_form_data, change_url
-from tests.factories import ArticleFactory, staff_user
+from tests.factories import ArticleFactory, AuthorFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,102 @@ def test_comparing_without_two_revisions_is_404(client, editor, query):
     client.force_login(editor)
     url = reverse("admin:articles_article_compare", args=[article.pk])
     assert client.get(url, query).status_code == 404
+
+
+def test_restoring_a_revision_brings_back_its_bylines_and_tags(client, editor):
+    mara, tomas = AuthorFactory(display_name="Mara Ellison"), AuthorFactory(display_name="Tomas")
+    article = ArticleFactory(authors=[mara], tags=["Harbour"], body="<p>First words.</p>")
+    client.force_login(editor)
+    client.post(
+        change_url(article), article_form_data(article, body="<p>Second.</p>", tags="Harbour")
+    )
+    with_mara = article.history.latest("history_date")
+    assert with_mara.revision_bylines == [
+        {"author": mara.pk, "name": "Mara Ellison", "position": 0}
+    ]
+    assert with_mara.revision_tags == ["Harbour"]
+    article.refresh_from_db()
+    client.post(
+        change_url(article),
+        article_form_data(
+            article,
+            body="<p>Third.</p>",
+            tags="Transport, Weather",
+            **{"bylines-0-author": tomas.pk},
+        ),
+    )
+    assert [a.display_name for a in Article.objects.get(pk=article.pk).ordered_authors] == ["Tomas"]
+
+    diff = client.get(
+        reverse("admin:articles_article_compare", args=[article.pk]),
+        {"from": with_mara.history_id, "to": article.history.latest("history_date").history_id},
+    )
+    assertContains(diff, "<h2>Bylines</h2>", html=True)
+    assertContains(diff, "<del>Mara Ellison</del>", html=True)
+    assertContains(diff, "<ins>Transport, Weather</ins>", html=True)
+
+    restore_url = reverse(
+        "admin:articles_article_simple_history", args=[article.pk, with_mara.history_id]
+    )
+    form = client.get(restore_url)
+    # The editor sees what the restore will bring back before pressing Revert.
+    assertContains(form, "<li>Bylines: Mara Ellison</li>", html=True)
+    assertContains(form, "<li>Tags: Harbour</li>", html=True)
+    assertNotContains(form, 'name="tags"')
+    response = client.post(
+        restore_url, article_form_data(Article.objects.get(pk=article.pk), body="<p>Second.</p>")
+    )
+
+    assert response.status_code == 302
+    article = Article.objects.get(pk=article.pk)
+    assert [a.display_name for a in article.ordered_authors] == ["Mara Ellison"]
+    assert sorted(article.tags.names()) == ["Harbour"]
+    restored = article.history.latest("history_date")
+    assert restored.revision_tags == ["Harbour"]  # the restore's own revision says so
+    client.logout()
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "Mara Ellison")
+    assertNotContains(page, "Tomas")
+    assertContains(page, "Second.")
+
+
+def test_a_revision_from_before_bylines_were_recorded_keeps_the_current_ones(client, editor):
+    mara, tomas = AuthorFactory(display_name="Mara Ellison"), AuthorFactory(display_name="Tomas")
+    article = ArticleFactory(authors=[mara], tags=["Harbour"])
+    old = article.history.earliest("history_date")
+    article.history.filter(history_id=old.history_id).update(
+        revision_bylines=None, revision_tags=None
+    )
+    Byline.objects.filter(article=article).update(author=tomas)
+    article.tags.set(["Transport"])
+    client.force_login(editor)
+
+    restore_url = reverse("admin:articles_article_simple_history", args=[article.pk, old.pk])
+    assertContains(client.get(restore_url), "restoring it keeps the article")
+    client.post(restore_url, article_form_data(article))
+
+    assert [a.display_name for a in article.ordered_authors] == ["Tomas"]
+    assert list(article.tags.names()) == ["Transport"]
+
+
+def test_saves_outside_the_admin_record_bylines_and_tags_on_the_revision(editor):
+    article = ArticleFactory(tags=["Harbour"])
+    article.tags.add("Weather")
+    article.headline = "Changed by a script"
+    article.save()
+
+    latest = article.history.latest("history_date")
+    assert latest.revision_tags == ["Harbour", "Weather"]
+    assert [b["author"] for b in latest.revision_bylines] == [
+        b.author_id for b in article.bylines.all()
+    ]
+
+
+def test_only_those_who_may_restore_can_restore_bylines_and_tags(editor):
+    article = ArticleFactory(tags=["Harbour"])
+    writer = staff_user("wanda", "Writer")
+    revision = article.history.latest("history_date")
+
+    with pytest.raises(PermissionDenied):
+        article_restore_relations(article=article, revision=revision, by=writer)
+    article_restore_relations(article=article, revision=revision, by=editor)
