@@ -37,6 +37,12 @@ from articles.services.workflow import ArticleEvent, transition_error
 HERO_UPLOAD_FIELDS = ("hero_upload", "hero_alt_text", "hero_caption", "hero_credit")
 
 
+def _id_or_none(value) -> int | None:
+    """A database id typed into a URL or form, or None for anything else ("²", "abc", 10**5000)."""
+    value = str(value).strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def _same_second(a, b) -> bool:
     return a is not None and b is not None and a.replace(microsecond=0) == b.replace(microsecond=0)
 
@@ -345,7 +351,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
             )
         return None
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The library looks up a typed id as it is: "abc" would be a server error, not a 404.
+        if _id_or_none(object_id) is None:
+            raise Http404("No such article.")
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if _id_or_none(object_id) is None or _id_or_none(version_id) is None:
+            raise Http404("No such revision.")
         # Restoring keeps the article's current status: an old draft revision brings back
         # its words, not its unpublished state.
         request._newsroom_reverting = request.method == "POST"
@@ -433,12 +447,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def preview_link_create_view(self, request, pk):
         article = self._article_or_404(request, pk)
-        hours = request.POST.get("hours", "").strip()
+        hours = _id_or_none(request.POST.get("hours", ""))
         link = preview_link_create(
             article=article,
             by=request.user,
             note=request.POST.get("note", "")[:120],
-            hours=int(hours) if hours.isdigit() and 0 < int(hours) <= 24 * 30 else None,
+            # Anything but 1 hour to 30 days gets the default validity.
+            hours=hours if hours and hours <= 24 * 30 else None,
         )
         self.message_user(
             request,
@@ -463,11 +478,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not can_restore_revision(request.user, article):
             raise PermissionDenied
         records = article.history.all()
-        ids = [request.GET.get(name, "") for name in ("from", "to")]
-        if not all(value.isdigit() for value in ids):
+        ids = [_id_or_none(request.GET.get(name, "")) for name in ("from", "to")]
+        if None in ids:
             raise Http404("Choose two revisions to compare.")
-        older = get_object_or_404(records, history_id=int(ids[0]))
-        newer = get_object_or_404(records, history_id=int(ids[1]))
+        older = get_object_or_404(records, history_id=ids[0])
+        newer = get_object_or_404(records, history_id=ids[1])
         if older.history_date > newer.history_date:
             older, newer = newer, older
         context = {

@@ -201,3 +201,21 @@ def test_only_those_who_may_restore_can_restore_bylines_and_tags(editor):
     with pytest.raises(PermissionDenied):
         article_restore_relations(article=article, revision=revision, by=writer)
     article_restore_relations(article=article, revision=revision, by=editor)
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "9" * 30, "-1"])
+def test_an_odd_revision_id_in_a_compare_url_is_404_not_an_error(client, editor, value):
+    article = ArticleFactory()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    first = article.history.first().history_id
+    assert client.get(url, {"from": value, "to": first}).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["article", "revision"])
+def test_a_typed_history_address_with_a_bad_id_is_404_not_an_error(client, editor, kind):
+    article = ArticleFactory()
+    client.force_login(editor)
+    history = reverse("admin:articles_article_history", args=[article.pk])
+    url = history.replace(f"/{article.pk}/", "/abc/") if kind == "article" else f"{history}abc/"
+    assert client.get(url).status_code == 404
