@@ -210,16 +210,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
     object_history_form_template = "admin/articles/article/object_history_form.html"
 
     def get_fieldsets(self, request, obj=None):
-        # The restore form brings tags back from the revision (see save_model), not from
-        # a field that would show the current ones.
-        restoring = getattr(request, "_newsroom_history_form", False)
         content = ("headline", "slug", "standfirst", "body", "tags", "loaded_version")
-        if restoring:
+        publishing = ("status", "published_at", "is_commenting_open")
+        if getattr(request, "_newsroom_history_form", False):
+            # A restore brings tags back from the revision (see save_model), and keeps the
+            # current status and time: fields showing the revision's would mislead.
             content = tuple(name for name in content if name != "tags")
+            publishing = ("is_commenting_open",)
         return (
             (None, {"fields": content}),
             (_("Hero image"), {"fields": ("hero_image", *HERO_UPLOAD_FIELDS)}),
-            (_("Publishing"), {"fields": ("status", "published_at", "is_commenting_open")}),
+            (_("Publishing"), {"fields": publishing}),
             (
                 _("History"),
                 {"fields": ("created_by", "created_at", "updated_at"), "classes": ("collapse",)},

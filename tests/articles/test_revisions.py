@@ -144,6 +144,9 @@ def test_restoring_a_revision_brings_back_its_bylines_and_tags(client, editor):
     assertContains(form, "<li>Bylines: Mara Ellison</li>", html=True)
     assertContains(form, "<li>Tags: Harbour</li>", html=True)
     assertNotContains(form, 'name="tags"')
+    # Restoring keeps the current status and time, so the form does not offer the old ones.
+    assertNotContains(form, 'name="status"')
+    assertNotContains(form, 'name="published_at_0"')
     response = client.post(
         restore_url, article_form_data(Article.objects.get(pk=article.pk), body="<p>Second.</p>")
     )
