@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -202,7 +203,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     inlines = (BylineInline, CorrectionInline)
     autocomplete_fields = ("hero_image",)
-    readonly_fields = ("created_at", "updated_at", "created_by")
+    readonly_fields = ("hero_preview", "created_at", "updated_at", "created_by")
     actions = ("publish_selected", "unpublish_selected")
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -219,7 +220,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             publishing = ("is_commenting_open",)
         return (
             (None, {"fields": content}),
-            (_("Hero image"), {"fields": ("hero_image", *HERO_UPLOAD_FIELDS)}),
+            (_("Hero image"), {"fields": ("hero_image", "hero_preview", *HERO_UPLOAD_FIELDS)}),
             (_("Publishing"), {"fields": publishing}),
             (
                 _("History"),
@@ -284,6 +285,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def has_change_history_permission(self, request, obj=None):
         return obj is not None and can_restore_revision(request.user, obj)
+
+    @admin.display(description=_("chosen picture"))
+    def hero_preview(self, obj):
+        # The choice box shows only alt text: on deadline, an editor checks the picture.
+        image = obj.hero_image if obj is not None and obj.hero_image_id else None
+        rendition = image.rendition(320) if image is not None else None
+        if rendition is None:
+            return "-"
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}" class="newsroom-thumb"><br>{} · {}',
+            rendition.url,
+            rendition.width // 2,
+            rendition.height // 2,
+            image.alt_text,
+            image.caption,
+            image.credit,
+        )
 
     @admin.display(description=_("authors"))
     def byline_names(self, obj):
