@@ -62,10 +62,27 @@ class BylineInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
+class CorrectionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The article already carries the status chosen in this same form: a correction
+        # added while unpublishing would be refused by the service after the save.
+        adding = any(form.has_changed() for form in self.extra_forms)
+        if adding and self.instance.status != Article.Status.PUBLISHED:
+            raise ValidationError(
+                _(
+                    "A correction is appended to a published article: add it while the "
+                    "article is published, then change its status."
+                ),
+                code="not_published",
+            )
+
+
 class CorrectionInline(admin.StackedInline):
     """Corrections are appended, never edited or deleted: the record stays honest."""
 
     model = Correction
+    formset = CorrectionFormSet
     extra = 0
     fields = ("kind", "text", "created_at", "created_by")
     readonly_fields = ("created_at", "created_by")
