@@ -173,5 +173,8 @@ def test_an_editor_inserts_a_library_image_in_the_body_and_readers_get_rendition
     picture = page.get_by_role("img", name="Boats at the quay")
     expect(picture).to_be_visible()
     expect(page.locator(".article__body figcaption")).to_have_text("The quay this morning.")
+    # Body pictures load lazily: wait until the browser has fetched the one it chose.
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.currentSrc", arg=picture.element_handle())
     assert picture.evaluate("img => img.currentSrc").endswith(".webp")
     assert picture.evaluate("img => img.naturalWidth") < 1800
