@@ -1,15 +1,16 @@
 """Revisions: every save keeps one; editors see the history, diff any two, restore one."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, Byline
-from articles.services import article_publish, article_restore_relations
+from articles.services import article_publish, article_restore_relations, image_create
 from tests.articles.editorial import article_form_data, change_url
-from tests.factories import ArticleFactory, AuthorFactory, staff_user
+from tests.factories import ArticleFactory, AuthorFactory, png_bytes, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +223,25 @@ def test_a_typed_history_address_with_a_bad_id_is_404_not_an_error(client, edito
     history = reverse("admin:articles_article_history", args=[article.pk])
     url = history.replace(f"/{article.pk}/", "/abc/") if kind == "article" else f"{history}abc/"
     assert client.get(url).status_code == 404
+
+
+def test_a_revision_whose_hero_image_was_deleted_since_still_opens(
+    client, editor, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    image = image_create(
+        file=SimpleUploadedFile("quay.png", png_bytes(40, 30)),
+        alt_text="a",
+        caption="c",
+        credit="d",
+    )
+    article = ArticleFactory(hero_image=image)
+    revision = article.history.latest("history_date")
+    image.delete()
+    client.force_login(editor)
+
+    url = reverse("admin:articles_article_simple_history", args=[article.pk, revision.pk])
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assertNotContains(response, "newsroom-thumb")
