@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -410,15 +411,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish selected articles now"), permissions=("publish",))
     def publish_selected(self, request, queryset):
-        count = 0
+        count, now = 0, timezone.now()
         for article in queryset:
-            if article.status != Article.Status.PUBLISHED or article.is_scheduled:
-                article_publish(
-                    article=article,
-                    by=request.user,
-                    published_at=None if article.is_scheduled else article.published_at,
-                )
-                count += 1
+            if article.status == Article.Status.PUBLISHED and not article.is_scheduled:
+                continue
+            # "Now" means now: a scheduled story, or a draft given a future time, goes out
+            # at once. A past time typed on a draft is kept (a backdated story); an
+            # unpublished story goes out again now (the service's rule).
+            when = article.published_at
+            if article.status == Article.Status.UNPUBLISHED:
+                when = None
+            elif when is None or when > now:
+                when = now
+            article_publish(article=article, by=request.user, published_at=when)
+            count += 1
         self.message_user(
             request,
             ngettext("%d article published.", "%d articles published.", count) % count,

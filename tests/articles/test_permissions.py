@@ -260,6 +260,22 @@ def test_an_editor_publishes_and_unpublishes_in_bulk(client, editor):
     )
 
 
+def test_publish_now_in_bulk_publishes_scheduled_stories_now_not_later(client, editor):
+    later = timezone.now() + timedelta(days=2)
+    scheduled = ArticleFactory(published_at=later)
+    draft_for_later = ArticleFactory(draft=True, published_at=later)
+    client.force_login(editor)
+
+    client.post(
+        reverse(CHANGELIST),
+        {"action": "publish_selected", "_selected_action": [scheduled.pk, draft_for_later.pk]},
+    )
+
+    visible = Article.objects.published()
+    assert set(visible.values_list("pk", flat=True)) == {scheduled.pk, draft_for_later.pk}
+    assert all(article.published_at <= timezone.now() for article in visible)
+
+
 def test_an_editor_schedules_and_a_writer_cannot(client, editor, writer):
     article = draft_by(writer)
     later = timezone.now() + timedelta(days=2)
