@@ -16,9 +16,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin.revisions import revision_diff
 from articles.models import Article, Author, Byline, Correction, Image, PreviewLink
-from articles.models.article import record_revision_relations
 from articles.services import (
     article_publish,
+    article_record_revision_relations,
     article_record_slug_change,
     article_restore_relations,
     article_submit,
@@ -377,7 +377,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Bylines and tags are saved after the article row and its revision: record them.
-        record_revision_relations(form.instance)
+        article_record_revision_relations(article=form.instance)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:

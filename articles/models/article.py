@@ -85,8 +85,8 @@ class ArticleRevision(models.Model):
 
     Bylines and tags live in other tables, which django-simple-history does not follow
     for a through model saved by an inline; so each revision records them itself, as
-    they stood when it was saved (``record_revision_relations``). None: not recorded
-    (revisions made before this existed), so restoring one keeps the current ones.
+    they stood when it was saved (see ``article_record_revision_relations``). None: not
+    recorded (revisions made before this existed), so restoring one keeps the current ones.
     """
 
     # [{"author": pk, "name": display name then, "position": n}, ...]
@@ -274,17 +274,6 @@ def current_relations(article: Article) -> dict:
         ],
         "revision_tags": sorted(tags),
     }
-
-
-def record_revision_relations(article: Article) -> None:
-    """Write the current bylines and tags onto the article's latest revision.
-
-    For the admin, which saves bylines and tags after the article row (and so after
-    the revision was made).
-    """
-    latest = article.history.order_by("-history_date", "-history_id").first()
-    if latest is not None:
-        article.history.filter(history_id=latest.history_id).update(**current_relations(article))
 
 
 @receiver(pre_create_historical_record)

@@ -22,6 +22,7 @@ from articles.services.comments import (
 )
 from articles.services.workflow import (
     article_publish,
+    article_record_revision_relations,
     article_record_slug_change,
     article_restore_relations,
     article_return_to_draft,
@@ -46,6 +47,7 @@ __all__ = [
     "Blocked",
     "article_create",
     "article_publish",
+    "article_record_revision_relations",
     "article_record_slug_change",
     "article_restore_relations",
     "article_return_to_draft",

@@ -22,7 +22,7 @@ from articles.models import (
     PreviewLink,
     SlugRedirect,
 )
-from articles.models.article import record_revision_relations
+from articles.models.article import current_relations
 
 Status = Article.Status
 
@@ -184,6 +184,18 @@ def article_record_slug_change(*, article: Article, old_slug: str) -> SlugRedire
 
 
 @transaction.atomic
+def article_record_revision_relations(*, article: Article) -> None:
+    """Write the current bylines and tags onto the article's latest revision.
+
+    For the admin, which saves bylines and tags after the article row (and so after
+    the revision was made).
+    """
+    latest = article.history.order_by("-history_date", "-history_id").first()
+    if latest is not None:
+        article.history.filter(history_id=latest.history_id).update(**current_relations(article))
+
+
+@transaction.atomic
 def article_restore_relations(*, article: Article, revision, by) -> None:
     """Give ``article`` the bylines and tags ``revision`` recorded.
 
@@ -202,7 +214,7 @@ def article_restore_relations(*, article: Article, revision, by) -> None:
             Byline.objects.bulk_create(bylines)
     if revision.revision_tags is not None:
         article.tags.set(revision.revision_tags)
-    record_revision_relations(article)
+    article_record_revision_relations(article=article)
 
 
 @transaction.atomic
