@@ -76,7 +76,7 @@ if PRODUCTION:
 
 INSTALLED_APPS = [
     # Django
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin, branded
     "django.contrib.sitemaps",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -6,6 +6,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,7 +18,9 @@ from articles.admin.revisions import revision_diff
 from articles.models import Article, Author, Byline, Correction, Image, PreviewLink
 from articles.services import (
     article_publish,
+    article_record_revision_relations,
     article_record_slug_change,
+    article_restore_relations,
     article_submit,
     article_transition,
     article_unpublish,
@@ -33,6 +37,12 @@ from articles.services import (
 from articles.services.workflow import ArticleEvent, transition_error
 
 HERO_UPLOAD_FIELDS = ("hero_upload", "hero_alt_text", "hero_caption", "hero_credit")
+
+
+def _id_or_none(value) -> int | None:
+    """A database id typed into a URL or form, or None for anything else ("²", "abc", 10**5000)."""
+    value = str(value).strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def _same_second(a, b) -> bool:
@@ -53,10 +63,27 @@ class BylineInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
+class CorrectionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The article already carries the status chosen in this same form: a correction
+        # added while unpublishing would be refused by the service after the save.
+        adding = any(form.has_changed() for form in self.extra_forms)
+        if adding and self.instance.status != Article.Status.PUBLISHED:
+            raise ValidationError(
+                _(
+                    "A correction is appended to a published article: add it while the "
+                    "article is published, then change its status."
+                ),
+                code="not_published",
+            )
+
+
 class CorrectionInline(admin.StackedInline):
     """Corrections are appended, never edited or deleted: the record stays honest."""
 
     model = Correction
+    formset = CorrectionFormSet
     extra = 0
     fields = ("kind", "text", "created_at", "created_by")
     readonly_fields = ("created_at", "created_by")
@@ -124,6 +151,8 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "is_commenting_open",
         )
+        # A standfirst is a sentence or two: a short box leaves the body editor in view.
+        widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,20 +221,25 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     inlines = (BylineInline, CorrectionInline)
     autocomplete_fields = ("hero_image",)
-    readonly_fields = ("created_at", "updated_at", "created_by")
+    readonly_fields = ("hero_preview", "created_at", "updated_at", "created_by")
     actions = ("publish_selected", "unpublish_selected")
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
     object_history_list_template = "admin/articles/article/object_history_list.html"
+    object_history_form_template = "admin/articles/article/object_history_form.html"
 
     def get_fieldsets(self, request, obj=None):
+        content = ("headline", "slug", "standfirst", "body", "tags", "loaded_version")
+        publishing = ("status", "published_at", "is_commenting_open")
+        if getattr(request, "_newsroom_history_form", False):
+            # A restore brings tags back from the revision (see save_model), and keeps the
+            # current status and time: fields showing the revision's would mislead.
+            content = tuple(name for name in content if name != "tags")
+            publishing = ("is_commenting_open",)
         return (
-            (
-                None,
-                {"fields": ("headline", "slug", "standfirst", "body", "tags", "loaded_version")},
-            ),
-            (_("Hero image"), {"fields": ("hero_image", *HERO_UPLOAD_FIELDS)}),
-            (_("Publishing"), {"fields": ("status", "published_at", "is_commenting_open")}),
+            (None, {"fields": content}),
+            (_("Hero image"), {"fields": ("hero_image", "hero_preview", *HERO_UPLOAD_FIELDS)}),
+            (_("Publishing"), {"fields": publishing}),
             (
                 _("History"),
                 {"fields": ("created_by", "created_at", "updated_at"), "classes": ("collapse",)},
@@ -270,6 +304,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def has_change_history_permission(self, request, obj=None):
         return obj is not None and can_restore_revision(request.user, obj)
 
+    @admin.display(description=_("chosen picture"))
+    def hero_preview(self, obj):
+        # The choice box shows only alt text: on deadline, an editor checks the picture.
+        image = obj.hero_image if obj is not None and obj.hero_image_id else None
+        rendition = image.rendition(320) if image is not None else None
+        if rendition is None:
+            return "-"
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}" class="newsroom-thumb"><br>{} · {}',
+            rendition.url,
+            rendition.width // 2,
+            rendition.height // 2,
+            image.alt_text,
+            image.caption,
+            image.credit,
+        )
+
     @admin.display(description=_("authors"))
     def byline_names(self, obj):
         return ", ".join(byline.author.display_name for byline in obj.bylines.all())
@@ -305,6 +356,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 article=obj, action=ArticleEvent.Action.CREATED, by=request.user
             )
         if reverting:
+            article_restore_relations(
+                article=obj, revision=request._newsroom_revision, by=request.user
+            )
             ArticleEvent.objects.create(
                 article=obj, action=ArticleEvent.Action.REVERTED, by=request.user
             )
@@ -320,6 +374,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 article=obj, to=target_status, by=request.user, published_at=target_published_at
             )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Bylines and tags are saved after the article row and its revision: record them.
+        article_record_revision_relations(article=form.instance)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:
             return super().save_formset(request, form, formset, change)
@@ -329,26 +388,43 @@ class ArticleAdmin(SimpleHistoryAdmin):
             )
         return None
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The library looks up a typed id as it is: "abc" would be a server error, not a 404.
+        if _id_or_none(object_id) is None:
+            raise Http404("No such article.")
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if _id_or_none(object_id) is None or _id_or_none(version_id) is None:
+            raise Http404("No such revision.")
         # Restoring keeps the article's current status: an old draft revision brings back
         # its words, not its unpublished state.
         request._newsroom_reverting = request.method == "POST"
         request._newsroom_history_form = True
+        # Looked up again by the library, which checks permissions before showing anything.
+        revision = Article.history.filter(id=object_id, history_id=version_id).first()
+        request._newsroom_revision = revision
+        extra_context = {**(extra_context or {}), "revision": revision}
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     # Bulk actions for editors.
 
     @admin.action(description=_("Publish selected articles now"), permissions=("publish",))
     def publish_selected(self, request, queryset):
-        count = 0
+        count, now = 0, timezone.now()
         for article in queryset:
-            if article.status != Article.Status.PUBLISHED or article.is_scheduled:
-                article_publish(
-                    article=article,
-                    by=request.user,
-                    published_at=None if article.is_scheduled else article.published_at,
-                )
-                count += 1
+            if article.status == Article.Status.PUBLISHED and not article.is_scheduled:
+                continue
+            # "Now" means now: a scheduled story, or a draft given a future time, goes out
+            # at once. A past time typed on a draft is kept (a backdated story); an
+            # unpublished story goes out again now (the service's rule).
+            when = article.published_at
+            if article.status == Article.Status.UNPUBLISHED:
+                when = None
+            elif when is None or when > now:
+                when = now
+            article_publish(article=article, by=request.user, published_at=when)
+            count += 1
         self.message_user(
             request,
             ngettext("%d article published.", "%d articles published.", count) % count,
@@ -413,12 +489,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def preview_link_create_view(self, request, pk):
         article = self._article_or_404(request, pk)
-        hours = request.POST.get("hours", "").strip()
+        hours = _id_or_none(request.POST.get("hours", ""))
         link = preview_link_create(
             article=article,
             by=request.user,
             note=request.POST.get("note", "")[:120],
-            hours=int(hours) if hours.isdigit() and 0 < int(hours) <= 24 * 30 else None,
+            # Anything but 1 hour to 30 days gets the default validity.
+            hours=hours if hours and hours <= 24 * 30 else None,
         )
         self.message_user(
             request,
@@ -443,11 +520,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not can_restore_revision(request.user, article):
             raise PermissionDenied
         records = article.history.all()
-        ids = [request.GET.get(name, "") for name in ("from", "to")]
-        if not all(value.isdigit() for value in ids):
+        ids = [_id_or_none(request.GET.get(name, "")) for name in ("from", "to")]
+        if None in ids:
             raise Http404("Choose two revisions to compare.")
-        older = get_object_or_404(records, history_id=int(ids[0]))
-        newer = get_object_or_404(records, history_id=int(ids[1]))
+        older = get_object_or_404(records, history_id=ids[0])
+        newer = get_object_or_404(records, history_id=ids[1])
         if older.history_date > newer.history_date:
             older, newer = newer, older
         context = {

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 COMPARED_FIELDS = ("headline", "slug", "standfirst", "body", "status", "published_at")
 _BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)
@@ -51,4 +52,18 @@ def revision_diff(older, newer) -> list[FieldDiff]:
         if old != new:
             label = newer.instance._meta.get_field(field).verbose_name
             diffs.append(FieldDiff(field=field, label=str(label), chunks=_word_chunks(old, new)))
+    for field, label in (("revision_bylines", _("bylines")), ("revision_tags", _("tags"))):
+        old, new = _relation_text(older, field), _relation_text(newer, field)
+        if old is not None and new is not None and old != new:
+            diffs.append(FieldDiff(field=field, label=str(label), chunks=_word_chunks(old, new)))
     return diffs
+
+
+def _relation_text(record, field: str) -> str | None:
+    """Bylines or tags a revision recorded, as one comma-separated line (None: not recorded)."""
+    value = getattr(record, field)
+    if value is None:
+        return None
+    if field == "revision_bylines":
+        value = [byline["name"] for byline in sorted(value, key=lambda b: b["position"])]
+    return ", ".join(value)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -38,9 +40,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_listing_data(self):
         """Everything a card or article page shows, in a fixed number of queries."""
-        return self.with_comment_count().prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
+        return (
+            self.with_comment_count()
+            .select_related("hero_image")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "tags",
+            )
         )
 
     def with_correction_flag(self):
@@ -74,6 +80,23 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+class ArticleRevision(models.Model):
+    """What a revision (``HistoricalArticle``) keeps beyond the article's own columns.
+
+    Bylines and tags live in other tables, which django-simple-history does not follow
+    for a through model saved by an inline; so each revision records them itself, as
+    they stood when it was saved (see ``article_record_revision_relations``). None: not
+    recorded (revisions made before this existed), so restoring one keeps the current ones.
+    """
+
+    # [{"author": pk, "name": display name then, "position": n}, ...]
+    revision_bylines = models.JSONField(_("bylines"), null=True, blank=True, editable=False)
+    revision_tags = models.JSONField(_("tags"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -87,7 +110,11 @@ class Article(models.Model):
         max_length=220,
         unique=True,
         allow_unicode=True,
-        help_text=_("The article's address: /articles/<slug>/."),
+        # The admin prints help text as HTML, so no "<slug>" placeholder here.
+        help_text=_(
+            "The last part of the article's web address, after /articles/. Changed after "
+            "publication, the old address keeps working."
+        ),
     )
     standfirst = models.TextField(
         _("standfirst"),
@@ -150,7 +177,7 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     # Every save keeps a revision (django-simple-history), admin or not.
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ArticleRevision])
 
     class Meta:
         ordering = ("-published_at", "-pk")
@@ -234,3 +261,24 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+
+def current_relations(article: Article) -> dict:
+    """The article's bylines and tags as stored now, in the shape a revision keeps them."""
+    bylines = Byline.objects.filter(article=article).select_related("author")
+    tags = TaggedArticle.objects.filter(content_object=article).values_list("tag__name", flat=True)
+    return {
+        "revision_bylines": [
+            {"author": b.author_id, "name": b.author.display_name, "position": b.position}
+            for b in bylines
+        ],
+        "revision_tags": sorted(tags),
+    }
+
+
+@receiver(pre_create_historical_record)
+def _keep_relations_on_revision(sender, instance, history_instance, **kwargs):
+    # Saves outside the admin (services, commands) get the relations as they stand.
+    if isinstance(instance, Article) and instance.pk:
+        for name, value in current_relations(instance).items():
+            setattr(history_instance, name, value)

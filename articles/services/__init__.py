@@ -22,7 +22,9 @@ from articles.services.comments import (
 )
 from articles.services.workflow import (
     article_publish,
+    article_record_revision_relations,
     article_record_slug_change,
+    article_restore_relations,
     article_return_to_draft,
     article_submit,
     article_transition,
@@ -45,7 +47,9 @@ __all__ = [
     "Blocked",
     "article_create",
     "article_publish",
+    "article_record_revision_relations",
     "article_record_slug_change",
+    "article_restore_relations",
     "article_return_to_draft",
     "article_set_authors",
     "article_submit",

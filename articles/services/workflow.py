@@ -12,7 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Article, ArticleEvent, Correction, Image, PreviewLink, SlugRedirect
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Author,
+    Byline,
+    Correction,
+    Image,
+    PreviewLink,
+    SlugRedirect,
+)
+from articles.models.article import current_relations
 
 Status = Article.Status
 
@@ -171,6 +181,40 @@ def article_record_slug_change(*, article: Article, old_slug: str) -> SlugRedire
         old_slug=old_slug, defaults={"article": article}
     )
     return redirect
+
+
+@transaction.atomic
+def article_record_revision_relations(*, article: Article) -> None:
+    """Write the current bylines and tags onto the article's latest revision.
+
+    For the admin, which saves bylines and tags after the article row (and so after
+    the revision was made).
+    """
+    latest = article.history.order_by("-history_date", "-history_id").first()
+    if latest is not None:
+        article.history.filter(history_id=latest.history_id).update(**current_relations(article))
+
+
+@transaction.atomic
+def article_restore_relations(*, article: Article, revision, by) -> None:
+    """Give ``article`` the bylines and tags ``revision`` recorded.
+
+    A revision that recorded none (made before revisions kept them) changes nothing, and
+    an author deleted since is left out; if no author is left the bylines stay as they are,
+    since an article always has one.
+    """
+    if not can_restore_revision(by, article):
+        raise PermissionDenied(_("You cannot restore revisions of this article."))
+    if revision.revision_bylines:
+        recorded = {b["author"]: b["position"] for b in revision.revision_bylines}
+        authors = Author.objects.filter(pk__in=recorded).values_list("pk", flat=True)
+        bylines = [Byline(article=article, author_id=pk, position=recorded[pk]) for pk in authors]
+        if bylines:
+            article.bylines.all().delete()
+            Byline.objects.bulk_create(bylines)
+    if revision.revision_tags is not None:
+        article.tags.set(revision.revision_tags)
+    article_record_revision_relations(article=article)
 
 
 @transaction.atomic

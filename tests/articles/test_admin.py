@@ -1,3 +1,7 @@
+import re
+
+from django.contrib.staticfiles import finders
+from django.test import Client
 from django.urls import reverse
 
 import pytest
@@ -111,3 +115,33 @@ def test_readers_cannot_reach_the_admin(client):
     response = client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_admin_carries_the_site_name_not_django_administration(staff_client, settings):
+    settings.NEWSROOM_SITE_NAME = "Harbour Herald"
+
+    response = staff_client.get(reverse("admin:index"))
+
+    assertContains(response, "<title>Dashboard | Harbour Herald admin</title>", html=True)
+    assertContains(response, '<a href="/admin/">Harbour Herald</a>', html=True)
+    assertNotContains(response, "Django administration")
+    assertNotContains(response, "Django site admin")
+    login = Client().get(reverse("admin:login"))
+    assertContains(login, "Harbour Herald")
+    assertNotContains(login, "Django administration")
+
+
+def test_the_slug_help_text_reads_as_written(staff_client):
+    response = staff_client.get(reverse("admin:articles_article_add"))
+
+    assertContains(response, "web address, after /articles/. Changed after publication")
+    assertNotContains(response, "/articles//")
+
+
+def test_the_body_editor_has_a_writing_height_from_the_admin_stylesheet(staff_client):
+    response = staff_client.get(reverse("admin:articles_article_add"))
+
+    assertContains(response, "css/admin.css")
+    with open(finders.find("css/admin.css")) as css:
+        stylesheet = css.read()
+    assert re.search(r"\.ProseMirror \{[^}]*min-height: \d+rem", stylesheet)

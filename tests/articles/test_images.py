@@ -9,7 +9,7 @@ from django.urls import reverse
 
 import pytest
 from PIL import Image as PILImage
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, Image
 from articles.services import image_create
@@ -155,6 +155,18 @@ def test_an_editor_reuses_an_image_from_the_library(client, editor):
         },
     )
     assert search.json()["results"][0]["text"] == "Old photo"
+    # The form shows the chosen picture itself, a small rendition, not only its alt text.
+    form = client.get(change_url(article)).content.decode()
+    thumb = re.search(r'<img src="([^"]+)"[^>]*class="newsroom-thumb">', form)
+    assert thumb and thumb.group(1).endswith(".webp")
+    assert 'alt="Old photo"' in thumb.group(0)
+
+
+def test_an_article_without_a_hero_image_shows_no_picture_in_the_form(client, editor):
+    article = ArticleFactory()
+    client.force_login(editor)
+
+    assertNotContains(client.get(change_url(article)), "newsroom-thumb")
 
 
 def test_a_missing_original_leaves_the_story_readable(client, media):

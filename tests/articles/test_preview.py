@@ -158,3 +158,21 @@ def test_a_tampered_link_is_404(client, editor, draft):
     ):
         url = reverse("articles:preview-link", kwargs={"token": token})
         assert client.get(url).status_code == 404, token
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected_hours"),
+    [("6", 6), ("720", 720), ("0", 48), ("721", 48), ("²", 48), ("9" * 5000, 48), ("-3", 48)],
+)
+def test_an_odd_validity_typed_in_the_admin_gets_the_default_not_an_error(
+    client, editor, draft, hours, expected_hours
+):
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:articles_article_preview_link_create", args=[draft.pk]), {"hours": hours}
+    )
+
+    assert response.status_code == 302
+    expected = timezone.now() + timedelta(hours=expected_hours)
+    assert abs((PreviewLink.objects.get().expires_at - expected).total_seconds()) < 60

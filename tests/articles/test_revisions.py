@@ -1,14 +1,16 @@
 """Revisions: every save keeps one; editors see the history, diff any two, restore one."""
 
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import pytest
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Article
-from articles.services import article_publish
+from articles.models import Article, Byline
+from articles.services import article_publish, article_restore_relations, image_create
 from tests.articles.editorial import article_form_data, change_url
-from tests.factories import ArticleFactory, staff_user
+from tests.factories import ArticleFactory, AuthorFactory, png_bytes, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,145 @@ def test_comparing_without_two_revisions_is_404(client, editor, query):
     client.force_login(editor)
     url = reverse("admin:articles_article_compare", args=[article.pk])
     assert client.get(url, query).status_code == 404
+
+
+def test_restoring_a_revision_brings_back_its_bylines_and_tags(client, editor):
+    mara, tomas = AuthorFactory(display_name="Mara Ellison"), AuthorFactory(display_name="Tomas")
+    article = ArticleFactory(authors=[mara], tags=["Harbour"], body="<p>First words.</p>")
+    client.force_login(editor)
+    client.post(
+        change_url(article), article_form_data(article, body="<p>Second.</p>", tags="Harbour")
+    )
+    with_mara = article.history.latest("history_date")
+    assert with_mara.revision_bylines == [
+        {"author": mara.pk, "name": "Mara Ellison", "position": 0}
+    ]
+    assert with_mara.revision_tags == ["Harbour"]
+    article.refresh_from_db()
+    client.post(
+        change_url(article),
+        article_form_data(
+            article,
+            body="<p>Third.</p>",
+            tags="Transport, Weather",
+            **{"bylines-0-author": tomas.pk},
+        ),
+    )
+    assert [a.display_name for a in Article.objects.get(pk=article.pk).ordered_authors] == ["Tomas"]
+
+    diff = client.get(
+        reverse("admin:articles_article_compare", args=[article.pk]),
+        {"from": with_mara.history_id, "to": article.history.latest("history_date").history_id},
+    )
+    assertContains(diff, "<h2>Bylines</h2>", html=True)
+    assertContains(diff, "<del>Mara Ellison</del>", html=True)
+    assertContains(diff, "<ins>Transport, Weather</ins>", html=True)
+
+    restore_url = reverse(
+        "admin:articles_article_simple_history", args=[article.pk, with_mara.history_id]
+    )
+    form = client.get(restore_url)
+    # The editor sees what the restore will bring back before pressing Revert.
+    assertContains(form, "<li>Bylines: Mara Ellison</li>", html=True)
+    assertContains(form, "<li>Tags: Harbour</li>", html=True)
+    assertNotContains(form, 'name="tags"')
+    # Restoring keeps the current status and time, so the form does not offer the old ones.
+    assertNotContains(form, 'name="status"')
+    assertNotContains(form, 'name="published_at_0"')
+    response = client.post(
+        restore_url, article_form_data(Article.objects.get(pk=article.pk), body="<p>Second.</p>")
+    )
+
+    assert response.status_code == 302
+    article = Article.objects.get(pk=article.pk)
+    assert [a.display_name for a in article.ordered_authors] == ["Mara Ellison"]
+    assert sorted(article.tags.names()) == ["Harbour"]
+    restored = article.history.latest("history_date")
+    assert restored.revision_tags == ["Harbour"]  # the restore's own revision says so
+    client.logout()
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "Mara Ellison")
+    assertNotContains(page, "Tomas")
+    assertContains(page, "Second.")
+
+
+def test_a_revision_from_before_bylines_were_recorded_keeps_the_current_ones(client, editor):
+    mara, tomas = AuthorFactory(display_name="Mara Ellison"), AuthorFactory(display_name="Tomas")
+    article = ArticleFactory(authors=[mara], tags=["Harbour"])
+    old = article.history.earliest("history_date")
+    article.history.filter(history_id=old.history_id).update(
+        revision_bylines=None, revision_tags=None
+    )
+    Byline.objects.filter(article=article).update(author=tomas)
+    article.tags.set(["Transport"])
+    client.force_login(editor)
+
+    restore_url = reverse("admin:articles_article_simple_history", args=[article.pk, old.pk])
+    assertContains(client.get(restore_url), "restoring it keeps the article")
+    client.post(restore_url, article_form_data(article))
+
+    assert [a.display_name for a in article.ordered_authors] == ["Tomas"]
+    assert list(article.tags.names()) == ["Transport"]
+
+
+def test_saves_outside_the_admin_record_bylines_and_tags_on_the_revision(editor):
+    article = ArticleFactory(tags=["Harbour"])
+    article.tags.add("Weather")
+    article.headline = "Changed by a script"
+    article.save()
+
+    latest = article.history.latest("history_date")
+    assert latest.revision_tags == ["Harbour", "Weather"]
+    assert [b["author"] for b in latest.revision_bylines] == [
+        b.author_id for b in article.bylines.all()
+    ]
+
+
+def test_only_those_who_may_restore_can_restore_bylines_and_tags(editor):
+    article = ArticleFactory(tags=["Harbour"])
+    writer = staff_user("wanda", "Writer")
+    revision = article.history.latest("history_date")
+
+    with pytest.raises(PermissionDenied):
+        article_restore_relations(article=article, revision=revision, by=writer)
+    article_restore_relations(article=article, revision=revision, by=editor)
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "9" * 30, "-1"])
+def test_an_odd_revision_id_in_a_compare_url_is_404_not_an_error(client, editor, value):
+    article = ArticleFactory()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    first = article.history.first().history_id
+    assert client.get(url, {"from": value, "to": first}).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["article", "revision"])
+def test_a_typed_history_address_with_a_bad_id_is_404_not_an_error(client, editor, kind):
+    article = ArticleFactory()
+    client.force_login(editor)
+    history = reverse("admin:articles_article_history", args=[article.pk])
+    url = history.replace(f"/{article.pk}/", "/abc/") if kind == "article" else f"{history}abc/"
+    assert client.get(url).status_code == 404
+
+
+def test_a_revision_whose_hero_image_was_deleted_since_still_opens(
+    client, editor, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    image = image_create(
+        file=SimpleUploadedFile("quay.png", png_bytes(40, 30)),
+        alt_text="a",
+        caption="c",
+        credit="d",
+    )
+    article = ArticleFactory(hero_image=image)
+    revision = article.history.latest("history_date")
+    image.delete()
+    client.force_login(editor)
+
+    url = reverse("admin:articles_article_simple_history", args=[article.pk, revision.pk])
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assertNotContains(response, "newsroom-thumb")

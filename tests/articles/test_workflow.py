@@ -365,3 +365,25 @@ def test_a_moderator_sees_only_comments_awaiting_moderation_with_a_link(client):
     assert response.context["dash"]["pending_comments"] == 3
     assertNotContains(response, "My drafts")
     assert client.get(link).status_code == 200
+
+
+def test_a_correction_added_while_unpublishing_is_refused_with_the_text_kept(client, editor):
+    article = ArticleFactory(headline="Council votes on lanes")
+    client.force_login(editor)
+    data = article_form_data(
+        article,
+        status="unpublished",
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "An earlier version gave the vote as 22 to 14.",
+        },
+    )
+
+    response = client.post(change_url(article), data)
+
+    assertContains(response, "A correction is appended to a published article")
+    assertContains(response, "An earlier version gave the vote as 22 to 14.")
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert not Correction.objects.exists()

@@ -40,6 +40,8 @@ def test_an_editor_publishes_a_rich_text_story_with_a_hero_image_that_readers_se
     page.get_by_label("Headline").press_sequentially("Harbour bridge reopens at dawn")
     expect(page.get_by_label("Slug")).to_have_value("harbour-bridge-reopens-at-dawn")
     editor_area = page.locator(".ProseMirror[contenteditable=true]")
+    # An empty body is a page to write on, not a one-line box.
+    assert editor_area.bounding_box()["height"] >= 400
     editor_area.click()
     page.keyboard.type("The first buses crossed at six. ")
     page.keyboard.press("Control+b")
@@ -66,7 +68,14 @@ def test_an_editor_publishes_a_rich_text_story_with_a_hero_image_that_readers_se
     reader = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     reader_page = reader.new_page()
     reader_page.goto("/")
-    reader_page.get_by_role("link", name="Harbour bridge reopens at dawn").click()
+    # The home page leads with the story and its picture, a rendition sized for the phone.
+    lead = reader_page.locator(".card--lead")
+    lead_image = lead.get_by_role("img", name="Buses on the harbour bridge at sunrise")
+    expect(lead_image).to_be_visible()
+    expect(lead_image).to_have_js_property("complete", True)
+    assert lead_image.evaluate("img => img.currentSrc").endswith(".webp")
+    assert lead_image.evaluate("img => img.naturalWidth") < 2000
+    lead.get_by_role("link", name="Harbour bridge reopens at dawn").click()
     expect(reader_page.get_by_role("heading", level=1)).to_have_text(
         "Harbour bridge reopens at dawn"
     )
@@ -164,5 +173,8 @@ def test_an_editor_inserts_a_library_image_in_the_body_and_readers_get_rendition
     picture = page.get_by_role("img", name="Boats at the quay")
     expect(picture).to_be_visible()
     expect(page.locator(".article__body figcaption")).to_have_text("The quay this morning.")
+    # Body pictures load lazily: wait until the browser has fetched the one it chose.
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.currentSrc", arg=picture.element_handle())
     assert picture.evaluate("img => img.currentSrc").endswith(".webp")
     assert picture.evaluate("img => img.naturalWidth") < 1800
