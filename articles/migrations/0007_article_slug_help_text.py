@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_article_search_index'),
+        ('articles', '0006_search_document_trigger_without_column_list'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_article_slug_help_text'),
+        ('articles', '0007_article_slug_help_text'),
     ]
 
     operations = [
