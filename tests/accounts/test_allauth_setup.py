@@ -2,18 +2,12 @@
 
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
 from pytest_django.asserts import assertContains
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def test_rate_limits_are_on_for_login_signup_and_reset():

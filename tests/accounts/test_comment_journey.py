@@ -3,25 +3,15 @@
 import re
 
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Comment
+from tests.helpers import comment_count_label
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-
-
-def count_label(response) -> str:
-    html = response.content.decode()
-    return " ".join(re.search(r'<p class="comment-count">(.*?)</p>', html, re.S).group(1).split())
 
 
 def test_reader_signs_up_verifies_returns_and_comments(client, article):
@@ -31,7 +21,7 @@ def test_reader_signs_up_verifies_returns_and_comments(client, article):
     # Anonymous: the gate, and a POST saves nothing.
     page = client.get(article_url)
     assertContains(page, "You need to login to leave a comment.")
-    assert count_label(page) == "0 comments"
+    assert comment_count_label(page) == "0 comments"
     client.post(reverse("articles:comment-post", kwargs={"slug": article.slug}), {"body": "Hi"})
     assert not Comment.objects.exists()
 
@@ -79,7 +69,7 @@ def test_reader_signs_up_verifies_returns_and_comments(client, article):
     page = client.get(article_url)
     assertContains(page, "First!  Glad the bridge is back.")
     assertContains(page, '<strong class="comment__author">Ada</strong>', html=True)
-    assert count_label(page) == "1 comment"
+    assert comment_count_label(page) == "1 comment"
 
 
 def test_resending_the_link_from_the_article_keeps_next(client, article, reader):

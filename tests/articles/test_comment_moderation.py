@@ -1,8 +1,6 @@
 """Moderation: held comments, word rules, link limit, rate limit, duplicates, bans, the queue."""
 
-from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
@@ -17,32 +15,11 @@ from articles.models import (
     WordRule,
 )
 from tests.factories import ArticleFactory, CommentFactory, UserFactory, VerifiedUserFactory
+from tests.helpers import post_comment
 
 pytestmark = pytest.mark.django_db
 
 HELD_NOTICE = "Awaiting moderation: only you can see this comment for now."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def commenter(db):
-    return VerifiedUserFactory(username="commenter")
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="moderator", email="moderator@example.com", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderator"))
-    return user
-
-
-def post(client, article, body, parent=None):
-    data = {"body": body, **({"parent": parent.pk} if parent else {})}
-    return client.post(reverse("articles:comment-post", kwargs={"slug": article.slug}), data)
 
 
 def set_moderation(**values):
@@ -72,7 +49,7 @@ def assert_held_and_private(client, article, commenter, body):
 
 def test_post_moderation_shows_comments_at_once(client, article, commenter):
     client.force_login(commenter)
-    post(client, article, "Straight up")
+    post_comment(client, article, "Straight up")
     assert Comment.objects.get().status == Comment.Status.VISIBLE
     client.logout()
     assertContains(client.get(article.get_absolute_url()), "Straight up")
@@ -81,7 +58,7 @@ def test_post_moderation_shows_comments_at_once(client, article, commenter):
 def test_pre_moderation_holds_every_comment(client, article, commenter):
     set_moderation(mode=ModerationSettings.Mode.PRE)
     client.force_login(commenter)
-    response = post(client, article, "Please approve me")
+    response = post_comment(client, article, "Please approve me")
     assert response.status_code == 302
     follow = client.get(response["Location"])
     assertContains(follow, "Your comment is awaiting moderation.")
@@ -91,14 +68,14 @@ def test_pre_moderation_holds_every_comment(client, article, commenter):
 def test_pre_moderation_can_come_from_the_environment(client, article, commenter, settings):
     settings.NEWSROOM_COMMENT_MODERATION = "pre"
     client.force_login(commenter)
-    post(client, article, "Held by env")
+    post_comment(client, article, "Held by env")
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
 def test_first_comment_is_held_until_one_is_approved(client, article, commenter, moderator):
     set_moderation(is_first_comment_held=True)
     client.force_login(commenter)
-    post(client, article, "My very first")
+    post_comment(client, article, "My very first")
     assert_held_and_private(client, article, commenter, "My very first")
 
     client.force_login(moderator)
@@ -108,15 +85,15 @@ def test_first_comment_is_held_until_one_is_approved(client, article, commenter,
         {"action": "approve", "_selected_action": [first.pk]},
     )
     client.force_login(commenter)
-    post(client, article, "My second")
+    post_comment(client, article, "My second")
     assert Comment.objects.get(body="My second").status == Comment.Status.VISIBLE
 
 
 def test_comments_with_more_links_than_allowed_are_held(client, article, commenter):
     set_moderation(max_links=1)
     client.force_login(commenter)
-    post(client, article, "One link https://example.org")
-    post(client, article, "Two links https://example.org and https://example.com")
+    post_comment(client, article, "One link https://example.org")
+    post_comment(client, article, "Two links https://example.org and https://example.com")
     assert Comment.objects.get(body__startswith="One").status == Comment.Status.VISIBLE
     held = Comment.objects.get(body__startswith="Two")
     assert held.status == Comment.Status.PENDING
@@ -131,27 +108,27 @@ def test_word_rule_rejects_on_whole_words_and_keeps_the_text(client, article, co
     WordRule.objects.create(phrase="ass", action=WordRule.Action.REJECT)
     client.force_login(commenter)
 
-    response = post(client, article, "They live in SCUNTHORPE now")
+    response = post_comment(client, article, "They live in SCUNTHORPE now")
 
     assert response.status_code == 400
     assertContains(response, "uses words this site does not allow", status_code=400)
     assertContains(response, "They live in SCUNTHORPE now", status_code=400)
     assert not Comment.objects.exists()
     # Whole words only: "class" and "passage" contain "ass" and are fine.
-    assert post(client, article, "A classy passage").status_code == 302
+    assert post_comment(client, article, "A classy passage").status_code == 302
 
 
 def test_word_rule_holds_for_moderation(client, article, commenter):
     WordRule.objects.create(phrase="cheap pills", action=WordRule.Action.HOLD)
     client.force_login(commenter)
-    post(client, article, "Buy CHEAP   pills here")
+    post_comment(client, article, "Buy CHEAP   pills here")
     assert_held_and_private(client, article, commenter, "Buy CHEAP   pills here")
 
 
 def test_inactive_word_rules_do_nothing(client, article, commenter):
     WordRule.objects.create(phrase="bridge", action=WordRule.Action.REJECT, is_active=False)
     client.force_login(commenter)
-    assert post(client, article, "About the bridge").status_code == 302
+    assert post_comment(client, article, "About the bridge").status_code == 302
 
 
 # Rate limit and duplicates -----------------------------------------------------------
@@ -160,10 +137,10 @@ def test_inactive_word_rules_do_nothing(client, article, commenter):
 def test_rate_limit_answers_429_with_the_text_kept(client, article, commenter, settings):
     settings.NEWSROOM_COMMENT_RATE = "2/m"
     client.force_login(commenter)
-    assert post(client, article, "One").status_code == 302
-    assert post(client, article, "Two").status_code == 302
+    assert post_comment(client, article, "One").status_code == 302
+    assert post_comment(client, article, "Two").status_code == 302
 
-    response = post(client, article, "Three, carefully written")
+    response = post_comment(client, article, "Three, carefully written")
 
     assert response.status_code == 429
     assertContains(response, "faster than the site allows", status_code=429)
@@ -174,20 +151,20 @@ def test_rate_limit_answers_429_with_the_text_kept(client, article, commenter, s
 def test_rate_limit_counts_each_reader_separately(client, article, commenter, settings):
     settings.NEWSROOM_COMMENT_RATE = "1/m"
     client.force_login(commenter)
-    assert post(client, article, "Mine").status_code == 302
+    assert post_comment(client, article, "Mine").status_code == 302
     client.force_login(VerifiedUserFactory(username="other"))
-    assert post(client, article, "Theirs").status_code == 302
+    assert post_comment(client, article, "Theirs").status_code == 302
 
 
 def test_the_same_comment_twice_in_a_row_is_refused(client, article, commenter):
     client.force_login(commenter)
-    assert post(client, article, "Same words").status_code == 302
-    response = post(client, article, "  same   WORDS ")
+    assert post_comment(client, article, "Same words").status_code == 302
+    response = post_comment(client, article, "  same   WORDS ")
     assert response.status_code == 400
     assertContains(response, "You have just posted this comment", status_code=400)
     assert Comment.objects.count() == 1
-    assert post(client, article, "Different words").status_code == 302
-    assert post(client, article, "Same words").status_code == 302
+    assert post_comment(client, article, "Different words").status_code == 302
+    assert post_comment(client, article, "Same words").status_code == 302
 
 
 # Bans ---------------------------------------------------------------------------------
@@ -202,7 +179,7 @@ def test_banned_reader_cannot_comment(client, article, commenter, moderator):
     page = client.get(article.get_absolute_url())
     assertContains(page, "You can no longer comment on this site.")
     assertContains(page, "Earlier comment")
-    response = post(client, article, "Still here")
+    response = post_comment(client, article, "Still here")
     assert response.status_code == 403
     assertContains(response, "Still here", status_code=403)
     assert not Comment.objects.filter(body="Still here").exists()

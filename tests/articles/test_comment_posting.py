@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,41 +11,10 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Comment, CommentReport
-from tests.factories import (
-    ArticleFactory,
-    CommentFactory,
-    UserFactory,
-    VerifiedUserFactory,
-)
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.helpers import comment_count_label, post_comment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def commenter(db):
-    return VerifiedUserFactory(username="commenter")
-
-
-@pytest.fixture
-def stranger(db):
-    return VerifiedUserFactory(username="stranger")
-
-
-def post(client, article, body, parent=None):
-    data = {"body": body}
-    if parent is not None:
-        data["parent"] = parent.pk
-    return client.post(reverse("articles:comment-post", kwargs={"slug": article.slug}), data)
-
-
-def comment_count_label(response) -> str:
-    html = response.content.decode()
-    return " ".join(re.search(r'<p class="comment-count">(.*?)</p>', html, re.S).group(1).split())
 
 
 # The form and who gets it ---------------------------------------------------------------
@@ -61,7 +29,7 @@ def test_verified_reader_gets_the_form_with_csrf_protection(client, article, com
 
 
 def test_anonymous_post_saves_nothing_and_goes_to_login(client, article):
-    response = post(client, article, "Anonymous words")
+    response = post_comment(client, article, "Anonymous words")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert not Comment.objects.exists()
@@ -82,7 +50,7 @@ def test_unverified_reader_is_told_to_verify_and_offered_the_link_again(client, 
 
 def test_unverified_post_saves_nothing_and_keeps_the_text(client, article):
     client.force_login(UserFactory(username="unverified"))
-    response = post(client, article, "My unverified words")
+    response = post_comment(client, article, "My unverified words")
     assert response.status_code == 403
     assertContains(response, "My unverified words", status_code=403)
     assert not Comment.objects.exists()
@@ -92,7 +60,7 @@ def test_post_redirects_to_the_new_comment_and_the_count_goes_up(client, article
     client.force_login(commenter)
     assert comment_count_label(client.get(article.get_absolute_url())) == "0 comments"
 
-    response = post(client, article, "Good to see the bridge open.\n\nIt took long enough.")
+    response = post_comment(client, article, "Good to see the bridge open.\n\nIt took long enough.")
 
     comment = Comment.objects.get()
     assert response.status_code == 302
@@ -115,7 +83,7 @@ def test_invalid_comment_rerenders_the_article_with_the_text_kept(
     client, article, commenter, body, message
 ):
     client.force_login(commenter)
-    response = post(client, article, body)
+    response = post_comment(client, article, body)
     assert response.status_code == 400
     assertContains(response, message, status_code=400)
     assertContains(response, "Harbour bridge reopens", status_code=400)
@@ -128,10 +96,10 @@ def test_comment_length_limit_is_configurable(client, article, commenter, settin
     settings.NEWSROOM_COMMENT_MAX_LENGTH = 10
     client.force_login(commenter)
     assertContains(client.get(article.get_absolute_url()), 'maxlength="10"')
-    assert post(client, article, "x" * 11).status_code == 400
+    assert post_comment(client, article, "x" * 11).status_code == 400
     # Browsers send line breaks as CRLF but count them as one character, as we do.
-    assert post(client, article, "xxxxx\r\nxxxx").status_code == 302
-    assert post(client, article, "x" * 10).status_code == 302
+    assert post_comment(client, article, "xxxxx\r\nxxxx").status_code == 302
+    assert post_comment(client, article, "x" * 10).status_code == 302
 
 
 # Replies ------------------------------------------------------------------------------
@@ -144,7 +112,7 @@ def test_reply_joins_the_thread(client, article, commenter, stranger):
     assertContains(reply_page, "Reply to stranger")
     assertContains(reply_page, f'name="parent" value="{first.pk}"')
 
-    response = post(client, article, "A reply", parent=first)
+    response = post_comment(client, article, "A reply", parent=first)
 
     reply = Comment.objects.get(body="A reply")
     assert reply.parent == first and reply.replied_to is None
@@ -158,7 +126,7 @@ def test_reply_to_a_reply_attaches_to_the_thread_and_names_who_it_answers(
     middle = CommentFactory(article=article, parent=top, author=stranger, body="Middle")
     client.force_login(commenter)
 
-    post(client, article, "Answering the middle", parent=middle)
+    post_comment(client, article, "Answering the middle", parent=middle)
 
     reply = Comment.objects.get(body="Answering the middle")
     assert reply.parent == top
@@ -175,7 +143,7 @@ def test_reply_to_a_reply_attaches_to_the_thread_and_names_who_it_answers(
 def test_reply_to_a_comment_of_another_article_is_refused(client, article, commenter):
     elsewhere = CommentFactory(article=ArticleFactory())
     client.force_login(commenter)
-    response = post(client, article, "Lost reply", parent=elsewhere)
+    response = post_comment(client, article, "Lost reply", parent=elsewhere)
     assert response.status_code == 400
     assertContains(response, "no longer available", status_code=400)
     assert not Comment.objects.filter(body="Lost reply").exists()
@@ -187,7 +155,7 @@ def test_reply_notifies_the_parent_author_unless_they_opted_out(
     top = CommentFactory(article=article, author=stranger)
     client.force_login(commenter)
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, article, "Replying to you", parent=top)
+        post_comment(client, article, "Replying to you", parent=top)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [stranger.email]
     assert "commenter replied to your comment" in mail.outbox[0].subject
@@ -197,7 +165,7 @@ def test_reply_notifies_the_parent_author_unless_they_opted_out(
     stranger.is_notified_of_replies = False
     stranger.save()
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, article, "Another reply", parent=top)
+        post_comment(client, article, "Another reply", parent=top)
     assert len(mail.outbox) == 1
 
 
@@ -207,7 +175,7 @@ def test_replying_to_yourself_sends_no_email(
     top = CommentFactory(article=article, author=commenter)
     client.force_login(commenter)
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, article, "Adding to my own point", parent=top)
+        post_comment(client, article, "Adding to my own point", parent=top)
     assert mail.outbox == []
 
 
@@ -378,7 +346,7 @@ def test_closed_article_refuses_comments_and_says_so(client, commenter):
     assertContains(page, "Comments are closed for this article.")
     assertContains(page, "Said before closing")
     assertNotContains(page, 'name="body"')
-    response = post(client, article, "Too late")
+    response = post_comment(client, article, "Too late")
     assert response.status_code == 403
     assert not Comment.objects.filter(body="Too late").exists()
 
@@ -389,8 +357,8 @@ def test_comments_close_automatically_after_the_configured_days(client, commente
     recent = ArticleFactory(published_at=timezone.now() - timedelta(days=6))
     client.force_login(commenter)
     assertContains(client.get(old.get_absolute_url()), "Comments are closed for this article.")
-    assert post(client, old, "Late").status_code == 403
-    assert post(client, recent, "In time").status_code == 302
+    assert post_comment(client, old, "Late").status_code == 403
+    assert post_comment(client, recent, "In time").status_code == 302
     assert list(Comment.objects.values_list("body", flat=True)) == ["In time"]
 
 
@@ -416,7 +384,7 @@ def test_post_redirects_to_the_page_holding_the_new_comment(client, article, com
     settings.NEWSROOM_COMMENTS_PAGE_SIZE = 2
     CommentFactory.create_batch(2, article=article)
     client.force_login(commenter)
-    response = post(client, article, "On the second page")
+    response = post_comment(client, article, "On the second page")
     comment = Comment.objects.get(body="On the second page")
     assert response["Location"] == f"{article.get_absolute_url()}?cpage=2#comment-{comment.pk}"
 
@@ -446,7 +414,9 @@ def test_held_or_removed_comments_take_no_replies(client, article, commenter):
             client.get(reverse("articles:comment-reply", kwargs={"pk": parent.pk})).status_code
             == 404
         )
-        assert post(client, article, f"Reply to {parent.pk}", parent=parent).status_code == 400
+        assert (
+            post_comment(client, article, f"Reply to {parent.pk}", parent=parent).status_code == 400
+        )
     assert Comment.objects.filter(parent__isnull=False).count() == 0
 
 
