@@ -201,7 +201,7 @@ class WordRuleAdmin(admin.ModelAdmin):
 
 @admin.register(CommenterBan)
 class CommenterBanAdmin(admin.ModelAdmin):
-    list_display = ("user", "reason", "is_hiding_comments", "banned_by", "created_at")
+    list_display = ("commenter", "reason", "is_hiding_comments", "banned_by", "created_at")
     list_select_related = ("user", "banned_by")
     search_fields = ("user__username", "user__email", "reason")
     autocomplete_fields = ("user",)
@@ -210,7 +210,15 @@ class CommenterBanAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("user",) if obj else ()
 
+    @admin.display(description=_("commenter"), ordering="user__username")
+    def commenter(self, obj):
+        return str(obj)
+
     def save_model(self, request, obj, form, change):
+        if obj.user_id is None:
+            # The account is gone (the ban holds its addresses): only the reason can change.
+            super().save_model(request, obj, form, change)
+            return
         ban = commenter_ban(
             user=obj.user,
             by=request.user,
@@ -220,11 +228,11 @@ class CommenterBanAdmin(admin.ModelAdmin):
         obj.pk = ban.pk
 
     def delete_model(self, request, obj):
-        commenter_unban(user=obj.user, by=request.user)
+        commenter_unban(ban=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for ban in queryset.select_related("user"):
-            commenter_unban(user=ban.user, by=request.user)
+            commenter_unban(ban=ban, by=request.user)
 
 
 @admin.register(ModerationSettings)

@@ -17,6 +17,7 @@ from articles.services.comments import (
     comment_moderate,
     comment_report,
     commenter_ban,
+    commenter_ban_remember_emails,
     commenter_unban,
     commenting_blocked_reason,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "comment_moderate",
     "comment_report",
     "commenter_ban",
+    "commenter_ban_remember_emails",
     "commenter_unban",
     "commenting_blocked_reason",
     "correction_create",

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from articles.html import count_links
 from articles.models import (
     Article,
+    BannedEmail,
     Comment,
     CommenterBan,
     CommentReport,
@@ -28,6 +29,7 @@ from articles.models import (
     ModerationSettings,
     WordRule,
 )
+from articles.models.comment import email_digest
 
 MODERATOR_GROUP = "Moderator"
 
@@ -49,10 +51,21 @@ BLOCKED_MESSAGES = {
 }
 
 
-def has_verified_email(user) -> bool:
+def _verified_emails(user) -> list[str]:
     from allauth.account.models import EmailAddress
 
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    return list(
+        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
+
+
+def _is_banned(user, verified_emails: list[str]) -> bool:
+    # A ban holds the account and, once it is deleted, the addresses it had: a new account
+    # with one of them, once verified, is the same commenter.
+    rule = Q(user=user)
+    if verified_emails:
+        rule |= Q(emails__digest__in={email_digest(email) for email in verified_emails})
+    return CommenterBan.objects.filter(rule).exists()
 
 
 def commenting_blocked_reason(*, user, article: Article) -> str | None:
@@ -61,9 +74,10 @@ def commenting_blocked_reason(*, user, article: Article) -> str | None:
         return Blocked.CLOSED
     if user is None or not user.is_authenticated:
         return Blocked.ANONYMOUS
-    if CommenterBan.objects.filter(user=user).exists():
+    verified_emails = _verified_emails(user)
+    if _is_banned(user, verified_emails):
         return Blocked.BANNED
-    if not has_verified_email(user):
+    if not verified_emails:
         return Blocked.UNVERIFIED
     return None
 
@@ -313,6 +327,23 @@ def comment_moderate(
     return changed
 
 
+def commenter_ban_remember_emails(*, ban: CommenterBan) -> None:
+    """Keep digests of the banned commenter's email addresses, so the ban outlives the
+    account. Called when banning and again when the account is deleted (it may have
+    gained addresses since)."""
+    from allauth.account.models import EmailAddress
+
+    user = ban.user
+    addresses = {
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
+    BannedEmail.objects.bulk_create(
+        [BannedEmail(ban=ban, digest=email_digest(address)) for address in addresses if address],
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
 def commenter_ban(*, user, by, reason: str = "", hide_comments: bool = False) -> CommenterBan:
     """Stop ``user`` commenting; with ``hide_comments`` their shown comments are removed."""
@@ -322,6 +353,7 @@ def commenter_ban(*, user, by, reason: str = "", hide_comments: bool = False) ->
         user=user,
         defaults={"reason": reason, "is_hiding_comments": hide_comments, "banned_by": by},
     )
+    commenter_ban_remember_emails(ban=ban)
     hidden = 0
     if hide_comments:
         hidden = Comment.objects.filter(
@@ -338,9 +370,14 @@ def commenter_ban(*, user, by, reason: str = "", hide_comments: bool = False) ->
 
 
 @transaction.atomic
-def commenter_unban(*, user, by) -> None:
-    """Let ``user`` comment again (comments hidden by the ban stay removed)."""
-    if CommenterBan.objects.filter(user=user).delete()[0]:
-        ModerationLogEntry.objects.create(
-            moderator=by, action=ModerationLogEntry.Action.UNBAN, target_user=user
-        )
+def commenter_unban(*, ban: CommenterBan, by) -> None:
+    """Let the commenter comment again, with this account or a new one at the same address
+    (comments hidden by the ban stay removed)."""
+    ModerationLogEntry.objects.create(
+        moderator=by,
+        action=ModerationLogEntry.Action.UNBAN,
+        target_user=ban.user,
+        details=_("Ban of %(commenter)s, from %(date)s.")
+        % {"commenter": ban, "date": ban.created_at.date().isoformat()},
+    )
+    ban.delete()
