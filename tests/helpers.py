@@ -37,9 +37,10 @@ def run_django(code: str, **env) -> subprocess.CompletedProcess:
 
 
 def post_comment(client, article, body: str, parent=None, **data):
-    """POST the article page's comment form (a reply when ``parent`` is given)."""
+    """POST the article page's comment form: a reply when ``parent`` (a comment, or the raw
+    value of the hidden field) is given."""
     if parent is not None:
-        data["parent"] = parent.pk
+        data["parent"] = getattr(parent, "pk", parent)
     return client.post(
         reverse("articles:comment-post", kwargs={"slug": article.slug}), {"body": body, **data}
     )

@@ -197,11 +197,22 @@ def comment_create(
     return comment
 
 
+def comment_edit_refusal(*, comment: Comment, user) -> str | None:
+    """Why ``user`` may not edit ``comment`` now, in words for them, or None."""
+    if comment.is_removed:
+        return _("This comment is removed: it can no longer be edited.")
+    if not comment.is_editable_by(user):
+        return _("The time to edit this comment has passed.")
+    # Editing is commenting: a ban or closed comments stop it too.
+    blocked = commenting_blocked_reason(user=user, article=comment.article)
+    return str(BLOCKED_MESSAGES[blocked]) if blocked else None
+
+
 @transaction.atomic
 def comment_edit(*, comment: Comment, by, body: str) -> Comment:
     """The author corrects their comment inside the edit window; the rules apply again."""
-    if not comment.is_editable_by(by):
-        raise PermissionDenied(_("This comment can no longer be edited."))
+    if refusal := comment_edit_refusal(comment=comment, user=by):
+        raise PermissionDenied(refusal)
     body = _clean_body(body)
     if body == comment.body:
         return comment

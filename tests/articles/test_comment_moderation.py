@@ -98,6 +98,11 @@ def test_comments_with_more_links_than_allowed_are_held(client, article, comment
     held = Comment.objects.get(body__startswith="Two")
     assert held.status == Comment.Status.PENDING
     assert "links" in held.held_reason
+    # The author sees why, next to the comment.
+    assertContains(
+        client.get(article.get_absolute_url()),
+        f"{HELD_NOTICE} It contains more links than the site allows without review.",
+    )
 
 
 # Word rules --------------------------------------------------------------------------
@@ -145,6 +150,10 @@ def test_rate_limit_answers_429_with_the_text_kept(client, article, commenter, s
     assert response.status_code == 429
     assertContains(response, "faster than the site allows", status_code=429)
     assertContains(response, "Three, carefully written", status_code=429)
+    # In a minute the same text can go: the form is there to send it again.
+    assertContains(
+        response, '<button type="submit" class="button">Send</button>', html=True, status_code=429
+    )
     assert Comment.objects.count() == 2
 
 

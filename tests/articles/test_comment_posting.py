@@ -48,11 +48,21 @@ def test_unverified_reader_is_told_to_verify_and_offered_the_link_again(client, 
     assertNotContains(response, 'name="body"')
 
 
+def test_form_answers_at_the_comment_section(client, article, commenter):
+    """Posting lands on #comments, where a re-rendered form shows its errors."""
+    client.force_login(commenter)
+    action = reverse("articles:comment-post", kwargs={"slug": article.slug})
+    assertContains(client.get(article.get_absolute_url()), f'action="{action}#comments"')
+
+
 def test_unverified_post_saves_nothing_and_keeps_the_text(client, article):
     client.force_login(UserFactory(username="unverified"))
     response = post_comment(client, article, "My unverified words")
     assert response.status_code == 403
     assertContains(response, "My unverified words", status_code=403)
+    # Sending it again cannot work: the text is there to copy, with no button to send it.
+    assertContains(response, "Your text (not sent)", status_code=403)
+    assertNotContains(response, 'class="comment-form"', status_code=403)
     assert not Comment.objects.exists()
 
 
@@ -90,6 +100,16 @@ def test_invalid_comment_rerenders_the_article_with_the_text_kept(
     if body.strip():
         assertContains(response, body, status_code=400)
     assert not Comment.objects.exists()
+
+
+def test_rerendered_article_page_still_shows_its_corrections(client, article, commenter):
+    from articles.models import Correction
+
+    Correction.objects.create(article=article, text="An earlier version misspelled the bridge.")
+    client.force_login(commenter)
+    response = post_comment(client, article, "   ")
+    assert response.status_code == 400
+    assertContains(response, "An earlier version misspelled the bridge.", status_code=400)
 
 
 def test_comment_length_limit_is_configurable(client, article, commenter, settings):
@@ -147,6 +167,22 @@ def test_reply_to_a_comment_of_another_article_is_refused(client, article, comme
     assert response.status_code == 400
     assertContains(response, "no longer available", status_code=400)
     assert not Comment.objects.filter(body="Lost reply").exists()
+
+
+@pytest.mark.parametrize("parent", ["abc", "²", "1.5", "-1", "99999999999999999999", "0x1"])
+def test_a_malformed_parent_is_a_message_not_an_error_page(client, article, commenter, parent):
+    client.force_login(commenter)
+    response = post_comment(client, article, "Hello there", parent=parent)
+    assert response.status_code == 400
+    assertContains(
+        response,
+        '<div class="form-errors" role="alert">'
+        "<p>The comment you replied to is no longer available.</p></div>",
+        html=True,
+        status_code=400,
+    )
+    assertContains(response, "Hello there", status_code=400)
+    assert not Comment.objects.exists()
 
 
 def test_reply_notifies_the_parent_author_unless_they_opted_out(
@@ -238,6 +274,55 @@ def test_anonymous_edit_or_delete_goes_to_login(client, article):
         assert response["Location"].startswith(reverse("account_login"))
     comment.refresh_from_db()
     assert comment.status == Comment.Status.VISIBLE and comment.body == "A thoughtful comment."
+
+
+def test_a_late_edit_is_refused_and_gives_the_text_back(client, article, commenter):
+    comment = CommentFactory(article=article, author=commenter, body="Original")
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    client.force_login(commenter)
+
+    response = client.post(
+        reverse("articles:comment-edit", kwargs={"pk": comment.pk}), {"body": "My careful fix"}
+    )
+
+    assert response.status_code == 403
+    assertContains(response, "The time to edit this comment has passed.", status_code=403)
+    assertContains(response, "My careful fix", status_code=403)
+    assertContains(response, "readonly", status_code=403)
+    assertNotContains(response, 'class="comment-form"', status_code=403)
+    comment.refresh_from_db()
+    assert comment.body == "Original"
+
+
+@pytest.mark.parametrize("rule", ["banned", "closed"])
+def test_banned_or_closed_cannot_edit_even_inside_the_window(
+    client, article, commenter, moderator, rule
+):
+    from articles.services import commenter_ban
+
+    comment = CommentFactory(article=article, author=commenter, body="Original")
+    if rule == "banned":
+        commenter_ban(user=commenter, by=moderator)
+        message = "You can no longer comment on this site."
+    else:
+        article.is_commenting_open = False
+        article.save()
+        message = "Comments are closed for this article."
+    client.force_login(commenter)
+    url = reverse("articles:comment-edit", kwargs={"pk": comment.pk})
+
+    assertNotContains(client.get(article.get_absolute_url()), url)
+    response = client.post(url, {"body": "Sneaky abuse"})
+
+    assert response.status_code == 403
+    assertContains(response, message, status_code=403)
+    comment.refresh_from_db()
+    assert comment.body == "Original"
+    # Deleting one's own words stays possible.
+    assertContains(
+        client.get(article.get_absolute_url()),
+        reverse("articles:comment-delete", kwargs={"pk": comment.pk}),
+    )
 
 
 def test_edit_that_adds_a_held_word_goes_back_to_moderation(client, article, commenter):
@@ -418,6 +503,22 @@ def test_held_or_removed_comments_take_no_replies(client, article, commenter):
             post_comment(client, article, f"Reply to {parent.pk}", parent=parent).status_code == 400
         )
     assert Comment.objects.filter(parent__isnull=False).count() == 0
+
+
+def test_held_comment_of_a_deleted_account_stays_hidden(client, article, commenter, stranger):
+    """A held comment is its author's alone, also once the author is gone: "no account"
+    must not read as "the anonymous reader's own"."""
+    top = CommentFactory(article=article, author=stranger, body="Held words")
+    CommentFactory(article=article, parent=top, body="A visible reply")
+    Comment.objects.filter(pk=top.pk).update(status=Comment.Status.PENDING)
+    stranger.delete()
+    for viewer in (None, commenter):
+        if viewer:
+            client.force_login(viewer)
+        page = client.get(article.get_absolute_url())
+        assertNotContains(page, "Held words")
+        assertContains(page, "This comment is awaiting moderation.")
+        assertContains(page, "A visible reply")
 
 
 @pytest.mark.parametrize(
