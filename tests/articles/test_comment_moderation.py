@@ -2,6 +2,7 @@
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
@@ -436,6 +437,26 @@ def test_queue_filters_by_status_reports_article_and_author(client, moderator):
     assert shown(reported="open") == {"Reported one"}
     assert shown(article__id__exact=article.pk) == {"Held one"}
     assert shown(author__id__exact=bob.pk) == {"Reported one"}
+
+
+def test_queue_counts_open_reports_once_when_filtered_by_them(client, article, moderator):
+    comment = CommentFactory(article=article, body="Reported twice")
+    for name in ("first", "second"):
+        CommentReport.objects.create(
+            comment=comment, reporter=UserFactory(username=name), reason="spam"
+        )
+    CommentReport.objects.create(
+        comment=comment,
+        reporter=UserFactory(username="old"),
+        reason="spam",
+        resolved_at=timezone.now(),
+    )
+    client.force_login(moderator)
+    url = reverse("admin:articles_comment_changelist")
+    for reported in ("open", "any", None):
+        response = client.get(url, {"reported": reported} if reported else {})
+        assertContains(response, "Reported twice", count=1)
+        assertContains(response, '<td class="field-open_reports">2</td>', html=True)
 
 
 def test_moderator_group_moderates_comments_and_nothing_else(client, article, moderator):
