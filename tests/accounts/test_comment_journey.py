@@ -72,15 +72,45 @@ def test_reader_signs_up_verifies_returns_and_comments(client, article):
     assert comment_count_label(page) == "1 comment"
 
 
-def test_resending_the_link_from_the_article_keeps_next(client, article, reader):
+def test_resending_the_link_returns_to_the_article_and_keeps_next(client, article, reader):
     client.force_login(reader)
     next_url = f"{article.get_absolute_url()}#comments"
-    response = client.post(
-        reverse("account_email"),
-        {"email": reader.email, "action_send": "", "next": next_url},
-    )
+    resend = reverse("accounts:resend-verification")
+    data = {"email": reader.email, "action_send": "", "next": next_url}
+
+    response = client.post(resend, data)
+
     assert response.status_code == 302
+    assert response["Location"] == next_url
+    assertContains(client.get(next_url), f"Confirmation email sent to {reader.email}.")
     assert len(mail.outbox) == 1
+
+    # Again at once: allauth's rate limit sends nothing, and the reader is told why.
+    response = client.post(resend, data, follow=True)
+    assert response.redirect_chain == [(next_url, 302)]
+    assertContains(response, "We sent you a link a few minutes ago, and it still works")
+    assert len(mail.outbox) == 1
+
     confirm_url = re.search(r"testserver(/accounts/confirm-email/\S+)", mail.outbox[0].body)
     response = client.post(confirm_url.group(1))
     assert response["Location"] == next_url
+
+
+def test_resending_the_link_never_leaves_the_site(client, reader):
+    client.force_login(reader)
+    response = client.post(
+        reverse("accounts:resend-verification"),
+        {"email": reader.email, "action_send": "", "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email")
+
+
+def test_resending_needs_a_logged_in_reader_and_a_post(client, reader):
+    url = reverse("accounts:resend-verification")
+    assert client.post(url, {"email": reader.email, "action_send": ""})["Location"].startswith(
+        reverse("account_login")
+    )
+    client.force_login(reader)
+    assert client.get(url).status_code == 405
+    assert mail.outbox == []

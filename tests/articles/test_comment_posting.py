@@ -41,7 +41,7 @@ def test_unverified_reader_is_told_to_verify_and_offered_the_link_again(client, 
     response = client.get(article.get_absolute_url())
     assertContains(response, "Please verify your email address before you comment")
     assertContains(response, 'name="action_send"')
-    assertContains(response, f'action="{reverse("account_email")}"')
+    assertContains(response, f'action="{reverse("accounts:resend-verification")}"')
     assertContains(
         response, f'<input type="hidden" name="next" value="{article.get_absolute_url()}#comments">'
     )
@@ -53,6 +53,14 @@ def test_form_answers_at_the_comment_section(client, article, commenter):
     client.force_login(commenter)
     action = reverse("articles:comment-post", kwargs={"slug": article.slug})
     assertContains(client.get(article.get_absolute_url()), f'action="{action}#comments"')
+
+
+def test_reader_without_an_email_address_is_asked_to_add_one(client, article):
+    client.force_login(UserFactory(username="no-address", email=""))
+    response = client.get(article.get_absolute_url())
+    assertContains(response, "Please add an email address and verify it before you comment.")
+    assertContains(response, f'href="{reverse("account_email")}"')
+    assertNotContains(response, "we sent to")
 
 
 def test_unverified_post_saves_nothing_and_keeps_the_text(client, article):
