@@ -179,7 +179,16 @@ def comment_create(
             # One level of replies: answering a reply joins its thread and names who it answers.
             replied_to, parent = parent, parent.parent
     last = Comment.objects.filter(author=author, article=article).order_by("-pk").first()
-    if last and body and _normalized(last.body) == _normalized(body):
+    # A duplicate says the same in the same place; a reposted withdrawn comment is not one,
+    # nor "Thank you" to two different people.
+    if (
+        last
+        and body
+        and not last.is_deleted_by_author
+        and (last.parent_id, last.replied_to_id)
+        == (getattr(parent, "pk", None), getattr(replied_to, "pk", None))
+        and _normalized(last.body) == _normalized(body)
+    ):
         raise ValidationError(
             {"body": _("You have just posted this comment; it was not posted twice.")},
             code="duplicate",

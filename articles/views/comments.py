@@ -82,13 +82,20 @@ class CommentForm(forms.Form):
         return parent
 
 
+class PlainTextField(forms.CharField):
+    """A textarea's text, a line break counted once as browsers count it for maxlength."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         label=gettext_lazy("What is wrong with this comment?"),
         choices=CommentReport.Reason.choices,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
+    note = PlainTextField(
         label=gettext_lazy("Anything the moderators should know (optional)"),
         required=False,
         max_length=500,

@@ -177,6 +177,29 @@ def test_the_same_comment_twice_in_a_row_is_refused(client, article, commenter):
     assert post_comment(client, article, "Same words").status_code == 302
 
 
+def test_the_same_reply_twice_to_the_same_comment_is_refused(client, article, commenter, stranger):
+    first = CommentFactory(article=article, author=stranger)
+    second = CommentFactory(article=article, author=stranger)
+    client.force_login(commenter)
+    assert post_comment(client, article, "Thank you!", parent=first).status_code == 302
+    response = post_comment(client, article, "Thank you!", parent=first)
+    assert response.status_code == 400
+    assertContains(response, "You have just posted this comment", status_code=400)
+    # The same words to someone else, or as a new thread, say something new.
+    assert post_comment(client, article, "Thank you!", parent=second).status_code == 302
+    assert post_comment(client, article, "Thank you!").status_code == 302
+    assert Comment.objects.filter(body="Thank you!").count() == 3
+
+
+def test_reposting_a_comment_one_deleted_is_not_a_duplicate(client, article, commenter):
+    client.force_login(commenter)
+    post_comment(client, article, "Second thoughts")
+    comment = Comment.objects.get()
+    client.post(reverse("articles:comment-delete", kwargs={"pk": comment.pk}))
+    assert post_comment(client, article, "Second thoughts").status_code == 302
+    assert Comment.objects.filter(status=Comment.Status.VISIBLE).count() == 1
+
+
 # Bans ---------------------------------------------------------------------------------
 
 

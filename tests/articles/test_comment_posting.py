@@ -407,6 +407,23 @@ def test_reader_reports_once_and_moderators_are_emailed(
     assert CommentReport.objects.count() == 1
 
 
+def test_report_note_counts_line_breaks_as_the_browser_does_and_says_when_too_long(
+    client, article, commenter, stranger
+):
+    comment = CommentFactory(article=article, author=stranger)
+    client.force_login(commenter)
+    url = reverse("articles:comment-report", kwargs={"pk": comment.pk})
+
+    too_long = client.post(url, {"reason": "other", "note": "x" * 501})
+    assert too_long.status_code == 400
+    assertContains(too_long, "Ensure this value has at most 500 characters", status_code=400)
+    assertContains(too_long, "x" * 501, status_code=400)
+    # 500 characters in the browser's count: 100 lines of four, with CRLF line breaks.
+    response = client.post(url, {"reason": "other", "note": "\r\n".join(["abcd"] * 100)})
+    assert response.status_code == 302
+    assert CommentReport.objects.get().note == "\n".join(["abcd"] * 100)
+
+
 def test_reporting_your_own_comment_is_refused(client, article, commenter):
     comment = CommentFactory(article=article, author=commenter)
     client.force_login(commenter)
