@@ -196,10 +196,38 @@ class CommentReportAdmin(admin.ModelAdmin):
 
 @admin.register(WordRule)
 class WordRuleAdmin(admin.ModelAdmin):
+    """Word rules are moderation settings: each change goes in the moderation log."""
+
     list_display = ("phrase", "action", "is_active", "created_at")
     list_filter = ("action", "is_active")
     list_editable = ("action", "is_active")
     search_fields = ("phrase",)
+
+    def _log(self, request, rule, what):
+        ModerationLogEntry.objects.create(
+            moderator=request.user,
+            action=ModerationLogEntry.Action.SETTINGS,
+            details=_("Word rule “%(phrase)s” %(what)s.") % {"phrase": rule.phrase, "what": what},
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        state = _("active") if obj.is_active else _("inactive")
+        self._log(
+            request,
+            obj,
+            _("saved: %(action)s, %(state)s")
+            % {"action": obj.get_action_display(), "state": state},
+        )
+
+    def delete_model(self, request, obj):
+        self._log(request, obj, _("deleted"))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            self._log(request, rule, _("deleted"))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(CommenterBan)

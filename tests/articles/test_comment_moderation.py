@@ -131,6 +131,24 @@ def test_word_rule_holds_for_moderation(client, article, commenter):
     assert_held_and_private(client, article, commenter, "Buy CHEAP   pills here")
 
 
+def test_word_rule_changes_go_in_the_moderation_log(client, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:articles_wordrule_add"),
+        {"phrase": "casino", "action": "hold", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    rule = WordRule.objects.get()
+    client.post(reverse("admin:articles_wordrule_delete", args=[rule.pk]), {"post": "yes"})
+    assert not WordRule.objects.exists()
+    entries = ModerationLogEntry.objects.order_by("pk")
+    assert [(e.moderator, e.action) for e in entries] == [(moderator, "settings")] * 2
+    assert [e.details for e in entries] == [
+        "Word rule “casino” saved: Hold for moderation, active.",
+        "Word rule “casino” deleted.",
+    ]
+
+
 def test_inactive_word_rules_do_nothing(client, article, commenter):
     WordRule.objects.create(phrase="bridge", action=WordRule.Action.REJECT, is_active=False)
     client.force_login(commenter)
