@@ -353,6 +353,19 @@ def test_lifting_the_ban_of_a_deleted_account_frees_its_address(
     assert post_comment(client, article, "Second chance").status_code == 302
 
 
+def test_ban_of_a_deleted_account_can_still_be_edited(admin_client, commenter, moderator):
+    from articles.services import commenter_ban
+
+    ban = commenter_ban(user=commenter, by=moderator)
+    commenter.delete()
+    response = admin_client.post(
+        reverse("admin:articles_commenterban_change", args=[ban.pk]), {"reason": "Spam, again"}
+    )
+    assert response.status_code == 302
+    ban.refresh_from_db()
+    assert (ban.reason, ban.user, ban.emails.count()) == ("Spam, again", None, 1)
+
+
 def test_account_deletion_bans_addresses_added_after_the_ban(client, article, commenter, moderator):
     from allauth.account.models import EmailAddress
 
