@@ -7,6 +7,7 @@ can skip one. Mail goes out only once the transaction commits.
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -178,6 +179,10 @@ def comment_create(
         if parent.parent_id:
             # One level of replies: answering a reply joins its thread and names who it answers.
             replied_to, parent = parent, parent.parent
+    # One post at a time per reader: a double click's two requests would otherwise both
+    # find no duplicate before either is saved. A row lock on PostgreSQL; SQLite, for
+    # development, ignores it.
+    get_user_model().objects.select_for_update().filter(pk=author.pk).first()
     last = Comment.objects.filter(author=author, article=article).order_by("-pk").first()
     # A duplicate says the same in the same place; a reposted withdrawn comment is not one,
     # nor "Thank you" to two different people.

@@ -550,3 +550,38 @@ def test_settings_page_is_one_row_seeded_from_the_environment(admin_client, sett
     row.refresh_from_db()
     assert (row.mode, row.is_first_comment_held, row.max_links) == ("pre", True, 0)
     assert ModerationLogEntry.objects.get().action == ModerationLogEntry.Action.SETTINGS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_posts_once(article, commenter):
+    """Two simultaneous posts of the same text: the second waits for the first and is
+    refused as a duplicate."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, connections
+
+    from articles.services import comment_create
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks are PostgreSQL's: SQLite, for development, has none.")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def post():
+        barrier.wait()
+        try:
+            comment_create(article=article, author=commenter, body="Clicked twice")
+            outcomes.append("posted")
+        except ValidationError:
+            outcomes.append("duplicate")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["duplicate", "posted"]
+    assert Comment.objects.count() == 1
