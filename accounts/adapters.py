@@ -14,6 +14,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if next_url and hasattr(request, "session"):
             request.session[VERIFY_NEXT_SESSION_KEY] = next_url
         super().send_confirmation_mail(request, emailconfirmation, signup)
+        # allauth skips sending, silently, within its rate limit: the resend view tells.
+        request.newsroom_verification_sent = True
 
     def get_email_verification_redirect_url(self, email_address):
         next_url = self.request.session.pop(VERIFY_NEXT_SESSION_KEY, None)

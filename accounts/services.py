@@ -46,7 +46,13 @@ def account_export(*, user: User) -> dict:
 
 @transaction.atomic
 def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
-    """Delete the account; its comments stay, signed "deleted user", so threads still read."""
+    """Delete the account; its comments stay, signed "deleted user", so threads still read.
+    A ban on commenting stays too, tied to the account's email addresses."""
+    from articles.models import CommenterBan
+    from articles.services import commenter_ban_remember_emails
+
+    if ban := CommenterBan.objects.filter(user=user).first():
+        commenter_ban_remember_emails(ban=ban)
     if request is not None:
         logout(request)
     # Comment.author is SET_NULL: the database anonymizes the comments with the deletion.

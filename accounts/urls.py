@@ -7,4 +7,5 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/data/", views.download_data, name="data"),
     path("profile/delete/", views.delete_account, name="delete"),
+    path("email/resend/", views.resend_verification, name="resend-verification"),
 ]

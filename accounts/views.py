@@ -7,7 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+
+from allauth.account.utils import get_next_redirect_url
+from allauth.account.views import EmailView
 
 from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.services import account_delete, account_export
@@ -58,3 +61,24 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=400 if form.errors else 200,
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    """The comment section's "Send the link again": allauth's email page sends the link
+    (with its rate limit and its message), and the reader stays on the article."""
+    response = EmailView.as_view()(request)
+    next_url = get_next_redirect_url(request)
+    if response.status_code != 302 or not next_url:
+        return response
+    if not getattr(request, "newsroom_verification_sent", False):
+        messages.info(
+            request,
+            _(
+                "We sent you a link a few minutes ago, and it still works: look for it in "
+                "your inbox, and in your spam folder."
+            ),
+        )
+    return redirect(next_url)

@@ -1,9 +1,11 @@
 import os
 from pathlib import Path
 
+from django.contrib.auth.models import Group
+
 import pytest
 
-from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory, VerifiedUserFactory
 
 SAMPLES = Path(
     os.environ.get("NEWSROOM_SAMPLES", Path(__file__).resolve().parents[2] / "shared" / "samples")
@@ -15,6 +17,14 @@ def pytest_configure(config):
 
     # Hashing with PBKDF2 is deliberately slow; tests need speed, not secrecy.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits (allauth's, the comment limit) count in the cache: every test starts at 0."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture
@@ -42,3 +52,23 @@ def article(db, author):
 @pytest.fixture
 def reader(db):
     return UserFactory(username="reader")
+
+
+@pytest.fixture
+def commenter(db):
+    """A reader with a verified email address: one who may comment."""
+    return VerifiedUserFactory(username="commenter")
+
+
+@pytest.fixture
+def stranger(db):
+    """Another verified reader, for the other side of owner-only rules."""
+    return VerifiedUserFactory(username="stranger")
+
+
+@pytest.fixture
+def moderator(db):
+    """Staff in the Moderator group (made by the accounts data migration)."""
+    user = UserFactory(username="moderator", email="moderator@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderator"))
+    return user

@@ -6,7 +6,7 @@ Every action goes through ``articles.services``, so it is logged and the comment
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import redirect
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +31,13 @@ class ReportedFilter(admin.SimpleListFilter):
         return (("open", _("Open reports")), ("any", _("Ever reported")))
 
     def queryset(self, request, queryset):
+        # Subqueries, not joins: a join on reports would multiply the rows counted by the
+        # changelist's "open reports" column.
+        reports = CommentReport.objects.filter(comment=OuterRef("pk"))
         if self.value() == "open":
-            return queryset.filter(reports__resolved_at__isnull=True, reports__isnull=False)
+            return queryset.filter(Exists(reports.filter(resolved_at__isnull=True)))
         if self.value() == "any":
-            return queryset.filter(reports__isnull=False)
+            return queryset.filter(Exists(reports))
         return queryset
 
 
@@ -193,15 +196,43 @@ class CommentReportAdmin(admin.ModelAdmin):
 
 @admin.register(WordRule)
 class WordRuleAdmin(admin.ModelAdmin):
+    """Word rules are moderation settings: each change goes in the moderation log."""
+
     list_display = ("phrase", "action", "is_active", "created_at")
     list_filter = ("action", "is_active")
     list_editable = ("action", "is_active")
     search_fields = ("phrase",)
 
+    def _log(self, request, rule, what):
+        ModerationLogEntry.objects.create(
+            moderator=request.user,
+            action=ModerationLogEntry.Action.SETTINGS,
+            details=_("Word rule “%(phrase)s” %(what)s.") % {"phrase": rule.phrase, "what": what},
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        state = _("active") if obj.is_active else _("inactive")
+        self._log(
+            request,
+            obj,
+            _("saved: %(action)s, %(state)s")
+            % {"action": obj.get_action_display(), "state": state},
+        )
+
+    def delete_model(self, request, obj):
+        self._log(request, obj, _("deleted"))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            self._log(request, rule, _("deleted"))
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(CommenterBan)
 class CommenterBanAdmin(admin.ModelAdmin):
-    list_display = ("user", "reason", "is_hiding_comments", "banned_by", "created_at")
+    list_display = ("commenter", "reason", "is_hiding_comments", "banned_by", "created_at")
     list_select_related = ("user", "banned_by")
     search_fields = ("user__username", "user__email", "reason")
     autocomplete_fields = ("user",)
@@ -210,7 +241,15 @@ class CommenterBanAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("user",) if obj else ()
 
+    @admin.display(description=_("commenter"), ordering="user__username")
+    def commenter(self, obj):
+        return str(obj)
+
     def save_model(self, request, obj, form, change):
+        if obj.user_id is None:
+            # The account is gone (the ban holds its addresses): only the reason can change.
+            super().save_model(request, obj, form, change)
+            return
         ban = commenter_ban(
             user=obj.user,
             by=request.user,
@@ -220,11 +259,11 @@ class CommenterBanAdmin(admin.ModelAdmin):
         obj.pk = ban.pk
 
     def delete_model(self, request, obj):
-        commenter_unban(user=obj.user, by=request.user)
+        commenter_unban(ban=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for ban in queryset.select_related("user"):
-            commenter_unban(user=ban.user, by=request.user)
+            commenter_unban(ban=ban, by=request.user)
 
 
 @admin.register(ModerationSettings)

@@ -1,6 +1,7 @@
 from articles.models.article import Article, ArticleQuerySet, Byline, TaggedArticle
 from articles.models.author import Author
 from articles.models.comment import (
+    BannedEmail,
     Comment,
     CommenterBan,
     CommentQuerySet,
@@ -25,6 +26,7 @@ __all__ = [
     "ArticleEvent",
     "ArticleQuerySet",
     "Author",
+    "BannedEmail",
     "Byline",
     "Comment",
     "CommentQuerySet",

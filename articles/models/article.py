@@ -57,6 +57,10 @@ class ArticleQuerySet(models.QuerySet):
             has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
         )
 
+    def with_page_data(self):
+        """Everything the article page shows, its comment form re-rendered with errors too."""
+        return self.with_listing_data().with_correction_flag()
+
     def scheduled(self):
         """Published, but not yet: readers see these from ``published_at`` on."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())

@@ -1,3 +1,4 @@
+import hashlib
 import re
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.html import comment_text_html
@@ -257,14 +259,29 @@ class WordRule(models.Model):
         return re.search(rf"(?<!\w){words}(?!\w)", text, flags=re.IGNORECASE) is not None
 
 
+def email_digest(address: str) -> str:
+    """What a ban keeps of an email address: a SHA-256 of it, lowercased and without a
+    ``+tag``, so every spelling that reaches the same mailbox gives the same digest."""
+    local, _at, domain = address.strip().rpartition("@")
+    normalized = f"{local.split('+', 1)[0]}@{domain}".casefold()
+    return hashlib.sha256(normalized.encode()).hexdigest()
+
+
 class CommenterBan(models.Model):
-    """A reader who may no longer comment; optionally their past comments are hidden."""
+    """A reader who may no longer comment; optionally their past comments are hidden.
+
+    The ban also keeps digests of the reader's email addresses (``BannedEmail``), so it
+    outlives the account: deleting it and signing up again with the same address does not
+    lift the ban."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("commenter"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="comment_ban",
+        help_text=_("Empty once the commenter deleted their account; the ban still holds."),
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     is_hiding_comments = models.BooleanField(
@@ -288,7 +305,24 @@ class CommenterBan(models.Model):
         verbose_name_plural = _("commenter bans")
 
     def __str__(self):
-        return str(self.user)
+        return str(self.user) if self.user_id else gettext("deleted account")
+
+
+class BannedEmail(models.Model):
+    """An email address of a banned commenter, kept only as ``email_digest()``."""
+
+    ban = models.ForeignKey(
+        CommenterBan, verbose_name=_("ban"), on_delete=models.CASCADE, related_name="emails"
+    )
+    digest = models.CharField(_("address digest"), max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("banned email address")
+        verbose_name_plural = _("banned email addresses")
+        constraints = [models.UniqueConstraint(fields=("ban", "digest"), name="one_digest_per_ban")]
+
+    def __str__(self):
+        return self.digest
 
 
 class ModerationLogEntry(models.Model):

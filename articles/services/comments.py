@@ -7,6 +7,7 @@ can skip one. Mail goes out only once the transaction commits.
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from articles.html import count_links
 from articles.models import (
     Article,
+    BannedEmail,
     Comment,
     CommenterBan,
     CommentReport,
@@ -28,6 +30,7 @@ from articles.models import (
     ModerationSettings,
     WordRule,
 )
+from articles.models.comment import email_digest
 
 MODERATOR_GROUP = "Moderator"
 
@@ -49,10 +52,21 @@ BLOCKED_MESSAGES = {
 }
 
 
-def has_verified_email(user) -> bool:
+def _verified_emails(user) -> list[str]:
     from allauth.account.models import EmailAddress
 
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    return list(
+        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
+
+
+def _is_banned(user, verified_emails: list[str]) -> bool:
+    # A ban holds the account and, once it is deleted, the addresses it had: a new account
+    # with one of them, once verified, is the same commenter.
+    rule = Q(user=user)
+    if verified_emails:
+        rule |= Q(emails__digest__in={email_digest(email) for email in verified_emails})
+    return CommenterBan.objects.filter(rule).exists()
 
 
 def commenting_blocked_reason(*, user, article: Article) -> str | None:
@@ -61,9 +75,10 @@ def commenting_blocked_reason(*, user, article: Article) -> str | None:
         return Blocked.CLOSED
     if user is None or not user.is_authenticated:
         return Blocked.ANONYMOUS
-    if CommenterBan.objects.filter(user=user).exists():
+    verified_emails = _verified_emails(user)
+    if _is_banned(user, verified_emails):
         return Blocked.BANNED
-    if not has_verified_email(user):
+    if not verified_emails:
         return Blocked.UNVERIFIED
     return None
 
@@ -164,8 +179,21 @@ def comment_create(
         if parent.parent_id:
             # One level of replies: answering a reply joins its thread and names who it answers.
             replied_to, parent = parent, parent.parent
+    # One post at a time per reader: a double click's two requests would otherwise both
+    # find no duplicate before either is saved. A row lock on PostgreSQL; SQLite, for
+    # development, ignores it.
+    get_user_model().objects.select_for_update().filter(pk=author.pk).first()
     last = Comment.objects.filter(author=author, article=article).order_by("-pk").first()
-    if last and body and _normalized(last.body) == _normalized(body):
+    # A duplicate says the same in the same place; a reposted withdrawn comment is not one,
+    # nor "Thank you" to two different people.
+    if (
+        last
+        and body
+        and not last.is_deleted_by_author
+        and (last.parent_id, last.replied_to_id)
+        == (getattr(parent, "pk", None), getattr(replied_to, "pk", None))
+        and _normalized(last.body) == _normalized(body)
+    ):
         raise ValidationError(
             {"body": _("You have just posted this comment; it was not posted twice.")},
             code="duplicate",
@@ -183,11 +211,22 @@ def comment_create(
     return comment
 
 
+def comment_edit_refusal(*, comment: Comment, user) -> str | None:
+    """Why ``user`` may not edit ``comment`` now, in words for them, or None."""
+    if comment.is_removed:
+        return _("This comment is removed: it can no longer be edited.")
+    if not comment.is_editable_by(user):
+        return _("The time to edit this comment has passed.")
+    # Editing is commenting: a ban or closed comments stop it too.
+    blocked = commenting_blocked_reason(user=user, article=comment.article)
+    return str(BLOCKED_MESSAGES[blocked]) if blocked else None
+
+
 @transaction.atomic
 def comment_edit(*, comment: Comment, by, body: str) -> Comment:
     """The author corrects their comment inside the edit window; the rules apply again."""
-    if not comment.is_editable_by(by):
-        raise PermissionDenied(_("This comment can no longer be edited."))
+    if refusal := comment_edit_refusal(comment=comment, user=by):
+        raise PermissionDenied(refusal)
     body = _clean_body(body)
     if body == comment.body:
         return comment
@@ -313,6 +352,23 @@ def comment_moderate(
     return changed
 
 
+def commenter_ban_remember_emails(*, ban: CommenterBan) -> None:
+    """Keep digests of the banned commenter's email addresses, so the ban outlives the
+    account. Called when banning and again when the account is deleted (it may have
+    gained addresses since)."""
+    from allauth.account.models import EmailAddress
+
+    user = ban.user
+    addresses = {
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
+    BannedEmail.objects.bulk_create(
+        [BannedEmail(ban=ban, digest=email_digest(address)) for address in addresses if address],
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
 def commenter_ban(*, user, by, reason: str = "", hide_comments: bool = False) -> CommenterBan:
     """Stop ``user`` commenting; with ``hide_comments`` their shown comments are removed."""
@@ -322,6 +378,7 @@ def commenter_ban(*, user, by, reason: str = "", hide_comments: bool = False) ->
         user=user,
         defaults={"reason": reason, "is_hiding_comments": hide_comments, "banned_by": by},
     )
+    commenter_ban_remember_emails(ban=ban)
     hidden = 0
     if hide_comments:
         hidden = Comment.objects.filter(
@@ -338,9 +395,14 @@ def commenter_ban(*, user, by, reason: str = "", hide_comments: bool = False) ->
 
 
 @transaction.atomic
-def commenter_unban(*, user, by) -> None:
-    """Let ``user`` comment again (comments hidden by the ban stay removed)."""
-    if CommenterBan.objects.filter(user=user).delete()[0]:
-        ModerationLogEntry.objects.create(
-            moderator=by, action=ModerationLogEntry.Action.UNBAN, target_user=user
-        )
+def commenter_unban(*, ban: CommenterBan, by) -> None:
+    """Let the commenter comment again, with this account or a new one at the same address
+    (comments hidden by the ban stay removed)."""
+    ModerationLogEntry.objects.create(
+        moderator=by,
+        action=ModerationLogEntry.Action.UNBAN,
+        target_user=ban.user,
+        details=_("Ban of %(commenter)s, from %(date)s.")
+        % {"commenter": ban, "date": ban.created_at.date().isoformat()},
+    )
+    ban.delete()

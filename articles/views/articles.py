@@ -57,7 +57,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().with_listing_data().with_correction_flag()
+        return Article.objects.published().with_page_data()
 
     def get(self, request, *args, **kwargs):
         try:

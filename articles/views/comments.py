@@ -31,6 +31,7 @@ from articles.services import (
     comment_create,
     comment_delete,
     comment_edit,
+    comment_edit_refusal,
     comment_report,
     commenting_blocked_reason,
 )
@@ -46,10 +47,12 @@ class CommentForm(forms.Form):
             "Plain text. Leave a blank line between paragraphs; web addresses become links."
         ),
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Text, not IntegerField: whatever arrives, clean_parent() answers in words.
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, article: Article | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.article = article
         # Shown to browsers and in the help text; enforced in clean_body, after newlines
         # are normalized, so the browser's count and ours agree.
         self.fields["body"].max_length = settings.NEWSROOM_COMMENT_MAX_LENGTH
@@ -59,6 +62,32 @@ class CommentForm(forms.Form):
         validate_comment_length(body)
         return body
 
+    def clean_parent(self) -> Comment | None:
+        """The visible comment of this article being answered, or None for a new thread."""
+        value = self.cleaned_data["parent"].strip()
+        if not value:
+            return None
+        parent = None
+        if value.isascii() and value.isdigit() and self.article is not None:
+            parent = (
+                Comment.objects.filter(article=self.article, pk=int(value))
+                .visible()
+                .select_related("parent", "author")
+                .first()
+            )
+        if parent is None:
+            raise ValidationError(
+                _("The comment you replied to is no longer available."), code="parent"
+            )
+        return parent
+
+
+class PlainTextField(forms.CharField):
+    """A textarea's text, a line break counted once as browsers count it for maxlength."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
@@ -66,7 +95,7 @@ class ReportForm(forms.Form):
         choices=CommentReport.Reason.choices,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
+    note = PlainTextField(
         label=gettext_lazy("Anything the moderators should know (optional)"),
         required=False,
         max_length=500,
@@ -113,25 +142,30 @@ def comment_section(request: HttpRequest, article: Article, *, form=None) -> dic
     }
     if blocked is None:
         context["comment_form"] = form or CommentForm()
+    comments = [
+        comment for thread in page.object_list for comment in (thread, *thread.shown_replies)
+    ]
+    reported = set()
     if user.is_authenticated:
-        comments = [
-            comment for thread in page.object_list for comment in (thread, *thread.shown_replies)
-        ]
         reported = set(
             CommentReport.objects.filter(
                 reporter=user, comment__in=[c.pk for c in comments]
             ).values_list("comment_id", flat=True)
         )
-        now = timezone.now()
-        for comment in comments:
-            comment.can_edit = comment.is_editable_by(user, now=now)
-            comment.can_delete = comment.is_deletable_by(user)
-            comment.can_report = (
-                comment.author_id != user.pk
-                and comment.status == Comment.Status.VISIBLE
-                and comment.pk not in reported
-            )
-            comment.is_reported = comment.pk in reported
+    now = timezone.now()
+    for comment in comments:
+        # Compared here, not in the template: an anonymous reader's pk and a deleted
+        # author's are both None, and a held comment is its author's alone.
+        comment.is_own = user.is_authenticated and comment.author_id == user.pk
+        comment.can_edit = blocked is None and comment.is_editable_by(user, now=now)
+        comment.can_delete = comment.is_deletable_by(user)
+        comment.can_report = (
+            user.is_authenticated
+            and not comment.is_own
+            and comment.status == Comment.Status.VISIBLE
+            and comment.pk not in reported
+        )
+        comment.is_reported = comment.pk in reported
     return context
 
 
@@ -149,7 +183,11 @@ def _comment_url(comment: Comment, user) -> str:
     return f"{comment.article.get_absolute_url()}{query}#{comment.anchor}"
 
 
-def _form_page(request, *, article, form, title, action, comment=None, status=200, note=""):
+def _form_page(
+    request, *, article, form, title, action, comment=None, status=200, note="", readonly=False
+):
+    """The comment form on a page of its own: replying, editing, or a refused post whose
+    text is given back (``readonly`` when sending it again cannot work)."""
     return render(
         request,
         "articles/comment_form.html",
@@ -160,9 +198,14 @@ def _form_page(request, *, article, form, title, action, comment=None, status=20
             "action": action,
             "comment": comment,
             "note": note,
+            "readonly": readonly,
         },
         status=status,
     )
+
+
+def _reply_title(parent: Comment | None) -> str:
+    return _("Reply to %(name)s") % {"name": parent.author_name} if parent else _("Your comment")
 
 
 def _announce(request: HttpRequest, comment: Comment) -> None:
@@ -179,53 +222,42 @@ def _announce(request: HttpRequest, comment: Comment) -> None:
         messages.success(request, _("Your comment is published."))
 
 
+def _refusal(request: HttpRequest, article: Article) -> tuple[int, str] | None:
+    """Why this post is refused whatever it says, as (status, message), or None."""
+    if getattr(request, "limited", False):
+        return 429, _(
+            "You are commenting faster than the site allows. Your text is below: wait a "
+            "minute, then send it again."
+        )
+    if blocked := commenting_blocked_reason(user=request.user, article=article):
+        return 403, str(BLOCKED_MESSAGES[blocked])
+    return None
+
+
 @require_POST
 @ratelimit(group="comment-post", key="user_or_ip", rate=comment_rate, block=False)
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(f"{article.get_absolute_url()}#comments")
-    form = CommentForm(request.POST)
-    parent = None
-    parent_id = request.POST.get("parent")
-    if parent_id and parent_id.isdigit():
-        parent = (
-            Comment.objects.filter(article=article, pk=parent_id)
-            .visible()
-            .select_related("parent", "author")
-            .first()
-        )
-    title = _("Reply to %(name)s") % {"name": parent.author_name} if parent else _("Your comment")
-    action = request.path
-    if getattr(request, "limited", False):
+    form = CommentForm(request.POST, article=article)
+    is_valid = form.is_valid()
+    parent = form.cleaned_data.get("parent")
+    if refusal := _refusal(request, article):
+        status, note = refusal
         return _form_page(
             request,
             article=article,
             form=form,
-            title=title,
-            action=action,
+            title=_reply_title(parent),
+            action=request.path,
             comment=parent,
-            status=429,
-            note=_(
-                "You are commenting faster than the site allows. Your text is below: wait a "
-                "minute, then send it again."
-            ),
+            status=status,
+            note=note,
+            # Too fast: the same text may go again in a minute. Otherwise it cannot.
+            readonly=status != 429,
         )
-    blocked = commenting_blocked_reason(user=request.user, article=article)
-    if blocked:
-        return _form_page(
-            request,
-            article=article,
-            form=form,
-            title=title,
-            action=action,
-            comment=parent,
-            status=403,
-            note=BLOCKED_MESSAGES[blocked],
-        )
-    if form.is_valid() and parent_id and parent is None:
-        form.add_error(None, _("The comment you replied to is no longer available."))
-    elif form.is_valid():
+    if is_valid:
         try:
             comment = comment_create(
                 article=article,
@@ -244,12 +276,12 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             article=article,
             form=form,
-            title=title,
-            action=action,
+            title=_reply_title(parent),
+            action=request.path,
             comment=parent,
             status=400,
         )
-    article = Article.objects.published().with_listing_data().get(pk=article.pk)
+    article = Article.objects.published().with_page_data().get(pk=article.pk)
     context = {"article": article, **comment_section(request, article, form=form)}
     return render(request, "articles/detail.html", context, status=400)
 
@@ -277,7 +309,7 @@ def reply_comment(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         article=comment.article,
         form=CommentForm(initial={"parent": comment.pk}) if not blocked else None,
-        title=_("Reply to %(name)s") % {"name": comment.author_name},
+        title=_reply_title(comment),
         action=reverse("articles:comment-post", kwargs={"slug": comment.article.slug}),
         comment=comment,
         status=403 if blocked else 200,
@@ -289,9 +321,11 @@ def reply_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
-    if not comment.is_editable_by(request.user):
-        raise PermissionDenied(_("The time to edit this comment has passed."))
     form = CommentForm(request.POST or None, initial={"body": comment.body})
+    page = {"article": comment.article, "title": _("Edit your comment"), "action": request.path}
+    if refusal := comment_edit_refusal(comment=comment, user=request.user):
+        # A late edit keeps its text on the page, to copy: it cannot be sent.
+        return _form_page(request, form=form, status=403, note=refusal, readonly=True, **page)
     if request.method == "POST" and form.is_valid():
         try:
             comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
@@ -306,13 +340,11 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = settings.NEWSROOM_COMMENT_EDIT_MINUTES
     return _form_page(
         request,
-        article=comment.article,
         form=form,
-        title=_("Edit your comment"),
-        action=request.path,
         status=400 if form.errors else 200,
         note=_("You can edit a comment for %(minutes)d minutes after posting it.")
         % {"minutes": minutes},
+        **page,
     )
 
 

@@ -21,7 +21,7 @@ class BasePreviewView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.with_listing_data().with_correction_flag()
+        return Article.objects.with_page_data()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(noindex=True, **kwargs)

@@ -1,40 +1,12 @@
 """Mail and the shared cache come from the environment."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GOOD_KEY = "k" * 64
-PRODUCTION = {
-    "DJANGO_ENV": "production",
-    "DJANGO_SECRET_KEY": GOOD_KEY,
-    "DJANGO_ALLOWED_HOSTS": "news.example.org",
-}
-
-
-def run(code: str, **env) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "NEWSROOM_"))
-    }
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tests.helpers import PRODUCTION, run_django
 
 
 def setting(name: str, **env) -> str:
-    result = run(f"from django.conf import settings; print(settings.{name})", **env)
+    result = run_django(f"from django.conf import settings; print(settings.{name})", **env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -67,14 +39,14 @@ def test_cache_is_in_process_by_default_and_redis_from_the_environment():
 
 
 def test_a_cache_url_that_is_not_redis_is_a_clear_error():
-    result = run("", NEWSROOM_CACHE_URL="memcached://x")
+    result = run_django("", NEWSROOM_CACHE_URL="memcached://x")
     assert result.returncode != 0
     assert "NEWSROOM_CACHE_URL must be a redis:// URL" in result.stderr
 
 
 @pytest.mark.parametrize(("cache_url", "fails"), [("", True), ("redis://127.0.0.1:6379/0", False)])
 def test_production_checks_fail_without_a_shared_cache(cache_url, fails):
-    result = run(
+    result = run_django(
         "from django.core.management import call_command; call_command('check')",
         **PRODUCTION,
         NEWSROOM_CACHE_URL=cache_url,
@@ -84,6 +56,6 @@ def test_production_checks_fail_without_a_shared_cache(cache_url, fails):
 
 
 def test_moderation_mode_must_be_post_or_pre():
-    result = run("", NEWSROOM_COMMENT_MODERATION="sometimes")
+    result = run_django("", NEWSROOM_COMMENT_MODERATION="sometimes")
     assert result.returncode != 0
     assert "NEWSROOM_COMMENT_MODERATION must be 'post' or 'pre'" in result.stderr

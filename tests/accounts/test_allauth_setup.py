@@ -1,19 +1,16 @@
 """allauth is configured: rate limits on, login by code, mail, the site's layout on its pages."""
 
+import html as htmllib
+import re
+
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
 from pytest_django.asserts import assertContains
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def test_rate_limits_are_on_for_login_signup_and_reset():
@@ -40,19 +37,34 @@ def test_password_reset_sends_an_email(client, reader):
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
-def test_login_by_emailed_code_is_offered(client, reader):
-    page = client.get(reverse("account_login"))
-    assertContains(page, reverse("account_request_login_code"))
-    response = client.post(reverse("account_request_login_code"), {"email": reader.email})
+def test_login_by_emailed_code_is_offered_and_returns_to_next(client, reader, article):
+    next_url = f"{article.get_absolute_url()}#comments"
+    page = client.get(reverse("account_login"), {"next": next_url})
+    link = re.search(r'href="(/accounts/login/code/[^"]*)"', page.content.decode()).group(1)
+    response = client.post(htmllib.unescape(link), {"email": reader.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[0].body, re.M).group(1)
+    response = client.post(response["Location"], {"code": code})
+    assert response["Location"] == next_url
+    assert client.session["_auth_user_id"] == str(reader.pk)
 
 
 @pytest.mark.parametrize(
-    "name",
-    ["account_login", "account_signup", "account_reset_password", "account_request_login_code"],
+    ("name", "logged_in"),
+    [
+        ("account_login", False),
+        ("account_signup", False),
+        ("account_reset_password", False),
+        ("account_request_login_code", False),
+        ("account_email", True),
+        ("account_change_password", True),
+        ("account_logout", True),
+    ],
 )
-def test_allauth_pages_use_the_site_layout(client, name):
+def test_allauth_pages_use_the_site_layout(client, reader, name, logged_in):
+    if logged_in:
+        client.force_login(reader)
     page = client.get(reverse(name))
     assertContains(page, '<a class="skip-link" href="#main">Skip to content</a>', html=True)
     assertContains(page, '<meta name="robots" content="noindex">', html=True)

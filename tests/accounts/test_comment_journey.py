@@ -3,25 +3,15 @@
 import re
 
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Comment
+from tests.helpers import comment_count_label
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-
-
-def count_label(response) -> str:
-    html = response.content.decode()
-    return " ".join(re.search(r'<p class="comment-count">(.*?)</p>', html, re.S).group(1).split())
 
 
 def test_reader_signs_up_verifies_returns_and_comments(client, article):
@@ -31,7 +21,7 @@ def test_reader_signs_up_verifies_returns_and_comments(client, article):
     # Anonymous: the gate, and a POST saves nothing.
     page = client.get(article_url)
     assertContains(page, "You need to login to leave a comment.")
-    assert count_label(page) == "0 comments"
+    assert comment_count_label(page) == "0 comments"
     client.post(reverse("articles:comment-post", kwargs={"slug": article.slug}), {"body": "Hi"})
     assert not Comment.objects.exists()
 
@@ -79,18 +69,48 @@ def test_reader_signs_up_verifies_returns_and_comments(client, article):
     page = client.get(article_url)
     assertContains(page, "First!  Glad the bridge is back.")
     assertContains(page, '<strong class="comment__author">Ada</strong>', html=True)
-    assert count_label(page) == "1 comment"
+    assert comment_count_label(page) == "1 comment"
 
 
-def test_resending_the_link_from_the_article_keeps_next(client, article, reader):
+def test_resending_the_link_returns_to_the_article_and_keeps_next(client, article, reader):
     client.force_login(reader)
     next_url = f"{article.get_absolute_url()}#comments"
-    response = client.post(
-        reverse("account_email"),
-        {"email": reader.email, "action_send": "", "next": next_url},
-    )
+    resend = reverse("accounts:resend-verification")
+    data = {"email": reader.email, "action_send": "", "next": next_url}
+
+    response = client.post(resend, data)
+
     assert response.status_code == 302
+    assert response["Location"] == next_url
+    assertContains(client.get(next_url), f"Confirmation email sent to {reader.email}.")
     assert len(mail.outbox) == 1
+
+    # Again at once: allauth's rate limit sends nothing, and the reader is told why.
+    response = client.post(resend, data, follow=True)
+    assert response.redirect_chain == [(next_url, 302)]
+    assertContains(response, "We sent you a link a few minutes ago, and it still works")
+    assert len(mail.outbox) == 1
+
     confirm_url = re.search(r"testserver(/accounts/confirm-email/\S+)", mail.outbox[0].body)
     response = client.post(confirm_url.group(1))
     assert response["Location"] == next_url
+
+
+def test_resending_the_link_never_leaves_the_site(client, reader):
+    client.force_login(reader)
+    response = client.post(
+        reverse("accounts:resend-verification"),
+        {"email": reader.email, "action_send": "", "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email")
+
+
+def test_resending_needs_a_logged_in_reader_and_a_post(client, reader):
+    url = reverse("accounts:resend-verification")
+    assert client.post(url, {"email": reader.email, "action_send": ""})["Location"].startswith(
+        reverse("account_login")
+    )
+    client.force_login(reader)
+    assert client.get(url).status_code == 405
+    assert mail.outbox == []

@@ -1,9 +1,8 @@
 """Moderation: held comments, word rules, link limit, rate limit, duplicates, bans, the queue."""
 
-from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
@@ -17,32 +16,11 @@ from articles.models import (
     WordRule,
 )
 from tests.factories import ArticleFactory, CommentFactory, UserFactory, VerifiedUserFactory
+from tests.helpers import post_comment
 
 pytestmark = pytest.mark.django_db
 
 HELD_NOTICE = "Awaiting moderation: only you can see this comment for now."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def commenter(db):
-    return VerifiedUserFactory(username="commenter")
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="moderator", email="moderator@example.com", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderator"))
-    return user
-
-
-def post(client, article, body, parent=None):
-    data = {"body": body, **({"parent": parent.pk} if parent else {})}
-    return client.post(reverse("articles:comment-post", kwargs={"slug": article.slug}), data)
 
 
 def set_moderation(**values):
@@ -72,7 +50,7 @@ def assert_held_and_private(client, article, commenter, body):
 
 def test_post_moderation_shows_comments_at_once(client, article, commenter):
     client.force_login(commenter)
-    post(client, article, "Straight up")
+    post_comment(client, article, "Straight up")
     assert Comment.objects.get().status == Comment.Status.VISIBLE
     client.logout()
     assertContains(client.get(article.get_absolute_url()), "Straight up")
@@ -81,7 +59,7 @@ def test_post_moderation_shows_comments_at_once(client, article, commenter):
 def test_pre_moderation_holds_every_comment(client, article, commenter):
     set_moderation(mode=ModerationSettings.Mode.PRE)
     client.force_login(commenter)
-    response = post(client, article, "Please approve me")
+    response = post_comment(client, article, "Please approve me")
     assert response.status_code == 302
     follow = client.get(response["Location"])
     assertContains(follow, "Your comment is awaiting moderation.")
@@ -91,14 +69,14 @@ def test_pre_moderation_holds_every_comment(client, article, commenter):
 def test_pre_moderation_can_come_from_the_environment(client, article, commenter, settings):
     settings.NEWSROOM_COMMENT_MODERATION = "pre"
     client.force_login(commenter)
-    post(client, article, "Held by env")
+    post_comment(client, article, "Held by env")
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
 def test_first_comment_is_held_until_one_is_approved(client, article, commenter, moderator):
     set_moderation(is_first_comment_held=True)
     client.force_login(commenter)
-    post(client, article, "My very first")
+    post_comment(client, article, "My very first")
     assert_held_and_private(client, article, commenter, "My very first")
 
     client.force_login(moderator)
@@ -108,19 +86,24 @@ def test_first_comment_is_held_until_one_is_approved(client, article, commenter,
         {"action": "approve", "_selected_action": [first.pk]},
     )
     client.force_login(commenter)
-    post(client, article, "My second")
+    post_comment(client, article, "My second")
     assert Comment.objects.get(body="My second").status == Comment.Status.VISIBLE
 
 
 def test_comments_with_more_links_than_allowed_are_held(client, article, commenter):
     set_moderation(max_links=1)
     client.force_login(commenter)
-    post(client, article, "One link https://example.org")
-    post(client, article, "Two links https://example.org and https://example.com")
+    post_comment(client, article, "One link https://example.org")
+    post_comment(client, article, "Two links https://example.org and https://example.com")
     assert Comment.objects.get(body__startswith="One").status == Comment.Status.VISIBLE
     held = Comment.objects.get(body__startswith="Two")
     assert held.status == Comment.Status.PENDING
     assert "links" in held.held_reason
+    # The author sees why, next to the comment.
+    assertContains(
+        client.get(article.get_absolute_url()),
+        f"{HELD_NOTICE} It contains more links than the site allows without review.",
+    )
 
 
 # Word rules --------------------------------------------------------------------------
@@ -131,27 +114,45 @@ def test_word_rule_rejects_on_whole_words_and_keeps_the_text(client, article, co
     WordRule.objects.create(phrase="ass", action=WordRule.Action.REJECT)
     client.force_login(commenter)
 
-    response = post(client, article, "They live in SCUNTHORPE now")
+    response = post_comment(client, article, "They live in SCUNTHORPE now")
 
     assert response.status_code == 400
     assertContains(response, "uses words this site does not allow", status_code=400)
     assertContains(response, "They live in SCUNTHORPE now", status_code=400)
     assert not Comment.objects.exists()
     # Whole words only: "class" and "passage" contain "ass" and are fine.
-    assert post(client, article, "A classy passage").status_code == 302
+    assert post_comment(client, article, "A classy passage").status_code == 302
 
 
 def test_word_rule_holds_for_moderation(client, article, commenter):
     WordRule.objects.create(phrase="cheap pills", action=WordRule.Action.HOLD)
     client.force_login(commenter)
-    post(client, article, "Buy CHEAP   pills here")
+    post_comment(client, article, "Buy CHEAP   pills here")
     assert_held_and_private(client, article, commenter, "Buy CHEAP   pills here")
+
+
+def test_word_rule_changes_go_in_the_moderation_log(client, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:articles_wordrule_add"),
+        {"phrase": "casino", "action": "hold", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    rule = WordRule.objects.get()
+    client.post(reverse("admin:articles_wordrule_delete", args=[rule.pk]), {"post": "yes"})
+    assert not WordRule.objects.exists()
+    entries = ModerationLogEntry.objects.order_by("pk")
+    assert [(e.moderator, e.action) for e in entries] == [(moderator, "settings")] * 2
+    assert [e.details for e in entries] == [
+        "Word rule “casino” saved: Hold for moderation, active.",
+        "Word rule “casino” deleted.",
+    ]
 
 
 def test_inactive_word_rules_do_nothing(client, article, commenter):
     WordRule.objects.create(phrase="bridge", action=WordRule.Action.REJECT, is_active=False)
     client.force_login(commenter)
-    assert post(client, article, "About the bridge").status_code == 302
+    assert post_comment(client, article, "About the bridge").status_code == 302
 
 
 # Rate limit and duplicates -----------------------------------------------------------
@@ -160,34 +161,61 @@ def test_inactive_word_rules_do_nothing(client, article, commenter):
 def test_rate_limit_answers_429_with_the_text_kept(client, article, commenter, settings):
     settings.NEWSROOM_COMMENT_RATE = "2/m"
     client.force_login(commenter)
-    assert post(client, article, "One").status_code == 302
-    assert post(client, article, "Two").status_code == 302
+    assert post_comment(client, article, "One").status_code == 302
+    assert post_comment(client, article, "Two").status_code == 302
 
-    response = post(client, article, "Three, carefully written")
+    response = post_comment(client, article, "Three, carefully written")
 
     assert response.status_code == 429
     assertContains(response, "faster than the site allows", status_code=429)
     assertContains(response, "Three, carefully written", status_code=429)
+    # In a minute the same text can go: the form is there to send it again.
+    assertContains(
+        response, '<button type="submit" class="button">Send</button>', html=True, status_code=429
+    )
     assert Comment.objects.count() == 2
 
 
 def test_rate_limit_counts_each_reader_separately(client, article, commenter, settings):
     settings.NEWSROOM_COMMENT_RATE = "1/m"
     client.force_login(commenter)
-    assert post(client, article, "Mine").status_code == 302
+    assert post_comment(client, article, "Mine").status_code == 302
     client.force_login(VerifiedUserFactory(username="other"))
-    assert post(client, article, "Theirs").status_code == 302
+    assert post_comment(client, article, "Theirs").status_code == 302
 
 
 def test_the_same_comment_twice_in_a_row_is_refused(client, article, commenter):
     client.force_login(commenter)
-    assert post(client, article, "Same words").status_code == 302
-    response = post(client, article, "  same   WORDS ")
+    assert post_comment(client, article, "Same words").status_code == 302
+    response = post_comment(client, article, "  same   WORDS ")
     assert response.status_code == 400
     assertContains(response, "You have just posted this comment", status_code=400)
     assert Comment.objects.count() == 1
-    assert post(client, article, "Different words").status_code == 302
-    assert post(client, article, "Same words").status_code == 302
+    assert post_comment(client, article, "Different words").status_code == 302
+    assert post_comment(client, article, "Same words").status_code == 302
+
+
+def test_the_same_reply_twice_to_the_same_comment_is_refused(client, article, commenter, stranger):
+    first = CommentFactory(article=article, author=stranger)
+    second = CommentFactory(article=article, author=stranger)
+    client.force_login(commenter)
+    assert post_comment(client, article, "Thank you!", parent=first).status_code == 302
+    response = post_comment(client, article, "Thank you!", parent=first)
+    assert response.status_code == 400
+    assertContains(response, "You have just posted this comment", status_code=400)
+    # The same words to someone else, or as a new thread, say something new.
+    assert post_comment(client, article, "Thank you!", parent=second).status_code == 302
+    assert post_comment(client, article, "Thank you!").status_code == 302
+    assert Comment.objects.filter(body="Thank you!").count() == 3
+
+
+def test_reposting_a_comment_one_deleted_is_not_a_duplicate(client, article, commenter):
+    client.force_login(commenter)
+    post_comment(client, article, "Second thoughts")
+    comment = Comment.objects.get()
+    client.post(reverse("articles:comment-delete", kwargs={"pk": comment.pk}))
+    assert post_comment(client, article, "Second thoughts").status_code == 302
+    assert Comment.objects.filter(status=Comment.Status.VISIBLE).count() == 1
 
 
 # Bans ---------------------------------------------------------------------------------
@@ -202,7 +230,7 @@ def test_banned_reader_cannot_comment(client, article, commenter, moderator):
     page = client.get(article.get_absolute_url())
     assertContains(page, "You can no longer comment on this site.")
     assertContains(page, "Earlier comment")
-    response = post(client, article, "Still here")
+    response = post_comment(client, article, "Still here")
     assert response.status_code == 403
     assertContains(response, "Still here", status_code=403)
     assert not Comment.objects.filter(body="Still here").exists()
@@ -233,6 +261,152 @@ def test_ban_without_hiding_keeps_past_comments(client, article, commenter, mode
     assert CommenterBan.objects.filter(user=commenter).exists()
     comment.refresh_from_db()
     assert comment.status == Comment.Status.VISIBLE
+
+
+def test_lifting_a_ban_lets_the_reader_comment_again(client, article, commenter, moderator):
+    from articles.services import commenter_ban
+
+    ban = commenter_ban(user=commenter, by=moderator)
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:articles_commenterban_delete", args=[ban.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not CommenterBan.objects.exists()
+    entry = ModerationLogEntry.objects.get(action=ModerationLogEntry.Action.UNBAN)
+    assert (entry.moderator, entry.target_user) == (moderator, commenter)
+    client.force_login(commenter)
+    assert post_comment(client, article, "Back, and civil").status_code == 302
+
+
+def sign_up_again(client, email: str, username: str = "phoenix"):
+    """A new account at ``email``, verified, logged in: as a returning reader would."""
+    user = VerifiedUserFactory(username=username, email=email)
+    client.force_login(user)
+    return user
+
+
+def test_ban_outlives_the_deleted_account(client, article, commenter, moderator):
+    from articles.services import commenter_ban
+
+    commenter_ban(user=commenter, by=moderator, reason="Abuse")
+    client.force_login(commenter)
+    response = client.post(
+        reverse("accounts:delete"), {"password": "correct horse battery staple", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    ban = CommenterBan.objects.get()
+    assert ban.user is None and str(ban) == "deleted account"
+
+    # The same mailbox, however it is spelled, cannot comment.
+    for n, email in enumerate(("commenter@example.com", "Commenter+news@EXAMPLE.com")):
+        sign_up_again(client, email, username=f"phoenix{n}")
+        page = client.get(article.get_absolute_url())
+        assertContains(page, "You can no longer comment on this site.")
+        response = post_comment(client, article, "I am back")
+        assert response.status_code == 403
+        assertContains(response, "I am back", status_code=403)
+    assert not Comment.objects.exists()
+
+    # Another address is another reader.
+    sign_up_again(client, "someone.else@example.com", username="newcomer")
+    assert post_comment(client, article, "Hello, first time here").status_code == 302
+
+
+def test_ban_outlives_an_account_deleted_in_the_admin(client, article, commenter, moderator):
+    from articles.services import commenter_ban
+
+    commenter_ban(user=commenter, by=moderator)
+    commenter.delete()
+    sign_up_again(client, "commenter@example.com")
+    assert post_comment(client, article, "Sneaking back").status_code == 403
+
+
+def test_ban_needs_the_address_verified_to_hold_a_new_account(
+    client, article, commenter, moderator
+):
+    """Typing a banned reader's address is not owning it: such an account is asked to verify
+    the address, and says nothing about a ban."""
+    from articles.services import commenter_ban
+
+    commenter_ban(user=commenter, by=moderator)
+    commenter.delete()
+    client.force_login(UserFactory(username="typist", email="commenter@example.com"))
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "Please verify your email address before you comment")
+    assertNotContains(page, "You can no longer comment")
+
+
+def test_lifting_the_ban_of_a_deleted_account_frees_its_address(
+    client, article, commenter, moderator
+):
+    from articles.services import commenter_ban
+
+    ban = commenter_ban(user=commenter, by=moderator)
+    commenter.delete()
+    client.force_login(moderator)
+    assertContains(client.get(reverse("admin:articles_commenterban_changelist")), "deleted account")
+    client.post(reverse("admin:articles_commenterban_delete", args=[ban.pk]), {"post": "yes"})
+    assert not CommenterBan.objects.exists()
+    assert ModerationLogEntry.objects.filter(action=ModerationLogEntry.Action.UNBAN).exists()
+    sign_up_again(client, "commenter@example.com")
+    assert post_comment(client, article, "Second chance").status_code == 302
+
+
+def test_ban_of_a_deleted_account_can_still_be_edited(admin_client, commenter, moderator):
+    from articles.services import commenter_ban
+
+    ban = commenter_ban(user=commenter, by=moderator)
+    commenter.delete()
+    response = admin_client.post(
+        reverse("admin:articles_commenterban_change", args=[ban.pk]), {"reason": "Spam, again"}
+    )
+    assert response.status_code == 302
+    ban.refresh_from_db()
+    assert (ban.reason, ban.user, ban.emails.count()) == ("Spam, again", None, 1)
+
+
+def test_account_deletion_bans_addresses_added_after_the_ban(client, article, commenter, moderator):
+    from allauth.account.models import EmailAddress
+
+    from articles.services import commenter_ban
+
+    commenter_ban(user=commenter, by=moderator)
+    EmailAddress.objects.create(user=commenter, email="spare@example.org", verified=True)
+    client.force_login(commenter)
+    client.post(
+        reverse("accounts:delete"), {"password": "correct horse battery staple", "confirm": "on"}
+    )
+    sign_up_again(client, "spare@example.org")
+    assert post_comment(client, article, "From my spare address").status_code == 403
+
+
+def test_migration_keeps_the_addresses_of_existing_bans(commenter, moderator):
+    from importlib import import_module
+    from pathlib import Path
+
+    from django.apps import apps
+
+    import articles.migrations
+    from articles.models.comment import email_digest
+
+    ban = CommenterBan.objects.create(user=commenter, banned_by=moderator)
+    # Found by name, not number: migrations are renumbered when branches merge.
+    (path,) = Path(articles.migrations.__file__).parent.glob("*_ban_outlives_the_account.py")
+    migration = import_module(f"articles.migrations.{path.stem}")
+    migration.remember_banned_emails(apps, None)
+    assert list(ban.emails.values_list("digest", flat=True)) == [
+        email_digest("commenter@example.com")
+    ]
+
+
+def test_email_digest_is_one_per_mailbox_and_not_the_address():
+    from articles.models.comment import email_digest
+
+    digest = email_digest("ada@example.org")
+    assert email_digest(" Ada+comments@Example.ORG ") == digest
+    assert email_digest("ada.l@example.org") != digest
+    assert "ada" not in digest and len(digest) == 64
 
 
 # The moderation queue ----------------------------------------------------------------
@@ -319,6 +493,26 @@ def test_queue_filters_by_status_reports_article_and_author(client, moderator):
     assert shown(author__id__exact=bob.pk) == {"Reported one"}
 
 
+def test_queue_counts_open_reports_once_when_filtered_by_them(client, article, moderator):
+    comment = CommentFactory(article=article, body="Reported twice")
+    for name in ("first", "second"):
+        CommentReport.objects.create(
+            comment=comment, reporter=UserFactory(username=name), reason="spam"
+        )
+    CommentReport.objects.create(
+        comment=comment,
+        reporter=UserFactory(username="old"),
+        reason="spam",
+        resolved_at=timezone.now(),
+    )
+    client.force_login(moderator)
+    url = reverse("admin:articles_comment_changelist")
+    for reported in ("open", "any", None):
+        response = client.get(url, {"reported": reported} if reported else {})
+        assertContains(response, "Reported twice", count=1)
+        assertContains(response, '<td class="field-open_reports">2</td>', html=True)
+
+
 def test_moderator_group_moderates_comments_and_nothing_else(client, article, moderator):
     client.force_login(moderator)
     assert client.get(reverse("admin:articles_comment_changelist")).status_code == 200
@@ -356,3 +550,38 @@ def test_settings_page_is_one_row_seeded_from_the_environment(admin_client, sett
     row.refresh_from_db()
     assert (row.mode, row.is_first_comment_held, row.max_links) == ("pre", True, 0)
     assert ModerationLogEntry.objects.get().action == ModerationLogEntry.Action.SETTINGS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_posts_once(article, commenter):
+    """Two simultaneous posts of the same text: the second waits for the first and is
+    refused as a duplicate."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, connections
+
+    from articles.services import comment_create
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks are PostgreSQL's: SQLite, for development, has none.")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def post():
+        barrier.wait()
+        try:
+            comment_create(article=article, author=commenter, body="Clicked twice")
+            outcomes.append("posted")
+        except ValidationError:
+            outcomes.append("duplicate")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["duplicate", "posted"]
+    assert Comment.objects.count() == 1

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,41 +11,10 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Comment, CommentReport
-from tests.factories import (
-    ArticleFactory,
-    CommentFactory,
-    UserFactory,
-    VerifiedUserFactory,
-)
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.helpers import comment_count_label, post_comment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def commenter(db):
-    return VerifiedUserFactory(username="commenter")
-
-
-@pytest.fixture
-def stranger(db):
-    return VerifiedUserFactory(username="stranger")
-
-
-def post(client, article, body, parent=None):
-    data = {"body": body}
-    if parent is not None:
-        data["parent"] = parent.pk
-    return client.post(reverse("articles:comment-post", kwargs={"slug": article.slug}), data)
-
-
-def comment_count_label(response) -> str:
-    html = response.content.decode()
-    return " ".join(re.search(r'<p class="comment-count">(.*?)</p>', html, re.S).group(1).split())
 
 
 # The form and who gets it ---------------------------------------------------------------
@@ -61,7 +29,7 @@ def test_verified_reader_gets_the_form_with_csrf_protection(client, article, com
 
 
 def test_anonymous_post_saves_nothing_and_goes_to_login(client, article):
-    response = post(client, article, "Anonymous words")
+    response = post_comment(client, article, "Anonymous words")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert not Comment.objects.exists()
@@ -73,18 +41,36 @@ def test_unverified_reader_is_told_to_verify_and_offered_the_link_again(client, 
     response = client.get(article.get_absolute_url())
     assertContains(response, "Please verify your email address before you comment")
     assertContains(response, 'name="action_send"')
-    assertContains(response, f'action="{reverse("account_email")}"')
+    assertContains(response, f'action="{reverse("accounts:resend-verification")}"')
     assertContains(
         response, f'<input type="hidden" name="next" value="{article.get_absolute_url()}#comments">'
     )
     assertNotContains(response, 'name="body"')
 
 
+def test_form_answers_at_the_comment_section(client, article, commenter):
+    """Posting lands on #comments, where a re-rendered form shows its errors."""
+    client.force_login(commenter)
+    action = reverse("articles:comment-post", kwargs={"slug": article.slug})
+    assertContains(client.get(article.get_absolute_url()), f'action="{action}#comments"')
+
+
+def test_reader_without_an_email_address_is_asked_to_add_one(client, article):
+    client.force_login(UserFactory(username="no-address", email=""))
+    response = client.get(article.get_absolute_url())
+    assertContains(response, "Please add an email address and verify it before you comment.")
+    assertContains(response, f'href="{reverse("account_email")}"')
+    assertNotContains(response, "we sent to")
+
+
 def test_unverified_post_saves_nothing_and_keeps_the_text(client, article):
     client.force_login(UserFactory(username="unverified"))
-    response = post(client, article, "My unverified words")
+    response = post_comment(client, article, "My unverified words")
     assert response.status_code == 403
     assertContains(response, "My unverified words", status_code=403)
+    # Sending it again cannot work: the text is there to copy, with no button to send it.
+    assertContains(response, "Your text (not sent)", status_code=403)
+    assertNotContains(response, 'class="comment-form"', status_code=403)
     assert not Comment.objects.exists()
 
 
@@ -92,7 +78,7 @@ def test_post_redirects_to_the_new_comment_and_the_count_goes_up(client, article
     client.force_login(commenter)
     assert comment_count_label(client.get(article.get_absolute_url())) == "0 comments"
 
-    response = post(client, article, "Good to see the bridge open.\n\nIt took long enough.")
+    response = post_comment(client, article, "Good to see the bridge open.\n\nIt took long enough.")
 
     comment = Comment.objects.get()
     assert response.status_code == 302
@@ -115,7 +101,7 @@ def test_invalid_comment_rerenders_the_article_with_the_text_kept(
     client, article, commenter, body, message
 ):
     client.force_login(commenter)
-    response = post(client, article, body)
+    response = post_comment(client, article, body)
     assert response.status_code == 400
     assertContains(response, message, status_code=400)
     assertContains(response, "Harbour bridge reopens", status_code=400)
@@ -124,14 +110,24 @@ def test_invalid_comment_rerenders_the_article_with_the_text_kept(
     assert not Comment.objects.exists()
 
 
+def test_rerendered_article_page_still_shows_its_corrections(client, article, commenter):
+    from articles.models import Correction
+
+    Correction.objects.create(article=article, text="An earlier version misspelled the bridge.")
+    client.force_login(commenter)
+    response = post_comment(client, article, "   ")
+    assert response.status_code == 400
+    assertContains(response, "An earlier version misspelled the bridge.", status_code=400)
+
+
 def test_comment_length_limit_is_configurable(client, article, commenter, settings):
     settings.NEWSROOM_COMMENT_MAX_LENGTH = 10
     client.force_login(commenter)
     assertContains(client.get(article.get_absolute_url()), 'maxlength="10"')
-    assert post(client, article, "x" * 11).status_code == 400
+    assert post_comment(client, article, "x" * 11).status_code == 400
     # Browsers send line breaks as CRLF but count them as one character, as we do.
-    assert post(client, article, "xxxxx\r\nxxxx").status_code == 302
-    assert post(client, article, "x" * 10).status_code == 302
+    assert post_comment(client, article, "xxxxx\r\nxxxx").status_code == 302
+    assert post_comment(client, article, "x" * 10).status_code == 302
 
 
 # Replies ------------------------------------------------------------------------------
@@ -144,7 +140,7 @@ def test_reply_joins_the_thread(client, article, commenter, stranger):
     assertContains(reply_page, "Reply to stranger")
     assertContains(reply_page, f'name="parent" value="{first.pk}"')
 
-    response = post(client, article, "A reply", parent=first)
+    response = post_comment(client, article, "A reply", parent=first)
 
     reply = Comment.objects.get(body="A reply")
     assert reply.parent == first and reply.replied_to is None
@@ -158,7 +154,7 @@ def test_reply_to_a_reply_attaches_to_the_thread_and_names_who_it_answers(
     middle = CommentFactory(article=article, parent=top, author=stranger, body="Middle")
     client.force_login(commenter)
 
-    post(client, article, "Answering the middle", parent=middle)
+    post_comment(client, article, "Answering the middle", parent=middle)
 
     reply = Comment.objects.get(body="Answering the middle")
     assert reply.parent == top
@@ -175,10 +171,26 @@ def test_reply_to_a_reply_attaches_to_the_thread_and_names_who_it_answers(
 def test_reply_to_a_comment_of_another_article_is_refused(client, article, commenter):
     elsewhere = CommentFactory(article=ArticleFactory())
     client.force_login(commenter)
-    response = post(client, article, "Lost reply", parent=elsewhere)
+    response = post_comment(client, article, "Lost reply", parent=elsewhere)
     assert response.status_code == 400
     assertContains(response, "no longer available", status_code=400)
     assert not Comment.objects.filter(body="Lost reply").exists()
+
+
+@pytest.mark.parametrize("parent", ["abc", "²", "1.5", "-1", "99999999999999999999", "0x1"])
+def test_a_malformed_parent_is_a_message_not_an_error_page(client, article, commenter, parent):
+    client.force_login(commenter)
+    response = post_comment(client, article, "Hello there", parent=parent)
+    assert response.status_code == 400
+    assertContains(
+        response,
+        '<div class="form-errors" role="alert">'
+        "<p>The comment you replied to is no longer available.</p></div>",
+        html=True,
+        status_code=400,
+    )
+    assertContains(response, "Hello there", status_code=400)
+    assert not Comment.objects.exists()
 
 
 def test_reply_notifies_the_parent_author_unless_they_opted_out(
@@ -187,7 +199,7 @@ def test_reply_notifies_the_parent_author_unless_they_opted_out(
     top = CommentFactory(article=article, author=stranger)
     client.force_login(commenter)
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, article, "Replying to you", parent=top)
+        post_comment(client, article, "Replying to you", parent=top)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [stranger.email]
     assert "commenter replied to your comment" in mail.outbox[0].subject
@@ -197,7 +209,7 @@ def test_reply_notifies_the_parent_author_unless_they_opted_out(
     stranger.is_notified_of_replies = False
     stranger.save()
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, article, "Another reply", parent=top)
+        post_comment(client, article, "Another reply", parent=top)
     assert len(mail.outbox) == 1
 
 
@@ -207,7 +219,7 @@ def test_replying_to_yourself_sends_no_email(
     top = CommentFactory(article=article, author=commenter)
     client.force_login(commenter)
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, article, "Adding to my own point", parent=top)
+        post_comment(client, article, "Adding to my own point", parent=top)
     assert mail.outbox == []
 
 
@@ -270,6 +282,55 @@ def test_anonymous_edit_or_delete_goes_to_login(client, article):
         assert response["Location"].startswith(reverse("account_login"))
     comment.refresh_from_db()
     assert comment.status == Comment.Status.VISIBLE and comment.body == "A thoughtful comment."
+
+
+def test_a_late_edit_is_refused_and_gives_the_text_back(client, article, commenter):
+    comment = CommentFactory(article=article, author=commenter, body="Original")
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    client.force_login(commenter)
+
+    response = client.post(
+        reverse("articles:comment-edit", kwargs={"pk": comment.pk}), {"body": "My careful fix"}
+    )
+
+    assert response.status_code == 403
+    assertContains(response, "The time to edit this comment has passed.", status_code=403)
+    assertContains(response, "My careful fix", status_code=403)
+    assertContains(response, "readonly", status_code=403)
+    assertNotContains(response, 'class="comment-form"', status_code=403)
+    comment.refresh_from_db()
+    assert comment.body == "Original"
+
+
+@pytest.mark.parametrize("rule", ["banned", "closed"])
+def test_banned_or_closed_cannot_edit_even_inside_the_window(
+    client, article, commenter, moderator, rule
+):
+    from articles.services import commenter_ban
+
+    comment = CommentFactory(article=article, author=commenter, body="Original")
+    if rule == "banned":
+        commenter_ban(user=commenter, by=moderator)
+        message = "You can no longer comment on this site."
+    else:
+        article.is_commenting_open = False
+        article.save()
+        message = "Comments are closed for this article."
+    client.force_login(commenter)
+    url = reverse("articles:comment-edit", kwargs={"pk": comment.pk})
+
+    assertNotContains(client.get(article.get_absolute_url()), url)
+    response = client.post(url, {"body": "Sneaky abuse"})
+
+    assert response.status_code == 403
+    assertContains(response, message, status_code=403)
+    comment.refresh_from_db()
+    assert comment.body == "Original"
+    # Deleting one's own words stays possible.
+    assertContains(
+        client.get(article.get_absolute_url()),
+        reverse("articles:comment-delete", kwargs={"pk": comment.pk}),
+    )
 
 
 def test_edit_that_adds_a_held_word_goes_back_to_moderation(client, article, commenter):
@@ -346,6 +407,23 @@ def test_reader_reports_once_and_moderators_are_emailed(
     assert CommentReport.objects.count() == 1
 
 
+def test_report_note_counts_line_breaks_as_the_browser_does_and_says_when_too_long(
+    client, article, commenter, stranger
+):
+    comment = CommentFactory(article=article, author=stranger)
+    client.force_login(commenter)
+    url = reverse("articles:comment-report", kwargs={"pk": comment.pk})
+
+    too_long = client.post(url, {"reason": "other", "note": "x" * 501})
+    assert too_long.status_code == 400
+    assertContains(too_long, "Ensure this value has at most 500 characters", status_code=400)
+    assertContains(too_long, "x" * 501, status_code=400)
+    # 500 characters in the browser's count: 100 lines of four, with CRLF line breaks.
+    response = client.post(url, {"reason": "other", "note": "\r\n".join(["abcd"] * 100)})
+    assert response.status_code == 302
+    assert CommentReport.objects.get().note == "\n".join(["abcd"] * 100)
+
+
 def test_reporting_your_own_comment_is_refused(client, article, commenter):
     comment = CommentFactory(article=article, author=commenter)
     client.force_login(commenter)
@@ -378,7 +456,7 @@ def test_closed_article_refuses_comments_and_says_so(client, commenter):
     assertContains(page, "Comments are closed for this article.")
     assertContains(page, "Said before closing")
     assertNotContains(page, 'name="body"')
-    response = post(client, article, "Too late")
+    response = post_comment(client, article, "Too late")
     assert response.status_code == 403
     assert not Comment.objects.filter(body="Too late").exists()
 
@@ -389,8 +467,8 @@ def test_comments_close_automatically_after_the_configured_days(client, commente
     recent = ArticleFactory(published_at=timezone.now() - timedelta(days=6))
     client.force_login(commenter)
     assertContains(client.get(old.get_absolute_url()), "Comments are closed for this article.")
-    assert post(client, old, "Late").status_code == 403
-    assert post(client, recent, "In time").status_code == 302
+    assert post_comment(client, old, "Late").status_code == 403
+    assert post_comment(client, recent, "In time").status_code == 302
     assert list(Comment.objects.values_list("body", flat=True)) == ["In time"]
 
 
@@ -416,7 +494,7 @@ def test_post_redirects_to_the_page_holding_the_new_comment(client, article, com
     settings.NEWSROOM_COMMENTS_PAGE_SIZE = 2
     CommentFactory.create_batch(2, article=article)
     client.force_login(commenter)
-    response = post(client, article, "On the second page")
+    response = post_comment(client, article, "On the second page")
     comment = Comment.objects.get(body="On the second page")
     assert response["Location"] == f"{article.get_absolute_url()}?cpage=2#comment-{comment.pk}"
 
@@ -446,8 +524,26 @@ def test_held_or_removed_comments_take_no_replies(client, article, commenter):
             client.get(reverse("articles:comment-reply", kwargs={"pk": parent.pk})).status_code
             == 404
         )
-        assert post(client, article, f"Reply to {parent.pk}", parent=parent).status_code == 400
+        assert (
+            post_comment(client, article, f"Reply to {parent.pk}", parent=parent).status_code == 400
+        )
     assert Comment.objects.filter(parent__isnull=False).count() == 0
+
+
+def test_held_comment_of_a_deleted_account_stays_hidden(client, article, commenter, stranger):
+    """A held comment is its author's alone, also once the author is gone: "no account"
+    must not read as "the anonymous reader's own"."""
+    top = CommentFactory(article=article, author=stranger, body="Held words")
+    CommentFactory(article=article, parent=top, body="A visible reply")
+    Comment.objects.filter(pk=top.pk).update(status=Comment.Status.PENDING)
+    stranger.delete()
+    for viewer in (None, commenter):
+        if viewer:
+            client.force_login(viewer)
+        page = client.get(article.get_absolute_url())
+        assertNotContains(page, "Held words")
+        assertContains(page, "This comment is awaiting moderation.")
+        assertContains(page, "A visible reply")
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,3 @@
-from django.core.cache import cache
-
 import pytest
 from playwright.sync_api import expect
 
@@ -9,7 +7,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_reader_logs_in_comments_replies_and_edits(page):
-    cache.clear()
     article = ArticleFactory(headline="Harbour bridge reopens", slug="harbour-bridge-reopens")
     VerifiedUserFactory(username="ada")
 
