@@ -206,16 +206,32 @@ def test_comments_awaiting_moderation_show_only_to_those_who_may_see_comments(
     client, writer, editor
 ):
     CommentFactory.create_batch(2, status=Comment.Status.PENDING)
-    client.force_login(editor)
+    CommentFactory(status=Comment.Status.VISIBLE)
+    client.force_login(writer)
     assertNotContains(client.get(reverse("admin:index")), "Comments awaiting moderation")
 
-    chief = staff_user("chief", "Editor")
-    chief.is_superuser = True
-    chief.save()
-    client.force_login(chief)
+    client.force_login(editor)
     response = client.get(reverse("admin:index"))
     assertContains(response, "Comments awaiting moderation")
     assert response.context["dash"]["pending_comments"] == 2
+    queue = f"{reverse('admin:articles_comment_changelist')}?status__exact=pending"
+    assertContains(response, f'href="{queue}"')
+    assert client.get(queue).status_code == 200
+
+
+def test_editors_see_the_comment_queue_but_cannot_moderate(client, editor):
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    client.force_login(editor)
+    change_url = reverse("admin:articles_comment_change", args=[comment.pk])
+    response = client.post(
+        reverse("admin:articles_comment_changelist"),
+        {"action": "approve", "_selected_action": [comment.pk]},
+    )
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert response.status_code == 200  # no moderation action is offered to editors
+    assertNotContains(response, "Approve selected comments")
+    assert client.post(change_url, {"status": "visible"}).status_code == 403
 
 
 def test_a_writer_dashboard_shows_only_their_own_articles(client, writer, editor):
