@@ -1,6 +1,24 @@
 import pytest
 
 from articles.metadata import ImageInfo
+from tests.factories import staff_user
+
+
+@pytest.fixture
+def writer(db):
+    """A staff member with the Writer role."""
+    return staff_user("wendy", "Writer")
+
+
+@pytest.fixture
+def other_writer(db):
+    return staff_user("walter", "Writer")
+
+
+@pytest.fixture
+def editor(db):
+    """A staff member with the Editor role."""
+    return staff_user("edith", "Editor")
 
 
 @pytest.fixture

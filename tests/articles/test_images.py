@@ -26,11 +26,6 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-@pytest.fixture
-def editor(db):
-    return staff_user("edith", "Editor")
-
-
 def upload(name="harbour.png", content=None, content_type="image/png"):
     return SimpleUploadedFile(name, content or png_bytes(2000, 1000), content_type=content_type)
 

@@ -22,21 +22,6 @@ ADD_URL = "admin:articles_article_add"
 CHANGELIST = "admin:articles_article_changelist"
 
 
-@pytest.fixture
-def writer(db):
-    return staff_user("wendy", "Writer")
-
-
-@pytest.fixture
-def other_writer(db):
-    return staff_user("walter", "Writer")
-
-
-@pytest.fixture
-def editor(db):
-    return staff_user("edith", "Editor")
-
-
 def draft_by(user, **kwargs):
     return ArticleFactory(draft=True, created_by=user, **kwargs)
 

@@ -17,16 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def writer(db):
-    return staff_user("wendy", "Writer")
-
-
-@pytest.fixture
-def editor(db):
-    return staff_user("edith", "Editor")
-
-
-@pytest.fixture
 def draft(writer):
     return ArticleFactory(draft=True, headline="Secret merger story", created_by=writer)
 

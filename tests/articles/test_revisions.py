@@ -15,11 +15,6 @@ from tests.factories import ArticleFactory, AuthorFactory, png_bytes, staff_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(db):
-    return staff_user("edith", "Editor")
-
-
 def test_edit_twice_diff_restore_and_the_restored_text_is_live(client, editor):
     article = ArticleFactory(
         headline="Bridge reopens", body="<p>The bridge reopened on Monday.</p>"

@@ -24,16 +24,6 @@ from tests.factories import ArticleFactory, CommentFactory, staff_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def writer(db):
-    return staff_user("wendy", "Writer")
-
-
-@pytest.fixture
-def editor(db):
-    return staff_user("edith", "Editor")
-
-
 # Services check the role themselves, whoever calls them.
 
 
