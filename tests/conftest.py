@@ -20,6 +20,12 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads and renditions made by a test land in its own folder, never in ./media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits (allauth's, the comment limit) count in the cache: every test starts at 0."""
     from django.core.cache import cache

@@ -55,8 +55,9 @@ def article_create(
     publish: bool = False,
     published_at: datetime | None = None,
     created_by=None,
+    hero_image=None,
 ) -> Article:
-    """Create an article with its bylines (in the given order) and tags."""
+    """Create an article with its bylines (in the given order), tags and hero image."""
     if not authors:
         authors = [author_get_or_create(display_name=settings.NEWSROOM_DEFAULT_BYLINE)]
     article = Article(
@@ -65,6 +66,7 @@ def article_create(
         standfirst=standfirst.strip(),
         body=body,
         created_by=created_by,
+        hero_image=hero_image,
     )
     if publish:
         article.status = Article.Status.PUBLISHED

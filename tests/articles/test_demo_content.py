@@ -52,3 +52,17 @@ def test_demo_content_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="development"):
         call_command("load_demo_content")
     assert not User.objects.exists()
+
+
+def test_demo_stories_have_hero_pictures_served_as_renditions(client):
+    call_command("load_demo_content", "--no-editor")
+
+    for article in Article.objects.select_related("hero_image"):
+        assert article.hero_image is not None, article.slug
+        assert article.hero_image.alt_text.startswith("Illustration: ")
+    response = client.get("/")
+    html = response.content.decode()
+    lead = Article.objects.published().latest_first().first()
+    assert f'alt="{lead.hero_image.alt_text}"' in html
+    assert "srcset=" in html
+    assert lead.hero_image.file.url not in html  # the original is never offered

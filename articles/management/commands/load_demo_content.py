@@ -1,23 +1,34 @@
+import io
+import math
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from allauth.account.models import EmailAddress
+from PIL import Image as PILImage
+from PIL import ImageColor, ImageDraw
 
 from articles.html import paragraphs_from_text
-from articles.models import Article
+from articles.models import Article, Image
 from articles.roles import EDITOR_ROLE, MODERATOR_ROLE, WRITER_ROLE
-from articles.services import article_create, author_get_or_create
+from articles.services import article_create, author_get_or_create, image_create
 
 # Original demo stories about an invented town, so the site has something to show.
 DEMO_ARTICLES = [
     {
         "slug": "harbour-bridge-reopens-after-two-years-of-repairs",
+        "picture": (
+            "#1d3557",
+            "#a8dadc",
+            "#f4a261",
+            "Illustration: an orange sun rising over dark blue water",
+        ),
         "headline": "Harbour bridge reopens after two years of repairs",
         "standfirst": "Commuters cheered as the first buses crossed at dawn, "
         "eleven weeks ahead of the revised schedule.",
@@ -31,6 +42,12 @@ The council said the repairs cost 41 million, about six per cent over the origin
     },
     {
         "slug": "library-extends-opening-hours-on-weekends",
+        "picture": (
+            "#3d405b",
+            "#f2cc8f",
+            "#e07a5f",
+            "Illustration: a coral evening sun over sand-coloured hills",
+        ),
         "headline": "Library extends opening hours on weekends",
         "standfirst": "The central library will stay open until 8pm on Saturdays "
         "and open on Sunday afternoons from next month.",
@@ -43,6 +60,7 @@ Head librarian Judith Amsel said study rooms had been full every Saturday since 
     },
     {
         "slug": "council-approves-budget-for-new-cycle-lanes",
+        "picture": ("#264653", "#2a9d8f", "#e9c46a", "Illustration: a yellow sun over green waves"),
         "headline": "Council approves budget for protected cycle lanes",
         "standfirst": "Twelve kilometres of separated lanes will link the station, "
         "the university and the harbour by 2028.",
@@ -55,6 +73,7 @@ Opposition councillors said the money would be better spent on road repairs. The
     },
     {
         "slug": "eastport-rowing-club-wins-regional-title",
+        "picture": ("#003049", "#669bbc", "#fdf0d5", "Illustration: a pale sun over a blue river"),
         "headline": "Eastport rowing club wins regional title for the first time",
         "standfirst": "A crew with an average age of nineteen beat the favourites by half a length.",
         "authors": ["Priya Natarajan"],
@@ -66,6 +85,12 @@ Coach Helen Baptiste said the club had doubled its junior membership in three ye
     },
     {
         "slug": "heatwave-warning-for-the-weekend",
+        "picture": (
+            "#6a040f",
+            "#f48c06",
+            "#ffba08",
+            "Illustration: a blazing yellow sun over an orange sky",
+        ),
         "headline": "Heatwave warning issued for the weekend",
         "standfirst": "Temperatures may reach 36C on Saturday; cooling centres will open "
         "in the town hall and two libraries.",
@@ -78,6 +103,7 @@ The council will open cooling centres in the town hall and the Northside and Har
     },
     {
         "slug": "new-bakery-cooperative-opens-in-old-fire-station",
+        "picture": ("#582f0e", "#b08968", "#ede0d4", "Illustration: a cream sun over brown hills"),
         "headline": "Bakery cooperative opens in the old fire station",
         "standfirst": "Twelve bakers share the ovens, the rent and the profits.",
         "authors": ["Tomas Reyes"],
@@ -88,6 +114,38 @@ Each member works three days a week and the cooperative shares its profits equal
 The building's brass pole has been kept. "Children ask about it every day," Ferrand said.""",
     },
 ]
+
+
+def demo_picture(slug: str, sky: str, sea: str, sun: str, alt_text: str) -> Image:
+    """A drawn 1600x900 picture (no stock photos in the repository), stored as a library image."""
+    width, height = 1600, 900
+    top, bottom = ImageColor.getrgb(sky), ImageColor.getrgb(sea)
+    picture = PILImage.new("RGB", (width, height))
+    draw = ImageDraw.Draw(picture)
+    for y in range(height):
+        t = y / height
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
+    draw.ellipse((width * 0.6, height * 0.18, width * 0.6 + 260, height * 0.18 + 260), fill=sun)
+    for band in range(4):
+        base = height * (0.62 + band * 0.1)
+        points = [
+            (x, base + 24 * math.sin((x / width) * 6 * math.pi + band))
+            for x in range(0, width + 40, 40)
+        ]
+        shade = tuple(round(c * (0.85 - band * 0.15)) for c in bottom)
+        draw.polygon([*points, (width, height), (0, height)], fill=shade)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=85)
+    return image_create(
+        file=ContentFile(buffer.getvalue(), name=f"demo-{slug}.jpg"),
+        alt_text=alt_text,
+        caption="An illustration drawn for the demo stories.",
+        credit="Newsroom demo illustration",
+    )
+
 
 DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - development-only demo accounts
 DEMO_ACCOUNTS = (("editor", EDITOR_ROLE), ("writer", WRITER_ROLE), ("moderator", MODERATOR_ROLE))
@@ -125,6 +183,7 @@ class Command(BaseCommand):
                 tags=item["tags"],
                 publish=True,
                 published_at=now - timedelta(hours=item["hours_ago"]),
+                hero_image=demo_picture(item["slug"], *item["picture"]),
             )
         created = len(DEMO_ARTICLES) - len(existing)
         self.stdout.write(f"Demo stories: {created} created, {len(existing)} already there.")
