@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.image import author_photo_upload_to, validate_image_upload
+
 
 class Author(models.Model):
     """A byline. Not always a staff account: wire services, guest writers, "Staff"."""
@@ -10,7 +12,13 @@ class Author(models.Model):
     display_name = models.CharField(_("display name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True, allow_unicode=True)
     bio = models.TextField(_("short bio"), max_length=600, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/%Y/", blank=True)
+    # Readers get this file as uploaded (no renditions): the library's checks apply to it.
+    photo = models.ImageField(
+        _("photo"),
+        upload_to=author_photo_upload_to,
+        blank=True,
+        validators=[validate_image_upload],
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),

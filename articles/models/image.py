@@ -4,12 +4,14 @@ import logging
 import re
 from dataclasses import dataclass
 from html import unescape
+from pathlib import PurePath
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,8 @@ logger = logging.getLogger(__name__)
 RENDITION_WIDTHS = (320, 480, 800, 1200, 1600)
 # Pillow format names an upload may have; anything else is refused.
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+# The extension an upload is stored under, from what Pillow read in it, never from its name.
+FORMAT_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # Larger pictures are refused: resizing them would exhaust the server's memory.
 MAX_IMAGE_PIXELS = 60_000_000
 
@@ -73,6 +77,36 @@ def validate_image_upload(file) -> None:
         )
 
 
+def _named_by_format(upload, filename: str, folder: str) -> str:
+    """``folder``/``filename`` with the extension of the format ``upload`` holds.
+
+    Web servers and buckets choose a Content-Type from the extension: a checked picture
+    named ``x.pdf`` or ``x.ico`` must still reach readers as the picture it is.
+    """
+    extension = None
+    position = upload.tell()
+    try:
+        upload.seek(0)
+        with PILImage.open(upload) as image:
+            extension = FORMAT_EXTENSIONS.get(image.format)
+    except (OSError, ValueError, PILImage.DecompressionBombError):
+        pass  # not checked (validate_image_upload refuses it): the name stays as given
+    finally:
+        upload.seek(position)
+    name = PurePath(filename)
+    if extension:
+        name = name.with_name(f"{name.stem or 'image'}.{extension}")
+    return timezone.now().strftime(folder) + name.name
+
+
+def image_upload_to(instance, filename: str) -> str:
+    return _named_by_format(instance.file.file, filename, "images/%Y/%m/")
+
+
+def author_photo_upload_to(instance, filename: str) -> str:
+    return _named_by_format(instance.photo.file, filename, "authors/%Y/")
+
+
 class _WebPRendition(ImageSpec):
     """A WebP copy no wider than ``width``, never enlarged."""
 
@@ -100,7 +134,7 @@ class Image(models.Model):
 
     file = models.ImageField(
         _("image file"),
-        upload_to="images/%Y/%m/",
+        upload_to=image_upload_to,
         width_field="width",
         height_field="height",
         validators=[validate_image_upload],

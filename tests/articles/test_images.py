@@ -11,7 +11,7 @@ import pytest
 from PIL import Image as PILImage
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Article, Image
+from articles.models import Article, Author, Image
 from articles.services import image_create
 from tests.articles.editorial import article_form_data, change_url
 from tests.factories import ArticleFactory, png_bytes, staff_user
@@ -231,3 +231,78 @@ def test_the_image_library_shows_the_address_to_use_in_a_body(client, editor):
     client.force_login(editor)
     response = client.get(reverse("admin:articles_image_change", args=[image.pk]))
     assertContains(response, image.file.url)
+
+
+def author_post(photo, **overrides):
+    return {"display_name": "Ana Ruiz", "slug": "ana-ruiz", "bio": "", "photo": photo, **overrides}
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (upload("scan.bmp", png_bytes(40, 40, "BMP"), "image/bmp"), "BMP images are not accepted"),
+        (upload("huge.png", png_bytes(8000, 8000)), "the limit is 60"),
+    ],
+)
+def test_author_photos_are_checked_like_library_images(client, editor, file, message, settings):
+    # Readers get the photo's original: it must pass the same checks as a library image.
+    client.force_login(editor)
+
+    response = client.post(reverse("admin:articles_author_add"), author_post(file))
+
+    assert response.status_code == 200
+    assertContains(response, message)
+    assertContains(response, 'value="Ana Ruiz"')
+    assert not Author.objects.exists()
+
+
+def test_an_author_photo_over_the_size_limit_is_refused(client, editor, settings):
+    settings.NEWSROOM_IMAGE_MAX_BYTES = 1024
+    client.force_login(editor)
+
+    response = client.post(reverse("admin:articles_author_add"), author_post(upload()))
+
+    assertContains(response, "the limit is 1.0")
+    assert not Author.objects.exists()
+
+
+def test_a_checked_author_photo_is_kept(client, editor):
+    client.force_login(editor)
+
+    response = client.post(reverse("admin:articles_author_add"), author_post(upload("ana.png")))
+
+    assert response.status_code == 302
+    assert Author.objects.get().photo.name.endswith(".png")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "stored_as"),
+    [
+        ("harbour.pdf", png_bytes(40, 40), ".png"),
+        ("harbour.png", png_bytes(40, 40, "JPEG"), ".jpg"),
+        ("harbour.ico", png_bytes(40, 40, "GIF"), ".gif"),
+        ("harbour", png_bytes(40, 40, "WEBP"), ".webp"),
+    ],
+    ids=["png-named-pdf", "jpeg-named-png", "gif-named-ico", "webp-without-extension"],
+)
+def test_an_upload_is_stored_under_the_extension_of_what_it_is(name, content, stored_as):
+    # The web server or bucket picks a Content-Type from the extension: a picture named
+    # "x.pdf" must not reach readers as a PDF.
+    image = image_create(file=upload(name, content), alt_text="a", caption="c", credit="d")
+
+    assert image.file.name.startswith("images/")
+    assert image.file.name.endswith(f"/harbour{stored_as}")
+
+
+def test_an_author_photo_is_stored_under_the_extension_of_what_it_is(client, editor):
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:articles_author_add"),
+        author_post(upload("ana.ppm", png_bytes(40, 40, "JPEG"), "image/x-portable-pixmap")),
+    )
+
+    assert response.status_code == 302
+    name = Author.objects.get().photo.name
+    assert name.startswith("authors/")
+    assert name.endswith("/ana.jpg")
