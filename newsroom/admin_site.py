@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext as _
 
 
@@ -20,3 +22,28 @@ class NewsroomAdminSite(admin.AdminSite):
     @property
     def index_title(self):
         return _("Dashboard")
+
+
+class CheckedChangeList(ChangeList):
+    """Django's changelist, answering a number in the address too large for a year or a
+    database column (``?published_at__year=99999999999999999999``) with the admin's own
+    "?e=1" page, as it answers other bad filters, instead of a server error."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class CheckedChangeListMixin:
+    """For every ModelAdmin of the site: its changelist is a ``CheckedChangeList``."""
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedChangeList

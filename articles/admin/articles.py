@@ -35,6 +35,7 @@ from articles.services import (
     preview_link_revoke,
 )
 from articles.services.workflow import ArticleEvent, transition_error
+from newsroom.admin_site import CheckedChangeListMixin
 
 HERO_UPLOAD_FIELDS = ("hero_upload", "hero_alt_text", "hero_caption", "hero_credit")
 
@@ -199,7 +200,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = (
         "headline",
@@ -560,7 +561,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("display_name", "slug", "user")
     list_select_related = ("user",)
     search_fields = ("display_name", "slug", "user__username")

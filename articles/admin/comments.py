@@ -21,6 +21,7 @@ from articles.models import (
     WordRule,
 )
 from articles.services import comment_moderate, commenter_ban, commenter_unban
+from newsroom.admin_site import CheckedChangeListMixin
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -57,7 +58,7 @@ class BanForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = (
         "excerpt",
         "author_link",
@@ -183,7 +184,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommentReport)
-class CommentReportAdmin(admin.ModelAdmin):
+class CommentReportAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("comment", "reason", "reporter", "created_at", "resolved_at")
     list_filter = ("reason", ("resolved_at", admin.EmptyFieldListFilter))
     list_select_related = ("comment__article", "comment__author", "reporter")
@@ -195,7 +196,7 @@ class CommentReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(WordRule)
-class WordRuleAdmin(admin.ModelAdmin):
+class WordRuleAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     """Word rules are moderation settings: each change goes in the moderation log."""
 
     list_display = ("phrase", "action", "is_active", "created_at")
@@ -231,7 +232,7 @@ class WordRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommenterBan)
-class CommenterBanAdmin(admin.ModelAdmin):
+class CommenterBanAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("commenter", "reason", "is_hiding_comments", "banned_by", "created_at")
     list_select_related = ("user", "banned_by")
     search_fields = ("user__username", "user__email", "reason")
@@ -267,7 +268,7 @@ class CommenterBanAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationSettings)
-class ModerationSettingsAdmin(admin.ModelAdmin):
+class ModerationSettingsAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     fields = ("mode", "is_first_comment_held", "max_links")
 
     def has_add_permission(self, request):
@@ -295,7 +296,7 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationLogEntry)
-class ModerationLogEntryAdmin(admin.ModelAdmin):
+class ModerationLogEntryAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("created_at", "moderator", "action", "comment", "target_user", "details")
     list_filter = ("action", ("moderator", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("moderator", "comment__article", "comment__author", "target_user")

@@ -3,10 +3,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Image
+from newsroom.admin_site import CheckedChangeListMixin
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("thumbnail", "alt_text", "credit", "width", "height", "body_address")
     search_fields = ("alt_text", "caption", "credit")
     readonly_fields = ("thumbnail", "body_address", "width", "height", "uploaded_by", "created_at")

@@ -145,3 +145,33 @@ def test_the_body_editor_has_a_writing_height_from_the_admin_stylesheet(staff_cl
     with open(finders.find("css/admin.css")) as css:
         stylesheet = css.read()
     assert re.search(r"\.ProseMirror \{[^}]*min-height: \d+rem", stylesheet)
+
+
+HUGE = "9" * 23  # past any database integer and any year
+
+
+@pytest.mark.parametrize(
+    ("changelist", "params"),
+    [
+        ("admin:articles_article_changelist", {"published_at__year": HUGE}),
+        (
+            "admin:articles_article_changelist",
+            {"published_at__year": "2026", "published_at__month": HUGE},
+        ),
+        ("admin:articles_article_changelist", {"comments": HUGE}),
+        ("admin:articles_comment_changelist", {"created_at__year": HUGE}),
+        ("admin:articles_comment_changelist", {"reports": HUGE}),
+        ("admin:articles_author_changelist", {"bylines": HUGE}),
+        ("admin:accounts_user_changelist", {"comments": HUGE}),
+    ],
+)
+def test_a_changelist_answers_numbers_out_of_range_with_its_error_page(
+    staff_client, changelist, params
+):
+    # A mistyped or hostile filter in the address is the admin's "?e=1", never a 500.
+    url = reverse(changelist)
+
+    response = staff_client.get(url, params)
+
+    assert response.status_code == 302
+    assert response.url == f"{url}?e=1"
