@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import GOOD_KEY, run_django
+from tests.helpers import GOOD_KEY, PRODUCTION, run_django
 
 
 def load_settings(**env):
@@ -68,3 +68,11 @@ def test_a_malformed_boolean_is_a_clear_error():
     result = load_settings(DJANGO_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_production_hsts_preload_is_the_operators_choice():
+    code = "from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+
+    assert run_django(code, **PRODUCTION).stdout.split() == ["False"]
+    opted_in = run_django(code, **PRODUCTION, DJANGO_SECURE_HSTS_PRELOAD="true")
+    assert opted_in.stdout.split() == ["True"], opted_in.stderr
