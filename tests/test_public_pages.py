@@ -94,3 +94,26 @@ def test_a_logged_in_readers_article_page_is_private(client, reader):
     response = client.get(article.get_absolute_url())
     assert "private" in response.headers.get("Cache-Control", "")
     assert re.search(r'name="csrfmiddlewaretoken"', response.content.decode())
+
+
+def test_every_page_but_the_admins_sends_a_strict_content_security_policy(
+    client, public_urls, commenter
+):
+    # The pages hold no inline code (above): the policy makes a slipped-in script inert.
+    account_urls = [reverse("account_login"), reverse("account_signup")]
+    for url in [*public_urls, *account_urls, "/no-such-page/"]:
+        policy = client.get(url).headers.get("Content-Security-Policy", "")
+        assert "script-src 'self';" in policy, url
+        assert "style-src 'self';" in policy, url
+        assert "unsafe-inline" not in policy, url
+        assert "frame-ancestors 'none'" in policy, url
+        finder = InlineCodeFinder()
+        finder.feed(client.get(url).content.decode())
+        assert finder.problems == [], url
+    client.force_login(commenter)
+    assert "Content-Security-Policy" in client.get(reverse("accounts:profile")).headers
+
+
+def test_the_admin_sends_no_content_security_policy(admin_client):
+    # Django's admin and the rich text editor style some elements inline.
+    assert "Content-Security-Policy" not in admin_client.get(reverse("admin:index")).headers
