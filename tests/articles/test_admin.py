@@ -151,13 +151,23 @@ HUGE = "9" * 23  # past any database integer and any year
 
 
 @pytest.mark.parametrize(
+    "params",
+    [{"published_at__year": HUGE}, {"published_at__year": "2026", "published_at__month": HUGE}],
+    ids=["year", "month"],
+)
+def test_a_date_out_of_range_gets_the_changelists_error_page(staff_client, params):
+    # A mistyped or hostile filter in the address is the admin's "?e=1", never a 500.
+    url = reverse("admin:articles_article_changelist")
+
+    response = staff_client.get(url, params)
+
+    assert response.status_code == 302
+    assert response.url == f"{url}?e=1"
+
+
+@pytest.mark.parametrize(
     ("changelist", "params"),
     [
-        ("admin:articles_article_changelist", {"published_at__year": HUGE}),
-        (
-            "admin:articles_article_changelist",
-            {"published_at__year": "2026", "published_at__month": HUGE},
-        ),
         ("admin:articles_article_changelist", {"comments": HUGE}),
         ("admin:articles_comment_changelist", {"created_at__year": HUGE}),
         ("admin:articles_comment_changelist", {"reports": HUGE}),
@@ -165,13 +175,43 @@ HUGE = "9" * 23  # past any database integer and any year
         ("admin:accounts_user_changelist", {"comments": HUGE}),
     ],
 )
-def test_a_changelist_answers_numbers_out_of_range_with_its_error_page(
-    staff_client, changelist, params
-):
-    # A mistyped or hostile filter in the address is the admin's "?e=1", never a 500.
+def test_an_id_out_of_range_finds_nothing_or_gets_the_error_page(staff_client, changelist, params):
+    # SQLite cannot hold the number (?e=1); PostgreSQL compares it and finds no row.
+    ArticleFactory(headline="Bridge reopens")
     url = reverse(changelist)
+
+    response = staff_client.get(url, params)
+
+    if response.status_code == 302:
+        assert response.url == f"{url}?e=1"
+    else:
+        assert response.status_code == 200
+        assertNotContains(response, "Bridge reopens")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"headline": "a\x00"}, {"status__exact": "\x00"}, {"q": "bridge\x00"}],
+    ids=["lookup", "filter", "search"],
+)
+def test_a_changelist_answers_a_nul_character_with_its_error_page(staff_client, params):
+    # PostgreSQL refuses a NUL in a query: a server error there, unless caught first.
+    url = reverse("admin:articles_article_changelist")
 
     response = staff_client.get(url, params)
 
     assert response.status_code == 302
     assert response.url == f"{url}?e=1"
+
+
+def test_an_autocomplete_search_with_a_nul_character_finds_nothing(staff_client):
+    AuthorFactory(display_name="Mara Ellison")
+    params = {"app_label": "articles", "model_name": "byline", "field_name": "author"}
+    url = reverse("admin:autocomplete")
+
+    found = staff_client.get(url, {**params, "term": "Mara"})
+    refused = staff_client.get(url, {**params, "term": "Mara\x00"})
+
+    assert [item["text"] for item in found.json()["results"]] == ["Mara Ellison"]
+    assert refused.status_code == 200
+    assert refused.json()["results"] == []
