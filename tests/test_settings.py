@@ -76,3 +76,15 @@ def test_production_hsts_preload_is_the_operators_choice():
     assert run_django(code, **PRODUCTION).stdout.split() == ["False"]
     opted_in = run_django(code, **PRODUCTION, DJANGO_SECURE_HSTS_PRELOAD="true")
     assert opted_in.stdout.split() == ["True"], opted_in.stderr
+
+
+def test_the_content_security_policy_can_be_turned_off_and_reported():
+    code = (
+        "from django.conf import settings as s; p = s.CONTENT_SECURITY_POLICY; "
+        "print(p and p['DIRECTIVES']['report-uri'])"
+    )
+    on = run_django(code, NEWSROOM_CSP_REPORT_URI="https://csp.example.org/r")
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.strip() == "['https://csp.example.org/r']"
+    off = run_django(code, NEWSROOM_CSP_ENABLED="false")
+    assert off.stdout.strip() == "None"
