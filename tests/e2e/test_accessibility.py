@@ -118,6 +118,16 @@ def test_desktop_pages_pass_the_audit(browser, live_server, site):
     context.close()
 
 
+def test_current_page_is_marked_in_the_site_navigation(page):
+    nav = page.get_by_role("navigation", name="Site", exact=True)
+    page.goto(reverse("articles:search"))
+    expect(nav.get_by_role("link", name="Search")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="Latest")).not_to_have_attribute("aria-current", "page")
+    page.goto(reverse("articles:home"))
+    expect(nav.get_by_role("link", name="Latest")).to_have_attribute("aria-current", "page")
+    expect(nav.locator("[aria-current]")).to_have_count(1)
+
+
 def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_main(page, site):
     page.goto(site["article"].get_absolute_url())
     page.keyboard.press("Tab")
