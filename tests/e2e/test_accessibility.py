@@ -118,6 +118,21 @@ def test_desktop_pages_pass_the_audit(browser, live_server, site):
     context.close()
 
 
+def test_rate_limited_login_answers_a_page_in_the_site_layout(page, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "1/m/ip"}
+    VerifiedUserFactory(username="ada")
+    for _ in range(2):
+        page.goto(reverse("account_login"))
+        page.get_by_label("Login").fill("ada")
+        page.get_by_label("Password").fill("not the password")
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            page.get_by_role("button", name="Sign In").click()
+    assert answer.value.status == 429
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many attempts")
+    expect(page.get_by_role("navigation", name="Site", exact=True)).to_be_visible()
+    assert page.evaluate(AUDIT_JS) == []
+
+
 def test_current_page_is_marked_in_the_site_navigation(page):
     nav = page.get_by_role("navigation", name="Site", exact=True)
     page.goto(reverse("articles:search"))
