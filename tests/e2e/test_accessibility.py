@@ -189,3 +189,33 @@ def test_forms_showing_errors_tie_them_to_their_fields(page, live_server, site):
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_label("Your comment")).to_have_attribute("aria-invalid", "true")
     assert page.evaluate(AUDIT_JS) == []
+
+
+def test_messages_are_read_out_as_a_change_after_the_page_loads(page, live_server, site):
+    log_in(page, live_server, VerifiedUserFactory(username="ada"))
+    page.goto(site["article"].get_absolute_url())
+    page.get_by_label("Your comment").fill("Good news for cyclists.")
+    # What a screen reader is given at load: the live region, its list hidden.
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => setTimeout(() => {"
+        " const list = document.querySelector('[data-messages] ul');"
+        " window.listAtLoad = list && getComputedStyle(list).visibility; }))"
+    )
+    page.get_by_role("button", name="Post comment").click()
+    region = page.locator("[data-messages]")
+    expect(region).to_have_attribute("data-messages-announced", "")
+    assert page.evaluate("window.listAtLoad") == "hidden"
+    expect(region).to_have_attribute("role", "status")
+    expect(page.get_by_text("Your comment is published.")).to_be_visible()
+
+
+def test_without_javascript_the_messages_stay_a_live_region(browser, live_server, site):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, live_server, VerifiedUserFactory(username="ada"))
+    page.goto(site["article"].get_absolute_url())
+    page.get_by_label("Your comment").fill("Good news for cyclists.")
+    page.get_by_role("button", name="Post comment").click()
+    messages = page.get_by_role("status").filter(has_text="Your comment is published.")
+    expect(messages.get_by_role("listitem")).to_have_text("Your comment is published.")
+    context.close()
