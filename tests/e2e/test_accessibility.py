@@ -33,7 +33,12 @@ def site(db):
         )
         for n in range(13)
     ]
-    thread = CommentFactory(article=articles[0])
+    # A word longer than a phone is wide, in a headline, a tag and a comment.
+    long_word = "Hafenbrückensanierungsfinanzierungsausschussvorsitzende"
+    articles[0].headline = f"The {long_word} speaks"
+    articles[0].save()
+    articles[0].tags.add(long_word)
+    thread = CommentFactory(article=articles[0], body=f"Ask the {long_word} why.")
     CommentFactory(article=articles[0], parent=thread)
     return {"article": articles[0], "author": author}
 
@@ -94,7 +99,14 @@ def test_anonymous_pages_pass_the_audit_at_320px(browser, live_server, site, sch
 def test_reader_pages_pass_the_audit_at_320px(browser, live_server, site):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
     page = context.new_page()
-    log_in(page, live_server, VerifiedUserFactory(username="a-reader-with-a-long-name"))
+    log_in(
+        page,
+        live_server,
+        VerifiedUserFactory(
+            username="areaderwhosenameislongerthanaphoneiswide",
+            email="areaderwhoseaddressislongerthanaphoneiswide@example.org",
+        ),
+    )
     urls = [
         reverse("articles:home"),
         site["article"].get_absolute_url(),
