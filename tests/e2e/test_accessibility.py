@@ -14,6 +14,7 @@ from django.views import defaults
 import pytest
 from playwright.sync_api import expect
 
+from articles.models import Correction
 from tests.e2e.audit import AUDIT_JS
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, VerifiedUserFactory
 
@@ -39,6 +40,9 @@ def site(db):
     articles[0].save()
     articles[0].tags.add(long_word)
     thread = CommentFactory(article=articles[0], body=f"Ask the {long_word} why.")
+    Correction.objects.create(
+        article=articles[0], text=f"An earlier version misspelled {long_word}."
+    )
     CommentFactory(article=articles[0], parent=thread)
     return {"article": articles[0], "author": author}
 
@@ -231,3 +235,14 @@ def test_without_javascript_the_messages_stay_a_live_region(browser, live_server
     messages = page.get_by_role("status").filter(has_text="Your comment is published.")
     expect(messages.get_by_role("listitem")).to_have_text("Your comment is published.")
     context.close()
+
+
+def test_each_cards_comment_link_says_which_story_it_is_for(page, site):
+    page.goto(reverse("articles:home"))
+    links = page.locator("a.card__comments")
+    names = [
+        link.evaluate("el => el.textContent.replace(/\\s+/g, ' ').trim()") for link in links.all()
+    ]
+    assert len(names) > 1
+    assert len(set(names)) == len(names), names
+    assert all(re.match(r"\d+ comments? on “.+”$", name) for name in names), names
