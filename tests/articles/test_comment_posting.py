@@ -442,7 +442,7 @@ def test_count_agrees_on_listings_and_the_article_and_counts_visible_only(client
     for status in (Comment.Status.PENDING, Comment.Status.REMOVED, Comment.Status.SPAM):
         CommentFactory(article=article, status=status)
     home = client.get(reverse("articles:home")).content.decode()
-    assert re.search(r'class="card__comments"[^>]*>\s*2 comments\s*</a>', home)
+    assert re.search(r'class="card__comments"[^>]*>\s*2 comments\s*<span class="visually-h', home)
     page = client.get(article.get_absolute_url())
     assert comment_count_label(page) == "2 comments"
     assert len(re.findall(r'class="comment"', page.content.decode())) == 2

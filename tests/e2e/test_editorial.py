@@ -75,7 +75,7 @@ def test_an_editor_publishes_a_rich_text_story_with_a_hero_image_that_readers_se
     expect(lead_image).to_have_js_property("complete", True)
     assert lead_image.evaluate("img => img.currentSrc").endswith(".webp")
     assert lead_image.evaluate("img => img.naturalWidth") < 2000
-    lead.get_by_role("link", name="Harbour bridge reopens at dawn").click()
+    lead.get_by_role("link", name="Harbour bridge reopens at dawn", exact=True).click()
     expect(reader_page.get_by_role("heading", level=1)).to_have_text(
         "Harbour bridge reopens at dawn"
     )
