@@ -20,9 +20,10 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def media(settings, tmp_path):
     """Uploads and renditions made by a test land in its own folder, never in ./media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture(autouse=True)

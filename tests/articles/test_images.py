@@ -2,7 +2,6 @@
 
 import re
 
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,13 +16,6 @@ from tests.articles.editorial import article_form_data, change_url
 from tests.factories import ArticleFactory, png_bytes, staff_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    cache.clear()  # imagekit remembers which renditions exist
-    return tmp_path
 
 
 def upload(name="harbour.png", content=None, content_type="image/png"):

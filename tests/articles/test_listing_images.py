@@ -2,7 +2,6 @@
 
 import re
 
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -13,13 +12,6 @@ from tests.articles.test_query_counts import queries_for
 from tests.factories import ArticleFactory, AuthorFactory, png_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    cache.clear()  # imagekit remembers which renditions exist
-    return tmp_path
 
 
 def picture(alt="Buses crossing the harbour bridge at dawn", width=2400, height=1600):

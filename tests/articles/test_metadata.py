@@ -274,15 +274,12 @@ def test_public_pages_are_indexable_and_account_pages_are_not(client, story):
 
 
 @pytest.fixture
-def hero_image(settings, tmp_path):
-    from django.core.cache import cache
+def hero_image():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from articles.services import image_create
     from tests.factories import png_bytes
 
-    settings.MEDIA_ROOT = tmp_path
-    cache.clear()  # imagekit remembers which renditions exist
     return image_create(
         file=SimpleUploadedFile("bridge.png", png_bytes(1600, 900), content_type="image/png"),
         alt_text="Buses crossing the bridge",
@@ -329,15 +326,12 @@ def test_the_hero_image_is_the_social_image_in_page_json_ld_and_feeds(client, he
     assert atom.entries[0].enclosures[0].href == url
 
 
-def test_a_small_hero_image_keeps_its_own_size(client, settings, tmp_path):
-    from django.core.cache import cache
+def test_a_small_hero_image_keeps_its_own_size(client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from articles.services import image_create
     from tests.factories import png_bytes
 
-    settings.MEDIA_ROOT = tmp_path
-    cache.clear()
     image = image_create(
         file=SimpleUploadedFile("small.png", png_bytes(600, 400), content_type="image/png"),
         alt_text="A small picture",

@@ -220,10 +220,7 @@ def test_a_typed_history_address_with_a_bad_id_is_404_not_an_error(client, edito
     assert client.get(url).status_code == 404
 
 
-def test_a_revision_whose_hero_image_was_deleted_since_still_opens(
-    client, editor, tmp_path, settings
-):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_revision_whose_hero_image_was_deleted_since_still_opens(client, editor):
     image = image_create(
         file=SimpleUploadedFile("quay.png", png_bytes(40, 30)),
         alt_text="a",

@@ -1,6 +1,5 @@
 """An editor writes, illustrates and publishes a story in the admin; a reader sees it."""
 
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 import pytest
@@ -11,12 +10,6 @@ from articles.services import image_create
 from tests.factories import ArticleFactory, AuthorFactory, png_bytes, staff_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    cache.clear()
 
 
 def test_an_editor_publishes_a_rich_text_story_with_a_hero_image_that_readers_see(
