@@ -1,0 +1,245 @@
+"""Who may do what: one object per subject, asked by the admin, views, services and templates.
+
+In the spirit of Wagtail's ``PagePermissionTester``::
+
+    ArticlePermissions(user, article).can_publish()
+    CommentPermissions(user, comment).can_edit()
+
+Nothing here writes. A service asks before it writes (and raises ``PermissionDenied``), the
+admin asks to hide what a role cannot do, a view asks to answer 403/404, and a template asks
+through the object its view handed it. Role names live in ``articles.roles``; the rights
+behind them are Django permissions granted to those groups by the data migrations.
+"""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article, Comment, CommenterBan, CommentReport
+from articles.models.comment import email_digest
+
+Status = Article.Status
+
+
+class Refusal:
+    """Why a reader may not comment under an article: the codes templates and views switch
+    on, and the one sentence each says to the reader (``REFUSAL_MESSAGES``)."""
+
+    CLOSED = "closed"
+    ANONYMOUS = "anonymous"
+    UNVERIFIED = "unverified"
+    BANNED = "banned"
+
+
+REFUSAL_MESSAGES = {
+    Refusal.CLOSED: _("Comments are closed for this article."),
+    Refusal.ANONYMOUS: _("You need to login to leave a comment."),
+    Refusal.UNVERIFIED: _("Please verify your email address before you comment."),
+    Refusal.BANNED: _("You can no longer comment on this site."),
+}
+
+
+def _is_active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+class ArticlePermissions:
+    """What ``user`` may do with ``article`` (or with articles in general, when it is None).
+
+    Editors (``publish_article``, ``edit_others_article``) see and edit every article;
+    writers see their own and edit only their own drafts. ``user`` may be anonymous.
+    """
+
+    def __init__(self, user, article: Article | None = None):
+        self.user = user
+        self.article = article
+
+    def _staff_with(self, permission: str) -> bool:
+        user = self.user
+        return _is_active(user) and user.is_staff and user.has_perm(permission)
+
+    def _is_own(self) -> bool:
+        return self.article is not None and self.article.created_by_id == self.user.pk
+
+    # Roles
+
+    def can_publish(self) -> bool:
+        """Publish, schedule, unpublish and return to draft."""
+        return _is_active(self.user) and self.user.has_perm("articles.publish_article")
+
+    def can_edit_others(self) -> bool:
+        return _is_active(self.user) and self.user.has_perm("articles.edit_others_article")
+
+    # One article (or, without one, the admin's list of them)
+
+    def can_view(self) -> bool:
+        """In the admin and the staff preview: staff with the view right, own articles
+        only unless they may edit others'."""
+        if not self._staff_with("articles.view_article"):
+            return False
+        return self.article is None or self.can_edit_others() or self._is_own()
+
+    def can_edit(self) -> bool:
+        """Editors edit every article; writers only their own drafts."""
+        if not self._staff_with("articles.change_article"):
+            return False
+        if self.article is None or self.can_edit_others():
+            return True
+        return self._is_own() and self.article.status == Status.DRAFT
+
+    def can_submit(self) -> bool:
+        """Hand a draft to the editors."""
+        return self.article is not None and self.article.status == Status.DRAFT and self.can_edit()
+
+    def can_delete(self) -> bool:
+        return self._staff_with("articles.delete_article") and self.can_edit_others()
+
+    def can_restore_revision(self) -> bool:
+        """See an article's revisions, compare them and restore one."""
+        return (
+            self.article is not None
+            and self.can_edit()
+            and self.user.has_perm("articles.restore_article_revision")
+        )
+
+    def can_add_correction(self) -> bool:
+        """Append corrections (to published articles: the service checks the status)."""
+        return self.can_publish() and self.user.has_perm("articles.add_correction")
+
+    def can_create_preview_link(self) -> bool:
+        return self.can_publish() and self.user.has_perm("articles.add_previewlink")
+
+    def can_revoke_preview_link(self) -> bool:
+        return self.can_publish() and self.user.has_perm("articles.change_previewlink")
+
+    # Readers
+
+    @cached_property
+    def _verified_emails(self) -> list[str]:
+        from allauth.account.models import EmailAddress
+
+        return list(
+            EmailAddress.objects.filter(user=self.user, verified=True).values_list(
+                "email", flat=True
+            )
+        )
+
+    @cached_property
+    def _is_banned(self) -> bool:
+        # A ban holds the account and, once it is deleted, the addresses it had: a new
+        # account with one of them, once verified, is the same commenter.
+        rule = Q(user=self.user)
+        if self._verified_emails:
+            rule |= Q(emails__digest__in={email_digest(e) for e in self._verified_emails})
+        return CommenterBan.objects.filter(rule).exists()
+
+    @cached_property
+    def comment_refusal(self) -> str | None:
+        """Why ``user`` may not comment under the article now (a ``Refusal`` code), or None.
+
+        Asked once per object (two queries for a logged-in reader): keep the object for
+        the whole page.
+        """
+        if not self.article.are_comments_open:
+            return Refusal.CLOSED
+        if not _is_active(self.user):
+            return Refusal.ANONYMOUS
+        if self._is_banned:
+            return Refusal.BANNED
+        if not self._verified_emails:
+            return Refusal.UNVERIFIED
+        return None
+
+    @property
+    def comment_refusal_message(self) -> str:
+        return str(REFUSAL_MESSAGES[self.comment_refusal]) if self.comment_refusal else ""
+
+    def can_comment(self) -> bool:
+        return self.comment_refusal is None
+
+
+class CommentPermissions:
+    """What ``user`` may do with ``comment``.
+
+    On a page of comments, pass the page's ``ArticlePermissions`` (``article_permissions``)
+    and the ids of the comments the reader has reported (``reported_ids``), so asking costs
+    no query per comment.
+    """
+
+    def __init__(
+        self,
+        user,
+        comment: Comment | None = None,
+        *,
+        article_permissions: ArticlePermissions | None = None,
+        reported_ids: set[int] | None = None,
+        now=None,
+    ):
+        self.user = user
+        self.comment = comment
+        self._article_permissions = article_permissions
+        self._reported_ids = reported_ids
+        self._now = now
+
+    @cached_property
+    def article_permissions(self) -> ArticlePermissions:
+        return self._article_permissions or ArticlePermissions(self.user, self.comment.article)
+
+    @property
+    def is_own(self) -> bool:
+        # Compared here, not in a template: an anonymous reader's pk and a deleted author's
+        # are both None.
+        return _is_active(self.user) and self.comment.author_id == self.user.pk
+
+    @property
+    def is_reported(self) -> bool:
+        """Whether this reader has reported the comment already."""
+        if not _is_active(self.user):
+            return False
+        if self._reported_ids is not None:
+            return self.comment.pk in self._reported_ids
+        return CommentReport.objects.filter(comment=self.comment, reporter=self.user).exists()
+
+    def edit_refusal(self) -> str | None:
+        """Why ``user`` may not edit the comment now, in words for them, or None."""
+        if not self.is_own:
+            return str(_("You can only edit your own comments."))
+        if self.comment.is_removed:
+            return str(_("This comment is removed: it can no longer be edited."))
+        window = timezone.timedelta(minutes=settings.NEWSROOM_COMMENT_EDIT_MINUTES)
+        if (self._now or timezone.now()) >= self.comment.created_at + window:
+            return str(_("The time to edit this comment has passed."))
+        # Editing is commenting: a ban or closed comments stop it too.
+        return self.article_permissions.comment_refusal_message or None
+
+    def can_edit(self) -> bool:
+        return self.edit_refusal() is None
+
+    def can_delete(self) -> bool:
+        """The author withdraws their comment, while it is not removed."""
+        return self.is_own and not self.comment.is_removed
+
+    def can_reply(self) -> bool:
+        """Only visible comments take replies, from readers who may comment."""
+        return (
+            self.comment.status == Comment.Status.VISIBLE and self.article_permissions.can_comment()
+        )
+
+    def report_refusal(self) -> str | None:
+        """Why ``user`` may not report the comment, or None."""
+        if not _is_active(self.user) or self.comment.status != Comment.Status.VISIBLE:
+            return str(_("This comment cannot be reported."))
+        if self.is_own:
+            return str(_("You cannot report your own comment."))
+        return None
+
+    def can_report(self) -> bool:
+        """Shown as a "Report" link: not own, visible, not reported by this reader yet."""
+        return self.report_refusal() is None and not self.is_reported
+
+    def can_moderate(self) -> bool:
+        """Approve, remove, mark as spam, ban: the Moderator role (and superusers)."""
+        return _is_active(self.user) and self.user.has_perm("articles.moderate_comment")
