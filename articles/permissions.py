@@ -82,6 +82,9 @@ class ArticlePermissions:
             return False
         return self.article is None or self.can_edit_others() or self._is_own()
 
+    def can_create(self) -> bool:
+        return self._staff_with("articles.add_article")
+
     def can_edit(self) -> bool:
         """Editors edit every article; writers only their own drafts."""
         if not self._staff_with("articles.change_article"):
@@ -214,6 +217,9 @@ class CommentPermissions:
             return str(_("The time to edit this comment has passed."))
         # Editing is commenting: a ban or closed comments stop it too.
         return self.article_permissions.comment_refusal_message or None
+
+    def can_create(self) -> bool:
+        return self._staff_with("articles.add_article")
 
     def can_edit(self) -> bool:
         return self.edit_refusal() is None

@@ -1,7 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,30 +13,28 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from articles.admin.revisions import revision_diff
 from articles.models import Article, Author, Byline, Correction, Image, PreviewLink
+from articles.permissions import ArticlePermissions
 from articles.services import (
+    article_create,
     article_publish,
-    article_record_revision_relations,
-    article_record_slug_change,
-    article_restore_relations,
+    article_restore_revision,
     article_submit,
-    article_transition,
     article_unpublish,
-    can_edit_article,
-    can_edit_others,
-    can_publish,
-    can_restore_revision,
-    can_view_article,
+    article_update,
     correction_create,
-    image_create,
     preview_link_create,
     preview_link_revoke,
 )
-from articles.services.workflow import ArticleEvent, transition_error
+from articles.services.articles import CONTENT_FIELDS
+from articles.services.workflow import transition_error
+from newsroom.absolute import absolute_url
 from newsroom.admin_site import CheckedChangeListMixin
 
+MAX_PREVIEW_LINK_HOURS = 24 * 30
 HERO_UPLOAD_FIELDS = ("hero_upload", "hero_alt_text", "hero_caption", "hero_credit")
 
 
@@ -48,6 +46,45 @@ def _id_or_none(value) -> int | None:
 
 def _same_second(a, b) -> bool:
     return a is not None and b is not None and a.replace(microsecond=0) == b.replace(microsecond=0)
+
+
+def _revision_of(article) -> object | None:
+    """The revision (``HistoricalArticle``) an article instance was rebuilt from, or None.
+
+    django-simple-history's restore form works on such an instance; this attribute is
+    the library's own way of saying so.
+    """
+    return getattr(article, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+
+
+def _form_changes(form) -> dict:
+    """What the article form asks the services to write: content, tags, workflow, upload."""
+    cleaned = form.cleaned_data
+    changes = {name: cleaned[name] for name in CONTENT_FIELDS if name in cleaned}
+    if "tags" in cleaned:
+        changes["tags"] = cleaned["tags"]
+    if "status" in cleaned:
+        # Only in the form for those who may publish (read-only for writers).
+        changes["status"] = cleaned["status"]
+        changes["published_at"] = cleaned["published_at"]
+    if cleaned.get("hero_upload"):
+        changes["hero_upload"] = {
+            "file": cleaned["hero_upload"],
+            "alt_text": cleaned["hero_alt_text"],
+            "caption": cleaned["hero_caption"],
+            "credit": cleaned["hero_credit"],
+        }
+    return changes
+
+
+def _authors(bylines) -> list:
+    """The authors of the byline inline's rows, in their position order."""
+    rows = [
+        (form.cleaned_data.get("position") or 0, index, form.cleaned_data["author"])
+        for index, form in enumerate(bylines.forms)
+        if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+    ]
+    return [author for _position, _index, author in sorted(rows, key=lambda row: row[:2])]
 
 
 class BylineInline(admin.TabularInline):
@@ -94,8 +131,7 @@ class CorrectionInline(admin.StackedInline):
         return (
             obj is not None
             and obj.status == Article.Status.PUBLISHED
-            and can_publish(request.user)
-            and request.user.has_perm("articles.add_correction")
+            and ArticlePermissions(request.user, obj).can_add_correction()
         )
 
     def has_change_permission(self, request, obj=None):
@@ -105,9 +141,32 @@ class CorrectionInline(admin.StackedInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return request.user.has_perm("articles.view_article")
-        return can_view_article(request.user, obj)
+        return ArticlePermissions(request.user, obj).can_view()
+
+
+class PreviewLinkForm(forms.Form):
+    """Who a preview link is for and how long it works: 1 hour to 30 days, anything else
+    typed gets the default validity (``NEWSROOM_PREVIEW_LINK_HOURS``)."""
+
+    note = forms.CharField(
+        label=_("For"),
+        required=False,
+        max_length=PreviewLink._meta.get_field("note").max_length,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. our lawyer")}),
+    )
+    hours = forms.CharField(
+        label=_("Valid for (hours)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_PREVIEW_LINK_HOURS}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hours"].initial = settings.NEWSROOM_PREVIEW_LINK_HOURS
+
+    def clean_hours(self) -> int | None:
+        hours = _id_or_none(self.cleaned_data["hours"])
+        return hours if hours and hours <= MAX_PREVIEW_LINK_HOURS else None
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -159,6 +218,13 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.updated_at:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean_published_at(self):
+        value = self.cleaned_data.get("published_at")
+        # The widget drops microseconds; the same second is not a new publication time.
+        if _same_second(value, self.instance.published_at if self.instance.pk else None):
+            return self.instance.published_at
+        return value
 
     def clean(self):
         cleaned = super().clean()
@@ -232,9 +298,9 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         content = ("headline", "slug", "standfirst", "body", "tags", "loaded_version")
         publishing = ("status", "published_at", "is_commenting_open")
-        if getattr(request, "_newsroom_history_form", False):
-            # A restore brings tags back from the revision (see save_model), and keeps the
-            # current status and time: fields showing the revision's would mislead.
+        if _revision_of(obj) is not None:
+            # A restore brings tags back from the revision (article_restore_revision), and
+            # keeps the current status and time: fields showing the revision's would mislead.
             content = tuple(name for name in content if name != "tags")
             publishing = ("is_commenting_open",)
         return (
@@ -250,7 +316,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         # A restore form starts from an old revision on purpose.
-        form.check_concurrent_edits = not getattr(request, "_newsroom_history_form", False)
+        form.check_concurrent_edits = _revision_of(obj) is None
         return form
 
     def get_inline_instances(self, request, obj=None):
@@ -263,7 +329,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if not can_publish(request.user):
+        if not ArticlePermissions(request.user, obj).can_publish():
             # Writers move an article only with "Submit for review"; a crafted POST of
             # status or published_at is ignored because the fields are not in the form.
             readonly += ["status", "published_at"]
@@ -271,39 +337,36 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
-        if not can_edit_others(request.user):
+        if not ArticlePermissions(request.user).can_edit_others():
             queryset = queryset.filter(created_by=request.user)
         return queryset
 
-    # Permissions: the same rules as the services, so the admin hides what a role can't do
-    # and refuses it when posted anyway.
+    # Permissions: asked of articles.permissions, as the services ask them, so the admin
+    # hides what a role can't do and the service refuses it when posted anyway.
 
     def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return super().has_view_permission(request)
-        return can_view_article(request.user, obj)
+        return ArticlePermissions(request.user, obj).can_view()
+
+    def has_add_permission(self, request):
+        return ArticlePermissions(request.user).can_create()
 
     def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return super().has_change_permission(request)
-        return can_edit_article(request.user, obj)
+        return ArticlePermissions(request.user, obj).can_edit()
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or can_edit_others(request.user)
+        return ArticlePermissions(request.user, obj).can_delete()
 
     def has_publish_permission(self, request):
-        return can_publish(request.user)
+        return ArticlePermissions(request.user).can_publish()
 
     def has_view_history_or_change_history_permission(self, request, obj=None):
-        return obj is not None and can_restore_revision(request.user, obj)
+        return ArticlePermissions(request.user, obj).can_restore_revision()
 
     def has_view_history_permission(self, request, obj=None):
-        return obj is not None and can_restore_revision(request.user, obj)
+        return ArticlePermissions(request.user, obj).can_restore_revision()
 
     def has_change_history_permission(self, request, obj=None):
-        return obj is not None and can_restore_revision(request.user, obj)
+        return ArticlePermissions(request.user, obj).can_restore_revision()
 
     @admin.display(description=_("chosen picture"))
     def hero_preview(self, obj):
@@ -326,68 +389,41 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
     def byline_names(self, obj):
         return ", ".join(byline.author.display_name for byline in obj.bylines.all())
 
-    # Saving: content through the form, status through the workflow services.
+    # Saving: one service call per save (article_create, article_update or
+    # article_restore_revision), which checks the rights again and does the rest.
 
-    @transaction.atomic
     def save_model(self, request, obj, form, change):
-        original = Article.objects.filter(pk=obj.pk).first() if change else None
-        if not change:
-            obj.created_by = request.user
-        reverting = getattr(request, "_newsroom_reverting", False)
-        moves_status = can_publish(request.user) and not reverting
-        target_status, target_published_at = obj.status, obj.published_at
-        if original and _same_second(target_published_at, original.published_at):
-            # The form's widget drops microseconds; that is not a new publication time.
-            target_published_at = obj.published_at = original.published_at
-        # The row is saved with its current status; a move is the workflow service's job.
-        obj.status = original.status if original else Article.Status.DRAFT
-        if not moves_status:
-            obj.published_at = original.published_at if original else None
-        if form.cleaned_data.get("hero_upload"):
-            obj.hero_image = image_create(
-                file=form.cleaned_data["hero_upload"],
-                alt_text=form.cleaned_data["hero_alt_text"],
-                caption=form.cleaned_data["hero_caption"],
-                credit=form.cleaned_data["hero_credit"],
-                by=request.user,
-            )
-        super().save_model(request, obj, form, change)
-        if not change:
-            ArticleEvent.objects.create(
-                article=obj, action=ArticleEvent.Action.CREATED, by=request.user
-            )
-        if reverting:
-            article_restore_relations(
-                article=obj, revision=request._newsroom_revision, by=request.user
-            )
-            ArticleEvent.objects.create(
-                article=obj, action=ArticleEvent.Action.REVERTED, by=request.user
-            )
-        if original and original.slug != obj.slug:
-            article_record_slug_change(article=obj, old_slug=original.slug)
-        rescheduled = (
-            original is not None
-            and target_status == Article.Status.PUBLISHED
-            and target_published_at != original.published_at
-        )
-        if moves_status and (target_status != obj.status or rescheduled):
-            article_transition(
-                article=obj, to=target_status, by=request.user, published_at=target_published_at
-            )
+        revision = _revision_of(obj)
+        if revision is not None:
+            # django-simple-history's restore form: its fields are edits on top of the
+            # revision, and it has no inlines (nor a save_related step).
+            article_restore_revision(revision=revision, by=request.user, **_form_changes(form))
+        # New and changed articles are written in save_related, where their bylines
+        # (an inline) are known too.
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Bylines and tags are saved after the article row and its revision: record them.
-        article_record_revision_relations(article=form.instance)
+        bylines = next(formset for formset in formsets if formset.model is Byline)
+        changes = _form_changes(form)
+        authors = _authors(bylines)
+        if change:
+            article_update(article=form.instance, by=request.user, authors=authors, **changes)
+        else:
+            article_create(article=form.instance, by=request.user, authors=authors, **changes)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Byline:
+            # Written by the article service; this lists them for the admin's history.
+            formset.save(commit=False)
+            return
         if formset.model is not Correction:
-            return super().save_formset(request, form, formset, change)
+            super().save_formset(request, form, formset, change)
+            return
         for correction in formset.save(commit=False):
             correction_create(
                 article=form.instance, by=request.user, text=correction.text, kind=correction.kind
             )
-        return None
 
     def history_view(self, request, object_id, extra_context=None):
         # The library looks up a typed id as it is: "abc" would be a server error, not a 404.
@@ -398,13 +434,8 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if _id_or_none(object_id) is None or _id_or_none(version_id) is None:
             raise Http404("No such revision.")
-        # Restoring keeps the article's current status: an old draft revision brings back
-        # its words, not its unpublished state.
-        request._newsroom_reverting = request.method == "POST"
-        request._newsroom_history_form = True
         # Looked up again by the library, which checks permissions before showing anything.
         revision = Article.history.filter(id=object_id, history_id=version_id).first()
-        request._newsroom_revision = revision
         extra_context = {**(extra_context or {}), "revision": revision}
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -490,20 +521,20 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
 
     def preview_link_create_view(self, request, pk):
         article = self._article_or_404(request, pk)
-        hours = _id_or_none(request.POST.get("hours", ""))
-        link = preview_link_create(
-            article=article,
-            by=request.user,
-            note=request.POST.get("note", "")[:120],
-            # Anything but 1 hour to 30 days gets the default validity.
-            hours=hours if hours and hours <= 24 * 30 else None,
-        )
+        if not ArticlePermissions(request.user, article).can_create_preview_link():
+            raise PermissionDenied
+        form = PreviewLinkForm(request.POST)
+        if not form.is_valid():
+            errors = [error for errors in form.errors.values() for error in errors]
+            self.message_user(request, " ".join(errors), messages.ERROR)
+            return HttpResponseRedirect(self._change_url(article))
+        link = preview_link_create(article=article, by=request.user, **form.cleaned_data)
         self.message_user(
             request,
             _("Preview link created; it works until %(expires)s: %(url)s")
             % {
                 "expires": link.expires_at.strftime("%Y-%m-%d %H:%M %Z"),
-                "url": request.build_absolute_uri(link.get_absolute_url()),
+                "url": absolute_url(link.get_absolute_url(), request),
             },
             messages.SUCCESS,
         )
@@ -518,7 +549,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
 
     def compare_view(self, request, pk):
         article = self._article_or_404(request, pk)
-        if not can_restore_revision(request.user, article):
+        if not ArticlePermissions(request.user, article).can_restore_revision():
             raise PermissionDenied
         records = article.history.all()
         ids = [_id_or_none(request.GET.get(name, "")) for name in ("from", "to")]
@@ -549,11 +580,8 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(
-                can_see_history=can_restore_revision(request.user, obj),
-                can_submit=obj.status == Article.Status.DRAFT
-                and can_edit_article(request.user, obj),
-                can_manage_preview_links=can_publish(request.user)
-                and request.user.has_perm("articles.add_previewlink"),
+                permissions=ArticlePermissions(request.user, obj),
+                preview_link_form=PreviewLinkForm(),
                 preview_links=obj.preview_links.active().select_related("created_by"),
                 events=obj.events.select_related("by")[:10],
             )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from articles.models import Article, Comment
-from articles.services import can_edit_others
+from articles.permissions import ArticlePermissions
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def newsroom_dashboard(user) -> dict:
     """Counts and the latest few articles in each pile, limited to what ``user`` may see."""
     dashboard = {"show_articles": user.has_perm("articles.view_article")}
     articles = Article.objects.select_related("created_by")
-    if not can_edit_others(user):
+    if not ArticlePermissions(user).can_edit_others():
         articles = articles.filter(created_by=user)
     piles = {
         "my_drafts": articles.filter(status=Article.Status.DRAFT, created_by=user).order_by(

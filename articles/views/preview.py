@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from articles.models import Article, PreviewLink
-from articles.services import can_view_article
+from articles.permissions import ArticlePermissions
 from articles.views.comments import comment_section
 
 
@@ -43,7 +43,7 @@ class StaffPreviewView(BasePreviewView):
         if not self.request.user.is_authenticated:
             raise _LoginRequired
         article = super().get_object(queryset)
-        if not can_view_article(self.request.user, article):
+        if not ArticlePermissions(self.request.user, article).can_view():
             raise PermissionDenied
         return article
 

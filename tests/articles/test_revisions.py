@@ -8,7 +8,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, Byline
-from articles.services import article_publish, article_restore_relations, image_create
+from articles.services import article_publish, article_restore_revision, image_create
 from tests.articles.editorial import article_form_data, change_url
 from tests.factories import ArticleFactory, AuthorFactory, png_bytes, staff_user
 
@@ -198,8 +198,8 @@ def test_only_those_who_may_restore_can_restore_bylines_and_tags(editor):
     revision = article.history.latest("history_date")
 
     with pytest.raises(PermissionDenied):
-        article_restore_relations(article=article, revision=revision, by=writer)
-    article_restore_relations(article=article, revision=revision, by=editor)
+        article_restore_revision(revision=revision, by=writer)
+    article_restore_revision(revision=revision, by=editor)
 
 
 @pytest.mark.parametrize("value", ["²", "9" * 5000, "9" * 30, "-1"])
