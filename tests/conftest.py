@@ -12,13 +12,6 @@ SAMPLES = Path(
 )
 
 
-def pytest_configure(config):
-    from django.conf import settings
-
-    # Hashing with PBKDF2 is deliberately slow; tests need speed, not secrecy.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     """Uploads and renditions made by a test land in its own folder, never in ./media."""

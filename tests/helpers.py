@@ -17,18 +17,32 @@ PRODUCTION = {
 }
 
 
+# What manage.py, wsgi.py and asgi.py do before Django starts.
+CHOOSE_SETTINGS = (
+    "import os; from newsroom.settings import settings_module; "
+    "os.environ.setdefault('DJANGO_SETTINGS_MODULE', settings_module())"
+)
+
+
 def run_django(code: str, **env) -> subprocess.CompletedProcess:
     """Run ``code`` after ``django.setup()`` in a fresh Python whose settings come only from
-    ``env``: the variables of the shell running the tests are left out."""
+    ``env`` and are chosen as ``manage.py`` chooses them."""
+    return run_python("-c", f"{CHOOSE_SETTINGS}; import django; django.setup(); {code}", **env)
+
+
+def run_python(*args: str, **env) -> subprocess.CompletedProcess:
+    """Run ``python *args`` in the project folder with only ``env`` for settings: the shell's
+    Django and Newsroom variables (pytest's ``DJANGO_SETTINGS_MODULE`` among them) are left
+    out."""
     clean = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("DJANGO_", "DATABASE_", "NEWSROOM_"))
     }
     return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        [sys.executable, *args],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env},
+        env={**clean, **env},
         capture_output=True,
         text=True,
         timeout=60,

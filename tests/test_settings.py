@@ -1,8 +1,12 @@
 """Settings come from the environment; production refuses insecure defaults."""
 
+import os
+
 import pytest
 
-from tests.helpers import GOOD_KEY, PRODUCTION, run_django
+from tests.helpers import GOOD_KEY, PRODUCTION, run_django, run_python
+
+PRINT_SETTINGS_MODULE = "from django.conf import settings; print(settings.SETTINGS_MODULE)"
 
 
 def load_settings(**env):
@@ -88,3 +92,60 @@ def test_the_content_security_policy_can_be_turned_off_and_reported():
     assert on.stdout.strip() == "['https://csp.example.org/r']"
     off = run_django(code, NEWSROOM_CSP_ENABLED="false")
     assert off.stdout.strip() == "None"
+
+
+def test_development_settings_are_the_default():
+    result = run_django(PRINT_SETTINGS_MODULE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "newsroom.settings.development"
+
+
+def test_django_env_production_loads_the_production_settings():
+    result = run_django(PRINT_SETTINGS_MODULE, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "newsroom.settings.production"
+
+
+def test_an_explicit_settings_module_wins_over_django_env():
+    result = run_django(
+        PRINT_SETTINGS_MODULE,
+        DJANGO_ENV="production",
+        DJANGO_SETTINGS_MODULE="newsroom.settings.development",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "newsroom.settings.development"
+
+
+def test_an_unknown_django_env_is_a_clear_error():
+    result = run_django("", DJANGO_ENV="staging")
+    assert result.returncode != 0
+    assert "DJANGO_ENV must be 'development' or 'production'." in result.stderr
+
+
+def test_the_settings_package_itself_is_refused_with_directions():
+    result = run_django("", DJANGO_SETTINGS_MODULE="newsroom.settings")
+    assert result.returncode != 0
+    assert "use newsroom.settings.production or newsroom.settings.development" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        ("manage.py", "shell", "--no-imports", "-c", PRINT_SETTINGS_MODULE),
+        ("-c", f"import newsroom.wsgi; {PRINT_SETTINGS_MODULE}"),
+        ("-c", f"import newsroom.asgi; {PRINT_SETTINGS_MODULE}"),
+    ],
+    ids=["manage.py", "wsgi", "asgi"],
+)
+@pytest.mark.parametrize("environment", ["development", "production"])
+def test_every_entry_point_loads_the_settings_django_env_names(start, environment):
+    result = run_python(*start, **{**PRODUCTION, "DJANGO_ENV": environment})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"newsroom.settings.{environment}"
+
+
+def test_pytest_runs_under_the_test_settings(settings):
+    # pytest-django names the module (pyproject.toml) in the environment for Django.
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "newsroom.settings.test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")

@@ -1,7 +1,8 @@
 """The Moderator group: may moderate comments and nothing else."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from newsroom.migration_support import create_permissions_now
 
 GROUP = "Moderator"
 PERMISSIONS = {
@@ -15,10 +16,7 @@ PERMISSIONS = {
 
 def create_group(apps, schema_editor):
     # Permissions are normally created after all migrations; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_permissions_now(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP)

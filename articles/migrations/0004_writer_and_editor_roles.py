@@ -1,7 +1,8 @@
 """The Writer and Editor roles: groups whose permissions the admin and services enforce."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from newsroom.migration_support import create_permissions_now
 
 WRITER = [
     ("articles", "add_article"),
@@ -45,11 +46,7 @@ ROLES = {"Writer": WRITER, "Editor": EDITOR}
 
 def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations; roles need them now.
-    for app_config in apps.get_app_configs():
-        models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = models_module
+    create_permissions_now(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLES.items():

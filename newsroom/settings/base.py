@@ -1,8 +1,9 @@
-"""Newsroom settings, read from the environment.
+"""Settings every environment shares, read from the environment.
 
-Defaults suit a newcomer: an SQLite file, DEBUG on in development. ``DJANGO_ENV=production``
-turns on a mode that refuses to start without a real secret key and allowed hosts.
-Every variable is listed in README.md.
+What differs between environments (the secret key, DEBUG, allowed hosts, database connection
+lifetime, static files storage, the email backend, HTTPS) is set by ``development.py`` and
+``production.py``, so this module is not a settings module on its own. Every variable is
+listed in README.md.
 """
 
 import os
@@ -15,66 +16,19 @@ import dj_database_url
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from .env import env_bool, env_int, env_list
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# --- Core --------------------------------------------------------------------------------
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    lowered = value.strip().lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), not {value!r}.")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-DJANGO_ENV = os.environ.get("DJANGO_ENV", "development").strip().lower()
-if DJANGO_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
-PRODUCTION = DJANGO_ENV == "production"
-
-_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
-DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
-)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+ROOT_URLCONF = "newsroom.urls"
+WSGI_APPLICATION = "newsroom.wsgi.application"
+ASGI_APPLICATION = "newsroom.asgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if PRODUCTION:
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
-        raise ImproperlyConfigured(
-            "DJANGO_ENV=production needs DJANGO_SECRET_KEY: a random string of 50+ characters "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
-        )
-    if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured(
-            "DJANGO_ENV=production needs DJANGO_ALLOWED_HOSTS, e.g. 'news.example.org'."
-        )
-    if DEBUG:
-        raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")
+# --- Apps and middleware -----------------------------------------------------------------
 
 INSTALLED_APPS = [
     # Django
@@ -93,7 +47,7 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "django_ratelimit",
-    # Editorial admin (issue 4): rich text editor, revisions, image renditions.
+    # Editorial admin: rich text editor, revisions, image renditions.
     "django_prose_editor",
     "simple_history",
     "imagekit",
@@ -118,9 +72,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "newsroom.urls"
-WSGI_APPLICATION = "newsroom.wsgi.application"
-ASGI_APPLICATION = "newsroom.asgi.application"
+# --- Templates ---------------------------------------------------------------------------
 
 TEMPLATES = [
     {
@@ -138,15 +90,19 @@ TEMPLATES = [
     },
 ]
 
+# --- Database ----------------------------------------------------------------------------
+
+# An SQLite file unless DATABASE_URL names another database; each environment sets
+# CONN_MAX_AGE (DATABASE_CONN_MAX_AGE).
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
         conn_health_checks=True,
     )
 }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication and allauth ----------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -163,10 +119,16 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "articles:home"
 
 # django-allauth: configured here, behaviour changes go in accounts/adapters.py.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_USERNAME_MIN_LENGTH = 2
+
+# --- Internationalization ----------------------------------------------------------------
 
 LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English"))]
@@ -174,11 +136,14 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# --- Static files and media --------------------------------------------------------------
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Each environment adds the "staticfiles" storage: production's needs collectstatic.
 STORAGES = {
     # Media goes through Django's storage API: S3-compatible storage is a settings change
     # (DJANGO_MEDIA_STORAGE, see docs/editorial.md).
@@ -187,24 +152,27 @@ STORAGES = {
             "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
         )
     },
-    "staticfiles": {
-        # The manifest storage needs collectstatic, which production deploys run;
-        # development and tests serve straight from the finders.
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+# S3-compatible media: with DJANGO_MEDIA_STORAGE=storages.backends.s3.S3Storage, these
+# variables configure django-storages (credentials come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, read by boto3 itself).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
+# Image renditions are made on first use and then kept in the media storage.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
-)
+# --- Email -------------------------------------------------------------------------------
+
+# Each environment picks EMAIL_BACKEND; the SMTP settings are in smtp.py.
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
+# --- Security headers and Content-Security-Policy ----------------------------------------
+
+# HTTPS (the SSL redirect, HSTS, secure cookies) is production.py's.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -232,68 +200,9 @@ CONTENT_SECURITY_POLICY = (
     if env_bool("NEWSROOM_CSP_ENABLED", True)
     else None
 )
-if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-    # Off by default: the preload list is for a whole registrable domain, and hard to leave.
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-}
+# --- Cache and rate limits ---------------------------------------------------------------
 
-# Newsroom's own settings.
-NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
-# Absolute base for links that leave the site (share links, later feeds and canonical
-# URLs), e.g. "https://news.example.org". Empty: taken from the request.
-NEWSROOM_BASE_URL = os.environ.get("NEWSROOM_BASE_URL", "").rstrip("/")
-NEWSROOM_PAGE_SIZE = env_int("NEWSROOM_PAGE_SIZE", 12)
-# The byline the importer uses when none is given.
-NEWSROOM_DEFAULT_BYLINE = os.environ.get("NEWSROOM_DEFAULT_BYLINE", "Staff")
-# Share row: which networks, in which order (keys of articles.share.NETWORKS).
-NEWSROOM_SHARE_NETWORKS = env_list(
-    "NEWSROOM_SHARE_NETWORKS",
-    [
-        "native",
-        "facebook",
-        "x",
-        "bluesky",
-        "mastodon",
-        "linkedin",
-        "telegram",
-        "whatsapp",
-        "reddit",
-        "email",
-        "copy",
-    ],
-)
-
-# --- Editorial admin (issue 4): workflow, previews, images, revisions -------------------
-# Uploaded images larger than this are refused (bytes).
-NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
-# How long a signed preview link works unless revoked first (hours).
-NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
-# Renditions are made on first use and then kept in the media storage.
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
-IMAGEKIT_CACHEFILE_DIR = "renditions"
-# S3-compatible media: with DJANGO_MEDIA_STORAGE=storages.backends.s3.S3Storage, these
-# variables configure django-storages (credentials come from AWS_ACCESS_KEY_ID and
-# AWS_SECRET_ACCESS_KEY in the environment, read by boto3 itself).
-AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
-AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
-AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
-AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
-# --- end of the editorial admin block -----------------------------------------------------
-
-# --- Issue 3: reader accounts, comments and moderation -------------------------------------
 # Shared cache: rate limits (allauth's and the comment limit) count in it, so every worker
 # must see the same counts. NEWSROOM_CACHE_URL=redis://127.0.0.1:6379/0 in production;
 # an in-process cache by default for development and tests.
@@ -312,15 +221,10 @@ else:
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists django-redis, not Django's own RedisCache, which is as atomic.
     "django_ratelimit.W001",
-    # An in-process cache is fine for one development process; in production the check
-    # stays on, so `manage.py check --deploy`/`migrate` fail until NEWSROOM_CACHE_URL is set.
-    *([] if PRODUCTION else ["django_ratelimit.E003"]),
+    # django_ratelimit.E003 (not a shared cache) stays on here, so production's
+    # `manage.py check --deploy`/`migrate` fail until NEWSROOM_CACHE_URL is set;
+    # development.py silences it.
 ]
-
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
-ACCOUNT_USERNAME_MIN_LENGTH = 2
 # allauth's own limits, spelled out so they are visibly on (see allauth's docs for the syntax).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -331,18 +235,29 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key",
     "confirm_email": "1/180s/key",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NEWSROOM_SITE_NAME}] "
-if PRODUCTION or os.environ.get("DJANGO_EMAIL_HOST"):
-    EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
-    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
-    EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
-    EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
 
-# Comments. The moderation values seed the admin's "Comment moderation settings"; once an
-# editor saves that page, the admin's values win.
+# --- Logging -----------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+}
+
+# --- Newsroom: the site ------------------------------------------------------------------
+
+NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NEWSROOM_SITE_NAME}] "
+# Absolute base for links that leave the site (share links, feeds, sitemaps, emails),
+# e.g. "https://news.example.org". Empty: taken from the request.
+NEWSROOM_BASE_URL = os.environ.get("NEWSROOM_BASE_URL", "").rstrip("/")
+NEWSROOM_PAGE_SIZE = env_int("NEWSROOM_PAGE_SIZE", 12)
+
+# --- Newsroom: comments ------------------------------------------------------------------
+
+# The moderation values seed the admin's "Comment moderation settings"; once an editor
+# saves that page, the admin's values win.
 NEWSROOM_COMMENT_MAX_LENGTH = env_int("NEWSROOM_COMMENT_MAX_LENGTH", 3000)
 NEWSROOM_COMMENT_EDIT_MINUTES = env_int("NEWSROOM_COMMENT_EDIT_MINUTES", 15)
 NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = env_int("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS", 0)
@@ -353,9 +268,18 @@ if NEWSROOM_COMMENT_MODERATION not in {"post", "pre"}:
     raise ImproperlyConfigured("NEWSROOM_COMMENT_MODERATION must be 'post' or 'pre'.")
 NEWSROOM_COMMENT_HOLD_FIRST = env_bool("NEWSROOM_COMMENT_HOLD_FIRST", False)
 NEWSROOM_COMMENT_MAX_LINKS = env_int("NEWSROOM_COMMENT_MAX_LINKS", 2)
-# --- end of issue 3 ------------------------------------------------------------------------
 
-# --- Being found and shared (issue 5): feeds, sitemaps, metadata, search. ---
+# --- Newsroom: editorial -----------------------------------------------------------------
+
+# The byline the importer uses when none is given.
+NEWSROOM_DEFAULT_BYLINE = os.environ.get("NEWSROOM_DEFAULT_BYLINE", "Staff")
+# Uploaded images larger than this are refused (bytes).
+NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+# How long a signed preview link works unless revoked first (hours).
+NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
+
+# --- Newsroom: discovery (feeds, sitemaps, metadata, search, sharing) --------------------
+
 # The site's one-line description: meta description of listing pages and feed subtitle.
 # Empty: "The latest stories from <site name>."
 NEWSROOM_SITE_DESCRIPTION = os.environ.get("NEWSROOM_SITE_DESCRIPTION", "").strip()
@@ -368,4 +292,20 @@ NEWSROOM_PUBLISHER_LOGO = os.environ.get(
 NEWSROOM_FEED_ITEMS = env_int("NEWSROOM_FEED_ITEMS", 30)
 # Search results per page.
 NEWSROOM_SEARCH_PAGE_SIZE = env_int("NEWSROOM_SEARCH_PAGE_SIZE", 20)
-# --- End of issue 5 settings. ---
+# Share row: which networks, in which order (keys of articles.share.NETWORKS).
+NEWSROOM_SHARE_NETWORKS = env_list(
+    "NEWSROOM_SHARE_NETWORKS",
+    [
+        "native",
+        "facebook",
+        "x",
+        "bluesky",
+        "mastodon",
+        "linkedin",
+        "telegram",
+        "whatsapp",
+        "reddit",
+        "email",
+        "copy",
+    ],
+)

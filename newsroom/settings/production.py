@@ -1,0 +1,51 @@
+"""Production (``DJANGO_ENV=production``): refuses to start with a missing or insecure
+secret key, without allowed hosts, or with DEBUG on; HTTPS only, SMTP mail, hashed static
+files, and a shared cache (``manage.py check`` fails without ``NEWSROOM_CACHE_URL``)."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, STORAGES
+from .env import env_bool, env_int, env_list
+from .smtp import *  # noqa: F403
+
+DJANGO_ENV = "production"
+PRODUCTION = True
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
+
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production needs DJANGO_SECRET_KEY: a random string of 50+ characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production needs DJANGO_ALLOWED_HOSTS, e.g. 'news.example.org'."
+    )
+if DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")
+
+# HTTPS: behind a proxy that says so in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+# Off by default: the preload list is for a whole registrable domain, and hard to leave.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+
+# Hashed, compressed static files; deploys run collectstatic.
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+WHITENOISE_USE_FINDERS = False
+
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)

@@ -1,0 +1,10 @@
+"""What pytest runs under (pyproject.toml): development's settings, faster and
+independent of the shell's cache."""
+
+from .development import *  # noqa: F403
+
+# Hashing with PBKDF2 is deliberately slow; tests need speed, not secrecy.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Rate limits count in the cache; tests/conftest.py clears it before every test, which must
+# never reach a Redis that NEWSROOM_CACHE_URL may name.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
