@@ -22,6 +22,7 @@ from articles.services.comments import (
     commenter_unban,
     commenting_blocked_reason,
 )
+from articles.services.rendering import article_rerender, comment_rerender
 from articles.services.workflow import (
     article_publish,
     article_record_revision_relations,
@@ -51,6 +52,7 @@ __all__ = [
     "article_publish",
     "article_record_revision_relations",
     "article_record_slug_change",
+    "article_rerender",
     "article_restore_relations",
     "article_return_to_draft",
     "article_set_authors",
@@ -69,6 +71,7 @@ __all__ = [
     "comment_edit_refusal",
     "comment_moderate",
     "comment_report",
+    "comment_rerender",
     "commenter_ban",
     "commenter_ban_remember_emails",
     "commenter_unban",
