@@ -22,6 +22,7 @@ from articles.services.comments import (
     commenter_unban,
     commenting_blocked_reason,
 )
+from articles.services.images import image_create, image_delete, image_update
 from articles.services.rendering import article_rerender, comment_rerender
 from articles.services.workflow import (
     article_publish,
@@ -38,7 +39,6 @@ from articles.services.workflow import (
     can_restore_revision,
     can_view_article,
     correction_create,
-    image_create,
     preview_link_create,
     preview_link_revoke,
 )
@@ -78,6 +78,8 @@ __all__ = [
     "commenting_blocked_reason",
     "correction_create",
     "image_create",
+    "image_delete",
+    "image_update",
     "preview_link_create",
     "preview_link_revoke",
     "unique_slug",

@@ -1,8 +1,9 @@
-"""Render once, at save: pages print the HTML stored when the body was saved."""
+"""Render once, at save: pages print stored HTML, which image changes render again."""
 
 import re
 from contextlib import contextmanager
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -15,7 +16,13 @@ import pytest
 from pytest_django.asserts import assertContains
 
 from articles.models import Article, Comment, Image
-from articles.services import article_publish, comment_edit, image_create
+from articles.services import (
+    article_publish,
+    comment_edit,
+    image_create,
+    image_delete,
+    image_update,
+)
 from tests.articles.editorial import article_form_data, change_url
 from tests.factories import ArticleFactory, CommentFactory, png_bytes
 
@@ -209,6 +216,90 @@ def test_saving_a_comment_without_its_body_does_not_render_it(monkeypatch, artic
     comment.save(update_fields=["status"])
 
     assert Comment.objects.get(pk=comment.pk).body_html == "<p>Kept.</p>"
+
+
+# Images -------------------------------------------------------------------------------
+
+
+def test_replacing_an_image_file_shows_the_new_picture_in_the_stories_using_it(client, editor):
+    image, other = library_image(), library_image(width=900, height=600, name="quay.png")
+    showing = ArticleFactory(body=f"<p>Bridge.</p>{figure(image)}")
+    elsewhere = ArticleFactory(body=f"<p>Quay.</p>{figure(other)}")
+    Article.objects.filter(pk=elsewhere.pk).update(body_html="<p>Not rendered again.</p>")
+    before = Article.objects.get(pk=showing.pk)
+    (old_img,) = page_images(client, showing)
+    assert 'width="800" height="400"' in old_img
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:articles_image_change", args=[image.pk]),
+        {
+            "file": upload(1000, 1500, "portrait.png"),
+            "alt_text": "a",
+            "caption": "c",
+            "credit": "d",
+        },
+    )
+
+    assert response.status_code == 302
+    client.logout()
+    (new_img,) = page_images(client, showing)
+    assert 'width="800" height="1200"' in new_img
+    assert 'alt="The bridge"' in new_img
+    old_urls, new_urls = re.findall(r"\S+\.webp", old_img), re.findall(r"\S+\.webp", new_img)
+    assert new_urls and not set(old_urls) & set(new_urls)
+    after = Article.objects.get(pk=showing.pk)
+    assert Image.objects.get(pk=image.pk).file.url in after.body
+    assert after.updated_at == before.updated_at
+    assert after.history.count() == before.history.count()
+    assert Article.objects.get(pk=elsewhere.pk).body_html == "<p>Not rendered again.</p>"
+
+
+def test_a_new_alt_text_shows_where_the_body_gave_none(client):
+    image = library_image()
+    article = ArticleFactory(body=f'<figure><img src="{image.file.url}"></figure>')
+    assert 'alt="The harbour at dawn"' in page_images(client, article)[0]
+
+    image_update(image=image, by=None, alt_text="  The harbour at dusk ")
+
+    assert 'alt="The harbour at dusk"' in page_images(client, article)[0]
+
+
+@pytest.mark.parametrize("how", ["delete-page", "delete-action"])
+def test_deleting_an_image_removes_it_from_the_stories_using_it(client, editor, how):
+    image, other = library_image(), library_image(width=900, height=600, name="quay.png")
+    showing = ArticleFactory(body=f"<p>Bridge.</p>{figure(image)}{figure(other)}")
+    elsewhere = ArticleFactory(body=f"<p>Quay.</p>{figure(other)}")
+    Article.objects.filter(pk=elsewhere.pk).update(body_html="<p>Not rendered again.</p>")
+    assert len(page_images(client, showing)) == 2
+    client.force_login(editor)
+
+    if how == "delete-page":
+        url = reverse("admin:articles_image_delete", args=[image.pk])
+        response = client.post(url, {"post": "yes"})
+    else:
+        response = client.post(
+            reverse("admin:articles_image_changelist"),
+            {"action": "delete_selected", "_selected_action": [image.pk], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not Image.objects.filter(pk=image.pk).exists()
+    client.logout()
+    (left,) = page_images(client, showing)
+    assert 'width="800" height="533"' in left  # the other picture stays
+    assertContains(client.get(showing.get_absolute_url()), "<p>Bridge.</p>", html=True)
+    assert Article.objects.get(pk=elsewhere.pk).body_html == "<p>Not rendered again.</p>"
+
+
+def test_only_editors_change_or_delete_library_images(writer):
+    image = library_image()
+
+    with pytest.raises(PermissionDenied):
+        image_update(image=image, by=writer, alt_text="Defaced")
+    with pytest.raises(PermissionDenied):
+        image_delete(image=image, by=writer)
+    assert Image.objects.get(pk=image.pk).alt_text == "The harbour at dawn"
 
 
 # The post-migrate handler -------------------------------------------------------------
