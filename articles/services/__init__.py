@@ -22,7 +22,12 @@ from articles.services.comments import (
     commenter_unban,
     commenting_blocked_reason,
 )
-from articles.services.images import image_create, image_delete, image_update
+from articles.services.images import (
+    article_repoint_library_images,
+    image_create,
+    image_delete,
+    image_update,
+)
 from articles.services.rendering import article_rerender, comment_rerender
 from articles.services.workflow import (
     article_publish,
@@ -52,6 +57,7 @@ __all__ = [
     "article_publish",
     "article_record_revision_relations",
     "article_record_slug_change",
+    "article_repoint_library_images",
     "article_rerender",
     "article_restore_relations",
     "article_return_to_draft",

@@ -16,6 +16,7 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
+from articles.html import library_image_url_prefix
 from articles.models import Article, Image
 from articles.services.rendering import article_rerender
 
@@ -101,3 +102,18 @@ def image_delete(*, image: Image, by) -> None:
     showing = _articles_showing(image.file)
     image.delete()
     article_rerender(articles=showing)
+
+
+@transaction.atomic
+def article_repoint_library_images(*, old_prefix: str) -> int:
+    """Point the bodies' library images at the address the storage gives them now.
+
+    For after a change of media storage or ``MEDIA_URL``: bodies keep the address the
+    image had when it was put in (say ``/media/images/...``); once the library is served
+    from elsewhere that address is no longer the library's, and rendering would leave the
+    picture out. Returns how many articles changed; render them again afterwards.
+    """
+    new_prefix = library_image_url_prefix()
+    if not old_prefix or old_prefix == new_prefix:
+        return 0
+    return _replace_in_bodies(f'src="{old_prefix}', f'src="{new_prefix}')

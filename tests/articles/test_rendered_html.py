@@ -1,7 +1,8 @@
-"""Render once, at save: pages print stored HTML, which image changes render again."""
+"""Render once, at save: pages print stored HTML; image changes and a command re-render it."""
 
 import re
 from contextlib import contextmanager
+from io import StringIO
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -302,7 +303,52 @@ def test_only_editors_change_or_delete_library_images(writer):
     assert Image.objects.get(pk=image.pk).alt_text == "The harbour at dawn"
 
 
-# The post-migrate handler -------------------------------------------------------------
+# The command and the post-migrate handler ---------------------------------------------
+
+
+def test_the_render_command_fixes_stale_rows_without_a_revision_or_a_new_date():
+    article = ArticleFactory(body="<p>Right.</p>")
+    comment = CommentFactory(body="Right.")
+    fresh = ArticleFactory(body="<p>Already right.</p>")
+    Article.objects.filter(pk=article.pk).update(body_html="<p>Stale.</p>")
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>Stale.</p>")
+    before = Article.objects.get(pk=article.pk)
+    out = StringIO()
+
+    call_command("render_html", stdout=out)
+
+    after = Article.objects.get(pk=article.pk)
+    assert after.body_html == "<p>Right.</p>"
+    assert Comment.objects.get(pk=comment.pk).body_html == "<p>Right.</p>"
+    assert after.updated_at == before.updated_at
+    assert after.history.count() == before.history.count()
+    assert Article.objects.get(pk=fresh.pk).body_html == "<p>Already right.</p>"
+    assert out.getvalue().splitlines() == ["Article bodies changed: 1", "Comments changed: 1"]
+
+
+def test_after_a_sanitizer_change_the_command_renders_every_body_with_it(monkeypatch):
+    articles = ArticleFactory.create_batch(5, body="<h2>Sub</h2><p>Text.</p>")
+    monkeypatch.setattr("articles.html.BODY_TAGS", frozenset({"p"}))
+    out = StringIO()
+
+    call_command("render_html", "--only", "articles", "--batch-size", "2", stdout=out)
+
+    assert {a.body_html for a in Article.objects.filter(pk__in=[a.pk for a in articles])} == {
+        "Sub<p>Text.</p>"
+    }
+    assert Article.objects.filter(body__contains="<h2>").count() == 5  # the source is kept
+    assert out.getvalue() == "Article bodies changed: 5\n"
+
+
+def test_the_render_command_can_leave_articles_alone():
+    article = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(body_html="<p>Stale.</p>")
+    out = StringIO()
+
+    call_command("render_html", "--only", "comments", stdout=out)
+
+    assert Article.objects.get(pk=article.pk).body_html == "<p>Stale.</p>"
+    assert out.getvalue() == "Comments changed: 0\n"
 
 
 def test_migrate_renders_the_rows_left_without_html():
@@ -321,3 +367,26 @@ def test_migrate_renders_the_rows_left_without_html():
     assert Article.objects.get(pk=empty.pk).body_html == ""
     # Only empty rows: a stale one is the render command's job, not every migrate's.
     assert Article.objects.get(pk=stale.pk).body_html == "<p>Stale.</p>"
+
+
+def test_after_a_media_address_change_the_command_points_bodies_at_the_new_one(settings):
+    image = library_image()
+    article = ArticleFactory(body=f"<p>Bridge.</p>{figure(image)}")
+    other = ArticleFactory(body='<p>A link to <a href="/media/images/">the folder</a>.</p>')
+    settings.MEDIA_URL = "https://media.example.org/"
+    out = StringIO()
+
+    call_command("render_html", "--old-image-prefix", "/media/images/", stdout=out)
+
+    body_html = Article.objects.get(pk=article.pk).body_html
+    assert 'src="https://media.example.org/renditions/' in body_html
+    assert 'width="800" height="400"' in body_html
+    assert (
+        f'src="https://media.example.org/{image.file.name}"'
+        in Article.objects.get(pk=article.pk).body
+    )
+    assert Article.objects.get(pk=other.pk).body == other.body
+    assert out.getvalue().splitlines()[:2] == [
+        "Article bodies pointed at the new image address: 1",
+        "Article bodies changed: 1",
+    ]
