@@ -7,7 +7,6 @@ from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from django_prose_editor.fields import ProseEditorField
@@ -16,9 +15,9 @@ from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.html import BODY_EDITOR_EXTENSIONS, clean_body_html, safe_body_html
+from articles.html import BODY_EDITOR_EXTENSIONS, clean_body_html
 from articles.models.comment import Comment
-from articles.models.image import responsive_body_images
+from articles.models.rendering import RenderedHTMLField, article_body_html
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -134,6 +133,10 @@ class Article(models.Model):
         sanitize=True,
         help_text=_("Paragraphs, subheadings, emphasis, links, lists and quotes."),
     )
+    # What the page prints: the body sanitized, its library images swapped for responsive
+    # renditions. Rendered by save(); re-rendered when an image it shows changes and by
+    # ``manage.py render_html`` (see articles.models.rendering).
+    body_html = RenderedHTMLField(_("rendered body"))
     hero_image = models.ForeignKey(
         "articles.Image",
         verbose_name=_("hero image"),
@@ -180,8 +183,10 @@ class Article(models.Model):
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
 
     objects = ArticleQuerySet.as_manager()
-    # Every save keeps a revision (django-simple-history), admin or not.
-    history = HistoricalRecords(bases=[ArticleRevision])
+    # Every save keeps a revision (django-simple-history), admin or not. Not of body_html:
+    # it is derived from the body (a restore renders it again) and depends on the image
+    # library as it is now, so an old copy would only be stale.
+    history = HistoricalRecords(bases=[ArticleRevision], excluded_fields=["body_html"])
 
     class Meta:
         ordering = ("-published_at", "-pk")
@@ -198,19 +203,19 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        self.body = clean_body_html(self.body)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" not in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body"}
+        body = clean_body_html(self.body)
+        # A save of other fields leaves the body alone, unless it was stored unsanitized
+        # (by update() or SQL): then this save cleans it, and renders it again.
+        if update_fields is None or "body" in update_fields or body != self.body:
+            self.body = body
+            self.body_html = article_body_html(body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body", "body_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    @property
-    def body_html(self) -> SafeString:
-        """The sanitized body, its library images swapped for responsive renditions."""
-        return responsive_body_images(safe_body_html(self.body))
 
     @property
     def ordered_authors(self) -> list:

@@ -6,11 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.html import comment_text_html
+from articles.models.rendering import RenderedHTMLField, comment_body_html
 
 
 def validate_comment_length(value: str) -> None:
@@ -93,6 +92,8 @@ class Comment(models.Model):
         help_text=_("The reply this one answers, when it answers a reply in the thread."),
     )
     body = models.TextField(_("comment"), validators=[validate_comment_length])
+    # What the page prints, rendered by save() whenever the body is saved.
+    body_html = RenderedHTMLField(_("rendered comment"))
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.VISIBLE, db_index=True
     )
@@ -116,16 +117,20 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.article}"
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = comment_body_html(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
     @property
     def author_name(self) -> str:
         return self.author.get_username() if self.author_id else str(_("deleted user"))
-
-    @property
-    def body_html(self) -> SafeString:
-        return comment_text_html(self.body)
 
     @property
     def anchor(self) -> str:

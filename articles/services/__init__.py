@@ -26,6 +26,13 @@ from articles.services.comments import (
     commenter_unban,
     commenting_blocked_reason,
 )
+from articles.services.images import (
+    article_repoint_library_images,
+    image_create,
+    image_delete,
+    image_update,
+)
+from articles.services.rendering import article_rerender, comment_rerender
 from articles.services.workflow import (
     article_publish,
     article_return_to_draft,
@@ -33,7 +40,6 @@ from articles.services.workflow import (
     article_transition,
     article_unpublish,
     correction_create,
-    image_create,
     preview_link_create,
     preview_link_revoke,
 )
@@ -47,6 +53,8 @@ __all__ = [
     "article_create",
     "article_publish",
     "article_record_slug_change",
+    "article_repoint_library_images",
+    "article_rerender",
     "article_restore_revision",
     "article_return_to_draft",
     "article_set_authors",
@@ -61,12 +69,15 @@ __all__ = [
     "comment_edit_refusal",
     "comment_moderate",
     "comment_report",
+    "comment_rerender",
     "commenter_ban",
     "commenter_ban_remember_emails",
     "commenter_unban",
     "commenting_blocked_reason",
     "correction_create",
     "image_create",
+    "image_delete",
+    "image_update",
     "preview_link_create",
     "preview_link_revoke",
     "unique_slug",

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Article, ArticleEvent, Correction, Image, PreviewLink
+from articles.models import Article, ArticleEvent, Correction, PreviewLink
 from articles.permissions import ArticlePermissions
 
 Status = Article.Status
@@ -170,19 +170,3 @@ def preview_link_revoke(*, link: PreviewLink, by) -> PreviewLink:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
     return link
-
-
-@transaction.atomic
-def image_create(*, file, alt_text: str, caption: str, credit: str, by=None) -> Image:
-    """Store a checked upload and make its renditions now, so readers never wait for them."""
-    image = Image(
-        file=file,
-        alt_text=alt_text.strip(),
-        caption=caption.strip(),
-        credit=credit.strip(),
-        uploaded_by=by,
-    )
-    image.full_clean()
-    image.save()
-    transaction.on_commit(image.renditions)
-    return image

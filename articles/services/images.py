@@ -1,0 +1,119 @@
+"""The image library: uploads, changes and deletions, and the stories that show them.
+
+An article body refers to a library image by the address of its original (``src``, see
+``articles.html``); its stored ``body_html`` holds the image's renditions. So a change of
+the image renders those bodies again, in the same transaction: readers see the new
+picture (or none, once it is deleted) at their next visit, and a failed change leaves
+every story as it was.
+"""
+
+from urllib.parse import unquote
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, Value
+from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Replace
+from django.utils.translation import gettext as _
+
+from articles.html import library_image_url_prefix
+from articles.models import Article, Image
+from articles.services.rendering import article_rerender
+
+IMAGE_FIELDS = frozenset({"file", "alt_text", "caption", "credit"})
+
+
+def _src_attributes(file: FieldFile) -> list[str]:
+    # How a body's <img> names the original: its address as the storage gives it, or the
+    # same with its escapes undone, which the renderer accepts too. The whole attribute,
+    # so that "a.png" does not also find "a.png.jpg".
+    url = file.storage.url(file.name)
+    return [f'src="{spelling}"' for spelling in dict.fromkeys((url, unquote(url)))]
+
+
+def _articles_showing(file: FieldFile):
+    query = Q()
+    for attribute in _src_attributes(file):
+        query |= Q(body__contains=attribute)
+    return Article.objects.filter(query)
+
+
+def _replace_in_bodies(old: str, new: str) -> int:
+    # In the database, in one statement: only the address changes, not the writer's words.
+    return Article.objects.filter(body__contains=old).update(
+        body=Replace("body", Value(old), Value(new))
+    )
+
+
+def _check(by, action: str) -> None:
+    if by is not None and not (by.is_active and by.has_perm(f"articles.{action}_image")):
+        raise PermissionDenied(_("Only editors can change or delete library images."))
+
+
+@transaction.atomic
+def image_create(*, file, alt_text: str, caption: str, credit: str, by=None) -> Image:
+    """Store a checked upload and make its renditions now, so readers never wait for them."""
+    image = Image(
+        file=file,
+        alt_text=alt_text.strip(),
+        caption=caption.strip(),
+        credit=credit.strip(),
+        uploaded_by=by,
+    )
+    image.full_clean()
+    image.save()
+    transaction.on_commit(image.renditions)
+    return image
+
+
+@transaction.atomic
+def image_update(*, image: Image, by, **changes) -> Image:
+    """Change an image's file or texts; the stories showing it show the change.
+
+    A new file gets a new address, so the bodies that showed the old one are pointed at
+    it. That is the picture's address, not the writer's words: no revision is kept and
+    ``updated_at`` stays. ``by=None`` is a trusted caller such as a management command.
+    """
+    _check(by, "change")
+    if unknown := set(changes) - IMAGE_FIELDS:
+        raise TypeError(f"image_update() cannot change {', '.join(sorted(unknown))}")
+    # As stored: a caller such as the admin hands over an image that already has the changes.
+    stored = Image.objects.get(pk=image.pk)
+    for name, value in changes.items():
+        setattr(image, name, value.strip() if isinstance(value, str) else value)
+    image.full_clean()
+    image.save()
+    if image.file.name != stored.file.name:
+        for old in _src_attributes(stored.file):
+            _replace_in_bodies(old, f'src="{image.file.url}"')
+        transaction.on_commit(image.renditions)
+    article_rerender(articles=_articles_showing(image.file))
+    return image
+
+
+@transaction.atomic
+def image_delete(*, image: Image, by) -> None:
+    """Delete a library image; the stories that showed it in their body no longer do.
+
+    Their body keeps its ``<img>``, which the rendering leaves out for want of a library
+    image at that address. A hero image is unset (``on_delete=SET_NULL``).
+    """
+    _check(by, "delete")
+    showing = _articles_showing(image.file)
+    image.delete()
+    article_rerender(articles=showing)
+
+
+@transaction.atomic
+def article_repoint_library_images(*, old_prefix: str) -> int:
+    """Point the bodies' library images at the address the storage gives them now.
+
+    For after a change of media storage or ``MEDIA_URL``: bodies keep the address the
+    image had when it was put in (say ``/media/images/...``); once the library is served
+    from elsewhere that address is no longer the library's, and rendering would leave the
+    picture out. Returns how many articles changed; render them again afterwards.
+    """
+    new_prefix = library_image_url_prefix()
+    if not old_prefix or old_prefix == new_prefix:
+        return 0
+    return _replace_in_bodies(f'src="{old_prefix}', f'src="{new_prefix}')
