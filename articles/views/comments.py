@@ -6,7 +6,6 @@ token): everything personal here is for logged-in readers only.
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,13 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from django_ratelimit.decorators import ratelimit
 
+from articles.forms import CommentForm, ReportForm
 from articles.models import Article, Comment, CommentReport
-from articles.models.comment import validate_comment_length
 from articles.services import (
     BLOCKED_MESSAGES,
     comment_create,
@@ -37,70 +35,6 @@ from articles.services import (
 )
 
 NEWEST = "newest"
-
-
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Your comment"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy(
-            "Plain text. Leave a blank line between paragraphs; web addresses become links."
-        ),
-    )
-    # Text, not IntegerField: whatever arrives, clean_parent() answers in words.
-    parent = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, article: Article | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.article = article
-        # Shown to browsers and in the help text; enforced in clean_body, after newlines
-        # are normalized, so the browser's count and ours agree.
-        self.fields["body"].max_length = settings.NEWSROOM_COMMENT_MAX_LENGTH
-
-    def clean_body(self):
-        body = self.cleaned_data["body"].replace("\r\n", "\n")
-        validate_comment_length(body)
-        return body
-
-    def clean_parent(self) -> Comment | None:
-        """The visible comment of this article being answered, or None for a new thread."""
-        value = self.cleaned_data["parent"].strip()
-        if not value:
-            return None
-        parent = None
-        if value.isascii() and value.isdigit() and self.article is not None:
-            parent = (
-                Comment.objects.filter(article=self.article, pk=int(value))
-                .visible()
-                .select_related("parent", "author")
-                .first()
-            )
-        if parent is None:
-            raise ValidationError(
-                _("The comment you replied to is no longer available."), code="parent"
-            )
-        return parent
-
-
-class PlainTextField(forms.CharField):
-    """A textarea's text, a line break counted once as browsers count it for maxlength."""
-
-    def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n")
-
-
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=gettext_lazy("What is wrong with this comment?"),
-        choices=CommentReport.Reason.choices,
-        widget=forms.RadioSelect,
-    )
-    note = PlainTextField(
-        label=gettext_lazy("Anything the moderators should know (optional)"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
 
 def comment_rate(group, request) -> str:
