@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -138,16 +137,6 @@ class Comment(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.status in {self.Status.REMOVED, self.Status.SPAM}
-
-    def is_editable_by(self, user, *, now=None) -> bool:
-        """The author may edit within the window while the comment is not removed."""
-        if not user.is_authenticated or self.author_id != user.pk or self.is_removed:
-            return False
-        window = timezone.timedelta(minutes=settings.NEWSROOM_COMMENT_EDIT_MINUTES)
-        return (now or timezone.now()) < self.created_at + window
-
-    def is_deletable_by(self, user) -> bool:
-        return user.is_authenticated and self.author_id == user.pk and not self.is_removed
 
 
 class CommentReport(models.Model):

@@ -8,19 +8,14 @@ from articles.services.articles import (
     unique_slug,
 )
 from articles.services.comments import (
-    BLOCKED_MESSAGES,
-    MODERATOR_GROUP,
-    Blocked,
     comment_create,
     comment_delete,
     comment_edit,
-    comment_edit_refusal,
     comment_moderate,
     comment_report,
     commenter_ban,
     commenter_ban_remember_emails,
     commenter_unban,
-    commenting_blocked_reason,
 )
 from articles.services.workflow import (
     article_publish,
@@ -43,10 +38,7 @@ from articles.services.workflow import (
 )
 
 __all__ = [
-    "BLOCKED_MESSAGES",
-    "MODERATOR_GROUP",
     "TAG_MAX_LENGTH",
-    "Blocked",
     "article_create",
     "article_publish",
     "article_record_revision_relations",
@@ -66,13 +58,11 @@ __all__ = [
     "comment_create",
     "comment_delete",
     "comment_edit",
-    "comment_edit_refusal",
     "comment_moderate",
     "comment_report",
     "commenter_ban",
     "commenter_ban_remember_emails",
     "commenter_unban",
-    "commenting_blocked_reason",
     "correction_create",
     "image_create",
     "preview_link_create",

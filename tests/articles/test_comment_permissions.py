@@ -1,18 +1,29 @@
 """Who may do what with a comment: the whole role table through ``CommentPermissions`` and
-``ArticlePermissions.comment_refusal``."""
+``ArticlePermissions.comment_refusal``, then proof that the page, the views and the services
+all answer from those objects (refuse in the object, and every surface refuses)."""
 
 from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser, Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 import pytest
+from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Comment, CommenterBan, CommentReport
+from articles.models import Comment, CommenterBan, CommentReport, ModerationLogEntry
 from articles.permissions import (
     REFUSAL_MESSAGES,
     ArticlePermissions,
     CommentPermissions,
     Refusal,
+)
+from articles.services import (
+    comment_create,
+    comment_delete,
+    comment_edit,
+    comment_moderate,
+    comment_report,
 )
 from tests.factories import (
     CommentFactory,
@@ -20,6 +31,7 @@ from tests.factories import (
     VerifiedUserFactory,
     staff_user,
 )
+from tests.helpers import post_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +196,151 @@ def test_superusers_moderate_and_staff_without_the_role_do_not():
     assert not CommentPermissions(UserFactory(username="intern", is_staff=True)).can_moderate()
     inactive = UserFactory(username="gone", is_superuser=True, is_active=False)
     assert not CommentPermissions(inactive).can_moderate()
+
+
+# Every surface answers from the permission objects --------------------------------------
+
+
+def refuse(monkeypatch, name: str, reason: str = "Not today."):
+    monkeypatch.setattr(CommentPermissions, name, lambda self: reason)
+
+
+def test_edit_is_refused_everywhere_once_the_object_refuses(
+    client, monkeypatch, article, owner, comment
+):
+    client.force_login(owner)
+    edit_url = reverse("articles:comment-edit", kwargs={"pk": comment.pk})
+    assertContains(client.get(article.get_absolute_url()), f'href="{edit_url}"')
+    assert client.get(edit_url).status_code == 200
+
+    refuse(monkeypatch, "edit_refusal", "Editing is paused.")
+
+    assertNotContains(client.get(article.get_absolute_url()), f'href="{edit_url}"')
+    assertContains(client.get(edit_url), "Editing is paused.", status_code=403)
+    assert client.post(edit_url, {"body": "Changed"}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        comment_edit(comment=comment, by=owner, body="Changed")
+    comment.refresh_from_db()
+    assert comment.body == "Mine"
+
+
+def test_the_edit_link_follows_can_edit(client, monkeypatch, article, owner, comment):
+    client.force_login(owner)
+    monkeypatch.setattr(CommentPermissions, "can_edit", lambda self: False)
+    edit_url = reverse("articles:comment-edit", kwargs={"pk": comment.pk})
+    assertNotContains(client.get(article.get_absolute_url()), f'href="{edit_url}"')
+
+
+def test_delete_is_refused_everywhere_once_the_object_refuses(
+    client, monkeypatch, article, owner, comment
+):
+    client.force_login(owner)
+    delete_url = reverse("articles:comment-delete", kwargs={"pk": comment.pk})
+    assertContains(client.get(article.get_absolute_url()), f'href="{delete_url}"')
+
+    refuse(monkeypatch, "delete_refusal", "Deleting is paused.")
+
+    assertNotContains(client.get(article.get_absolute_url()), f'href="{delete_url}"')
+    assertContains(client.get(delete_url), "Deleting is paused.", status_code=403)
+    assert client.post(delete_url).status_code == 403
+    with pytest.raises(PermissionDenied):
+        comment_delete(comment=comment, by=owner)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.VISIBLE
+
+
+def test_reply_is_refused_everywhere_once_the_object_refuses(client, monkeypatch, article, comment):
+    reader = VerifiedUserFactory(username="reader")
+    client.force_login(reader)
+    reply_url = reverse("articles:comment-reply", kwargs={"pk": comment.pk})
+    assertContains(client.get(article.get_absolute_url()), f'href="{reply_url}"')
+
+    refuse(monkeypatch, "reply_refusal", "Replies are paused.")
+
+    assertNotContains(client.get(article.get_absolute_url()), f'href="{reply_url}"')
+    response = client.get(reply_url)
+    assertContains(response, "Replies are paused.", status_code=403)
+    assertNotContains(response, 'class="comment-form"', status_code=403)
+    response = post_comment(client, article, "A reply", parent=comment)
+    assertContains(response, "Replies are paused.", status_code=400)
+    with pytest.raises(ValidationError):
+        comment_create(article=article, author=reader, body="A reply", parent=comment)
+    assert not Comment.objects.filter(parent=comment).exists()
+
+
+def test_report_is_refused_everywhere_once_the_object_refuses(
+    client, monkeypatch, article, comment
+):
+    reader = VerifiedUserFactory(username="reader")
+    client.force_login(reader)
+    report_url = reverse("articles:comment-report", kwargs={"pk": comment.pk})
+    assertContains(client.get(article.get_absolute_url()), f'href="{report_url}"')
+
+    refuse(monkeypatch, "report_refusal", "Reports are paused.")
+
+    assertNotContains(client.get(article.get_absolute_url()), f'href="{report_url}"')
+    assertContains(client.get(report_url), "Reports are paused.", status_code=403)
+    assert client.post(report_url, {"reason": "spam"}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        comment_report(comment=comment, by=reader, reason="spam")
+    assert not CommentReport.objects.exists()
+
+
+def test_commenting_is_refused_everywhere_once_the_article_object_refuses(
+    client, monkeypatch, article, owner
+):
+    client.force_login(owner)
+    assertContains(client.get(article.get_absolute_url()), 'class="comment-form"')
+
+    monkeypatch.setattr(ArticlePermissions, "comment_refusal", property(lambda self: "banned"))
+
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "You can no longer comment on this site.")
+    assertNotContains(page, 'class="comment-form"')
+    assertContains(post_comment(client, article, "Hello"), "Hello", status_code=403)
+    with pytest.raises(PermissionDenied):
+        comment_create(article=article, author=owner, body="Hello")
+    assert not Comment.objects.exists()
+
+
+def test_moderation_is_refused_everywhere_once_the_object_refuses(
+    client, monkeypatch, article, comment
+):
+    moderator = make_user("moderator", None)
+    changelist = reverse("admin:articles_comment_changelist")
+    client.force_login(moderator)
+    assertContains(client.get(changelist), 'value="approve"')
+
+    monkeypatch.setattr(CommentPermissions, "can_moderate", lambda self: False)
+
+    assertNotContains(client.get(changelist), 'value="approve"')
+    client.post(changelist, {"action": "remove", "_selected_action": [comment.pk]})
+    with pytest.raises(PermissionDenied):
+        comment_moderate(comments=[comment], by=moderator, action="remove")
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.VISIBLE
+    assert not ModerationLogEntry.objects.exists()
+
+
+def test_comment_moderate_asks_who_moderates(article, comment, settings):
+    # Outside a request (a command, say), links in the mails are built on the base URL.
+    settings.NEWSROOM_BASE_URL = "https://news.example.org"
+    with pytest.raises(PermissionDenied):
+        comment_moderate(
+            comments=[comment], by=UserFactory(username="intern", is_staff=True), action="remove"
+        )
+    moderator = make_user("moderator", None)
+    assert comment_moderate(comments=[comment], by=moderator, action="remove") == 1
+    assert ModerationLogEntry.objects.get().moderator == moderator
+
+
+def test_the_page_asks_one_article_object_for_every_comment(client, article, owner):
+    """Its two queries (verified addresses, ban) are asked once per page, not per comment."""
+    top = CommentFactory(article=article, author=owner)
+    CommentFactory.create_batch(3, article=article, parent=top)
+    CommentFactory.create_batch(2, article=article)
+    client.force_login(owner)
+    page = client.get(article.get_absolute_url()).context["comment_page"]
+    entries = [e for thread in page.threads for e in (thread.top, *thread.replies)]
+    assert len(entries) == 6
+    assert {id(e.permissions.article_permissions) for e in entries} == {id(page.permissions)}
