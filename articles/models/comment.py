@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -116,7 +117,8 @@ class Comment(models.Model):
         return f"{self.author_name} on {self.article}"
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The comment's permalink, which redirects to the article page holding it."""
+        return reverse("articles:comment", kwargs={"pk": self.pk})
 
     @property
     def author_name(self) -> str:

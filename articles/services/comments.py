@@ -2,7 +2,8 @@
 
 Views, admin actions and commands call these; each asks ``articles.permissions`` before it
 writes (and raises ``PermissionDenied``), so no caller can skip a rule. Mail goes out only
-once the transaction commits.
+once the transaction commits, its links absolute (``NEWSROOM_BASE_URL``, else the request's
+host) and to a comment's permalink, which finds the page holding it.
 """
 
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ from articles.models import (
 from articles.models.comment import email_digest
 from articles.permissions import ArticlePermissions, CommentPermissions
 from articles.roles import MODERATOR_ROLE
+from newsroom.absolute import absolute_url
 
 
 def _normalized(text: str) -> str:
@@ -72,12 +74,6 @@ def _hold_reason(*, author, body: str, moderation: ModerationSettings) -> str:
     return ""
 
 
-def _site_url(path: str, request: HttpRequest | None) -> str:
-    if settings.NEWSROOM_BASE_URL:
-        return settings.NEWSROOM_BASE_URL + path
-    return request.build_absolute_uri(path) if request is not None else path
-
-
 def _mail_on_commit(*, template: str, to: list[str], context: dict) -> None:
     if not to:
         return
@@ -102,8 +98,8 @@ def _notify_reply(comment: Comment, request: HttpRequest | None) -> None:
         context={
             "comment": comment,
             "recipient": recipient,
-            "url": _site_url(comment.get_absolute_url(), request),
-            "profile_url": _site_url(reverse("accounts:profile"), request),
+            "url": absolute_url(comment.get_absolute_url(), request),
+            "profile_url": absolute_url(reverse("accounts:profile"), request),
         },
     )
 
@@ -232,8 +228,10 @@ def comment_report(
         context={
             "report": report,
             "comment": comment,
-            "url": _site_url(comment.get_absolute_url(), request),
-            "admin_url": _site_url(f"/admin/articles/comment/{comment.pk}/change/", request),
+            "url": absolute_url(comment.get_absolute_url(), request),
+            "admin_url": absolute_url(
+                reverse("admin:articles_comment_change", args=[comment.pk]), request
+            ),
         },
     )
     return report
@@ -286,7 +284,7 @@ def comment_moderate(
                     "comment": comment,
                     "is_approved": status == Comment.Status.VISIBLE,
                     "was_held": previous == Comment.Status.PENDING,
-                    "url": _site_url(comment.get_absolute_url(), request),
+                    "url": absolute_url(comment.get_absolute_url(), request),
                 },
             )
         if previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE:

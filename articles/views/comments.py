@@ -1,9 +1,10 @@
-"""Posting, replying, editing, deleting and reporting comments under an article.
+"""Posting, replying, editing, deleting and reporting comments under an article, and a
+comment's permalink.
 
 Requests and responses only: who may do what is ``articles.permissions``, reads are
 ``articles.selectors``, writes ``articles.services``. The article page stays the same for
 every anonymous reader (no session, no CSRF token): everything personal is for logged-in
-readers only.
+readers, and the permalink is the one address whose answer depends on who asks.
 """
 
 from django.conf import settings
@@ -15,7 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from django_ratelimit.decorators import ratelimit
 
@@ -50,6 +52,15 @@ def comment_section(request: HttpRequest, article: Article, *, form=None) -> dic
     )
     can_comment = page.permissions.can_comment()
     return {"comment_page": page, "comment_form": (form or CommentForm()) if can_comment else None}
+
+
+@never_cache
+@require_safe
+def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment's one address: the article page holding it, in the reader's order, at its
+    anchor. Not cached: the page, and whether a held comment is found, depend on who asks."""
+    comment = get_object_or_404(comments_on_published_articles().shown_to(request.user), pk=pk)
+    return redirect(comment_page_url(comment, request.user, order=_order(request)))
 
 
 def _form_page(

@@ -204,7 +204,11 @@ def test_reply_notifies_the_parent_author_unless_they_opted_out(
     assert mail.outbox[0].to == [stranger.email]
     assert "commenter replied to your comment" in mail.outbox[0].subject
     assert "Replying to you" in mail.outbox[0].body
-    assert f"/articles/{article.slug}/#comment-" in mail.outbox[0].body
+    reply = Comment.objects.get(body="Replying to you")
+    # The reply's permalink, which finds the page holding it (test_comment_permalink.py).
+    assert f"http://testserver{reverse('articles:comment', kwargs={'pk': reply.pk})}\n" in (
+        mail.outbox[0].body
+    )
 
     stranger.is_notified_of_replies = False
     stranger.save()
