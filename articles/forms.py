@@ -23,7 +23,8 @@ class PlainTextField(forms.CharField):
 
 
 class CommentForm(forms.Form):
-    """A new comment, a reply (``parent``) or an edit."""
+    """A new comment, a reply (``parent``) or an edit. The order the reader chose travels
+    in the address the form posts to (``?comments=newest``), not in the form."""
 
     body = forms.CharField(
         label=_("Your comment"),

@@ -29,6 +29,11 @@ def comment_order(value: str | None) -> str:
     return NEWEST if value == NEWEST else OLDEST
 
 
+def order_query(order: str) -> str:
+    """The query string that keeps ``order`` on the comment pages' links and forms."""
+    return f"?{urlencode({ORDER_PARAMETER: NEWEST})}" if order == NEWEST else ""
+
+
 def article_comments_url(
     article: Article, *, order: str = OLDEST, page: int = 1, anchor: str = "comments"
 ) -> str:
@@ -105,6 +110,10 @@ class CommentPage:
     @property
     def is_newest_first(self) -> bool:
         return self.order == NEWEST
+
+    @property
+    def order_query(self) -> str:
+        return order_query(self.order)
 
     @property
     def oldest_first_url(self) -> str:

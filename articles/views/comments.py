@@ -5,6 +5,9 @@ Requests and responses only: who may do what is ``articles.permissions``, reads 
 ``articles.selectors``, writes ``articles.services``. The article page stays the same for
 every anonymous reader (no session, no CSRF token): everything personal is for logged-in
 readers, and the permalink is the one address whose answer depends on who asks.
+
+The order a reader chose (``?comments=newest``) stays in the address of every comment
+link and form, so each redirect brings them back to the comments as they were reading them.
 """
 
 from django.conf import settings
@@ -31,6 +34,7 @@ from articles.selectors import (
     comment_page,
     comment_page_url,
     comments_on_published_articles,
+    order_query,
 )
 from articles.services import comment_create, comment_delete, comment_edit, comment_report
 
@@ -131,7 +135,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             article=article,
             form=form,
             title=_reply_title(parent),
-            action=request.path,
+            action=request.get_full_path(),
             comment=parent,
             status=status,
             note=note,
@@ -151,14 +155,14 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             _announce(request, comment)
-            return redirect(comment_page_url(comment, request.user))
+            return redirect(comment_page_url(comment, request.user, order=_order(request)))
     if parent is not None:
         return _form_page(
             request,
             article=article,
             form=form,
             title=_reply_title(parent),
-            action=request.path,
+            action=request.get_full_path(),
             comment=parent,
             status=400,
         )
@@ -187,7 +191,7 @@ def reply_comment(request: HttpRequest, pk: int) -> HttpResponse:
         article=comment.article,
         form=None if refusal else CommentForm(initial={"parent": comment.pk}),
         title=_reply_title(comment),
-        action=action,
+        action=action + order_query(_order(request)),
         comment=comment,
         status=403 if refusal else 200,
         note=refusal or "",
@@ -202,7 +206,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     page = {
         "article": comment.article,
         "title": _("Edit your comment"),
-        "action": request.path,
+        "action": request.get_full_path(),
     }
     if refusal := permissions.edit_refusal():
         # A late edit keeps its text on the page, to copy: it cannot be sent.
@@ -217,7 +221,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 _announce(request, comment)
             else:
                 messages.success(request, _("Your comment is updated."))
-            return redirect(comment_page_url(comment, request.user))
+            return redirect(comment_page_url(comment, request.user, order=_order(request)))
     minutes = settings.NEWSROOM_COMMENT_EDIT_MINUTES
     return _form_page(
         request,
@@ -235,11 +239,17 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment, permissions = _own_comment(request, pk)
     if refusal := permissions.delete_refusal():
         raise PermissionDenied(refusal)
+    order = _order(request)
     if request.method == "POST":
         comment_delete(comment=comment, by=request.user)
         messages.success(request, _("Your comment is deleted."))
-        return redirect(f"{comment.article.get_absolute_url()}#comments")
-    return render(request, "articles/comment_delete.html", {"comment": comment})
+        # Back to the page it was on: it may be gone from it, so to the comments' top.
+        return redirect(comment_page_url(comment, request.user, order=order, anchor="comments"))
+    return render(
+        request,
+        "articles/comment_delete.html",
+        {"comment": comment, "order_query": order_query(order)},
+    )
 
 
 @login_required
@@ -248,6 +258,7 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(comments_on_published_articles().visible(), pk=pk)
     if refusal := CommentPermissions(request.user, comment).report_refusal():
         raise PermissionDenied(refusal)
+    order = _order(request)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -258,10 +269,10 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Thank you. The moderators will look at the comment you reported.")
             )
-            return redirect(comment_page_url(comment, request.user))
+            return redirect(comment_page_url(comment, request.user, order=order))
     return render(
         request,
         "articles/comment_report.html",
-        {"comment": comment, "form": form},
+        {"comment": comment, "form": form, "order_query": order_query(order)},
         status=400 if form.errors else 200,
     )
