@@ -81,10 +81,13 @@ def reported_ids(user, comments) -> set[int]:
 
 @dataclass(frozen=True)
 class CommentEntry:
-    """A comment as the reader sees it, and what they may do with it (``permissions``)."""
+    """A comment as the reader sees it: what they may do with it (``permissions``), and
+    whether the comment it answers is on the same page (``answers_anchor``), so its
+    "in reply to" can link there."""
 
     comment: Comment
     permissions: CommentPermissions
+    answers_anchor: bool
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
     ]
     article_permissions = ArticlePermissions(user, article)
     reported = reported_ids(user, comments)
+    on_page = {comment.pk for comment in comments}
     now = timezone.now()
 
     def entry(comment: Comment) -> CommentEntry:
@@ -158,7 +162,8 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
             reported_ids=reported,
             now=now,
         )
-        return CommentEntry(comment, permissions)
+        # A reply to a reply since deleted or removed answers someone no longer shown.
+        return CommentEntry(comment, permissions, answers_anchor=comment.replied_to_id in on_page)
 
     threads = [
         ThreadEntry(entry(thread), [entry(reply) for reply in thread.shown_replies])
