@@ -30,6 +30,7 @@ class Refusal:
 
     CLOSED = "closed"
     ANONYMOUS = "anonymous"
+    NO_EMAIL = "no_email"
     UNVERIFIED = "unverified"
     BANNED = "banned"
 
@@ -37,6 +38,7 @@ class Refusal:
 REFUSAL_MESSAGES = {
     Refusal.CLOSED: _("Comments are closed for this article."),
     Refusal.ANONYMOUS: _("You need to login to leave a comment."),
+    Refusal.NO_EMAIL: _("Please add an email address and verify it before you comment."),
     Refusal.UNVERIFIED: _("Please verify your email address before you comment."),
     Refusal.BANNED: _("You can no longer comment on this site."),
 }
@@ -153,7 +155,8 @@ class ArticlePermissions:
         if self._is_banned:
             return Refusal.BANNED
         if not self._verified_emails:
-            return Refusal.UNVERIFIED
+            # The page offers to send the link again, or first to add an address.
+            return Refusal.UNVERIFIED if self.user.email else Refusal.NO_EMAIL
         return None
 
     @property
@@ -224,15 +227,29 @@ class CommentPermissions:
     def can_edit(self) -> bool:
         return self.edit_refusal() is None
 
+    def delete_refusal(self) -> str | None:
+        """Why ``user`` may not withdraw the comment, in words for them, or None."""
+        if not self.is_own:
+            return str(_("You can only delete your own comments."))
+        if self.comment.is_removed:
+            return str(_("This comment is already removed."))
+        return None
+
     def can_delete(self) -> bool:
         """The author withdraws their comment, while it is not removed."""
-        return self.is_own and not self.comment.is_removed
+        return self.delete_refusal() is None
+
+    def reply_refusal(self) -> str | None:
+        """Why ``user`` may not answer the comment, in words for them, or None."""
+        if self.comment.status != Comment.Status.VISIBLE:
+            # A reply under a held or removed comment would be counted but have no
+            # visible place to sit.
+            return str(_("That comment is no longer open for replies."))
+        return self.article_permissions.comment_refusal_message or None
 
     def can_reply(self) -> bool:
         """Only visible comments take replies, from readers who may comment."""
-        return (
-            self.comment.status == Comment.Status.VISIBLE and self.article_permissions.can_comment()
-        )
+        return self.reply_refusal() is None
 
     def report_refusal(self) -> str | None:
         """Why ``user`` may not report the comment, or None."""

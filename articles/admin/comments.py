@@ -20,6 +20,7 @@ from articles.models import (
     ModerationSettings,
     WordRule,
 )
+from articles.permissions import CommentPermissions
 from articles.services import comment_moderate, commenter_ban, commenter_unban
 from newsroom.admin_site import CheckedChangeListMixin
 
@@ -107,7 +108,7 @@ class CommentAdmin(CheckedChangeListMixin, admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("articles.moderate_comment")
+        return CommentPermissions(request.user).can_moderate()
 
     def has_delete_permission(self, request, obj=None):
         # Moderators remove comments (kept, logged, recoverable); rows are never deleted.

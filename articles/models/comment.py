@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -126,7 +126,8 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The comment's permalink, which redirects to the article page holding it."""
+        return reverse("articles:comment", kwargs={"pk": self.pk})
 
     @property
     def author_name(self) -> str:
@@ -143,16 +144,6 @@ class Comment(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.status in {self.Status.REMOVED, self.Status.SPAM}
-
-    def is_editable_by(self, user, *, now=None) -> bool:
-        """The author may edit within the window while the comment is not removed."""
-        if not user.is_authenticated or self.author_id != user.pk or self.is_removed:
-            return False
-        window = timezone.timedelta(minutes=settings.NEWSROOM_COMMENT_EDIT_MINUTES)
-        return (now or timezone.now()) < self.created_at + window
-
-    def is_deletable_by(self, user) -> bool:
-        return user.is_authenticated and self.author_id == user.pk and not self.is_removed
 
 
 class CommentReport(models.Model):

@@ -12,19 +12,14 @@ from articles.services.articles import (
     unique_slug,
 )
 from articles.services.comments import (
-    BLOCKED_MESSAGES,
-    MODERATOR_GROUP,
-    Blocked,
     comment_create,
     comment_delete,
     comment_edit,
-    comment_edit_refusal,
     comment_moderate,
     comment_report,
     commenter_ban,
     commenter_ban_remember_emails,
     commenter_unban,
-    commenting_blocked_reason,
 )
 from articles.services.images import (
     article_repoint_library_images,
@@ -45,11 +40,8 @@ from articles.services.workflow import (
 )
 
 __all__ = [
-    "BLOCKED_MESSAGES",
-    "MODERATOR_GROUP",
     "TAG_MAX_LENGTH",
     "UNCHANGED",
-    "Blocked",
     "article_create",
     "article_publish",
     "article_record_slug_change",
@@ -66,14 +58,12 @@ __all__ = [
     "comment_create",
     "comment_delete",
     "comment_edit",
-    "comment_edit_refusal",
     "comment_moderate",
     "comment_report",
     "comment_rerender",
     "commenter_ban",
     "commenter_ban_remember_emails",
     "commenter_unban",
-    "commenting_blocked_reason",
     "correction_create",
     "image_create",
     "image_delete",

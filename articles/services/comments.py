@@ -1,7 +1,9 @@
 """Comments and their moderation: writes with side effects.
 
-Views, admin actions and commands call these; each checks the rules itself, so no caller
-can skip one. Mail goes out only once the transaction commits.
+Views, admin actions and commands call these; each asks ``articles.permissions`` before it
+writes (and raises ``PermissionDenied``), so no caller can skip a rule. Mail goes out only
+once the transaction commits, its links absolute (``NEWSROOM_BASE_URL``, else the request's
+host) and to a comment's permalink, which finds the page holding it.
 """
 
 from collections.abc import Iterable
@@ -17,7 +19,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from articles.html import count_links
 from articles.models import (
@@ -31,56 +32,9 @@ from articles.models import (
     WordRule,
 )
 from articles.models.comment import email_digest
-
-MODERATOR_GROUP = "Moderator"
-
-
-class Blocked:
-    """Why a reader may not comment: the codes templates and views switch on."""
-
-    CLOSED = "closed"
-    ANONYMOUS = "anonymous"
-    UNVERIFIED = "unverified"
-    BANNED = "banned"
-
-
-BLOCKED_MESSAGES = {
-    Blocked.CLOSED: gettext_lazy("Comments are closed for this article."),
-    Blocked.ANONYMOUS: gettext_lazy("You need to login to leave a comment."),
-    Blocked.UNVERIFIED: gettext_lazy("Please verify your email address before you comment."),
-    Blocked.BANNED: gettext_lazy("You can no longer comment on this site."),
-}
-
-
-def _verified_emails(user) -> list[str]:
-    from allauth.account.models import EmailAddress
-
-    return list(
-        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    )
-
-
-def _is_banned(user, verified_emails: list[str]) -> bool:
-    # A ban holds the account and, once it is deleted, the addresses it had: a new account
-    # with one of them, once verified, is the same commenter.
-    rule = Q(user=user)
-    if verified_emails:
-        rule |= Q(emails__digest__in={email_digest(email) for email in verified_emails})
-    return CommenterBan.objects.filter(rule).exists()
-
-
-def commenting_blocked_reason(*, user, article: Article) -> str | None:
-    """Why ``user`` may not comment under ``article`` now (a ``Blocked`` code), or None."""
-    if not article.are_comments_open:
-        return Blocked.CLOSED
-    if user is None or not user.is_authenticated:
-        return Blocked.ANONYMOUS
-    verified_emails = _verified_emails(user)
-    if _is_banned(user, verified_emails):
-        return Blocked.BANNED
-    if not verified_emails:
-        return Blocked.UNVERIFIED
-    return None
+from articles.permissions import ArticlePermissions, CommentPermissions
+from articles.roles import MODERATOR_ROLE
+from newsroom.absolute import absolute_url
 
 
 def _normalized(text: str) -> str:
@@ -120,12 +74,6 @@ def _hold_reason(*, author, body: str, moderation: ModerationSettings) -> str:
     return ""
 
 
-def _site_url(path: str, request: HttpRequest | None) -> str:
-    if settings.NEWSROOM_BASE_URL:
-        return settings.NEWSROOM_BASE_URL + path
-    return request.build_absolute_uri(path) if request is not None else path
-
-
 def _mail_on_commit(*, template: str, to: list[str], context: dict) -> None:
     if not to:
         return
@@ -150,8 +98,8 @@ def _notify_reply(comment: Comment, request: HttpRequest | None) -> None:
         context={
             "comment": comment,
             "recipient": recipient,
-            "url": _site_url(comment.get_absolute_url(), request),
-            "profile_url": _site_url(reverse("accounts:profile"), request),
+            "url": absolute_url(comment.get_absolute_url(), request),
+            "profile_url": absolute_url(reverse("accounts:profile"), request),
         },
     )
 
@@ -166,16 +114,17 @@ def comment_create(
     request: HttpRequest | None = None,
 ) -> Comment:
     """Post a comment or reply; held for moderation when the site's rules say so."""
-    blocked = commenting_blocked_reason(user=author, article=article)
-    if blocked:
-        raise PermissionDenied(BLOCKED_MESSAGES[blocked])
+    permissions = ArticlePermissions(author, article)
+    if permissions.comment_refusal:
+        raise PermissionDenied(permissions.comment_refusal_message)
     body = _clean_body(body)
     replied_to = None
     if parent is not None:
-        # Only visible comments take replies: a reply under a held or removed one would be
-        # counted but have no visible place to sit.
-        if parent.article_id != article.pk or parent.status != Comment.Status.VISIBLE:
+        if parent.article_id != article.pk:
             raise ValidationError(_("That comment is no longer open for replies."))
+        parent_permissions = CommentPermissions(author, parent, article_permissions=permissions)
+        if refusal := parent_permissions.reply_refusal():
+            raise ValidationError(refusal)
         if parent.parent_id:
             # One level of replies: answering a reply joins its thread and names who it answers.
             replied_to, parent = parent, parent.parent
@@ -211,21 +160,10 @@ def comment_create(
     return comment
 
 
-def comment_edit_refusal(*, comment: Comment, user) -> str | None:
-    """Why ``user`` may not edit ``comment`` now, in words for them, or None."""
-    if comment.is_removed:
-        return _("This comment is removed: it can no longer be edited.")
-    if not comment.is_editable_by(user):
-        return _("The time to edit this comment has passed.")
-    # Editing is commenting: a ban or closed comments stop it too.
-    blocked = commenting_blocked_reason(user=user, article=comment.article)
-    return str(BLOCKED_MESSAGES[blocked]) if blocked else None
-
-
 @transaction.atomic
 def comment_edit(*, comment: Comment, by, body: str) -> Comment:
     """The author corrects their comment inside the edit window; the rules apply again."""
-    if refusal := comment_edit_refusal(comment=comment, user=by):
+    if refusal := CommentPermissions(by, comment).edit_refusal():
         raise PermissionDenied(refusal)
     body = _clean_body(body)
     if body == comment.body:
@@ -245,8 +183,8 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
 @transaction.atomic
 def comment_delete(*, comment: Comment, by) -> Comment:
     """The author withdraws their comment; replies under it stay, under a placeholder."""
-    if not comment.is_deletable_by(by):
-        raise PermissionDenied(_("You can only delete your own comments."))
+    if refusal := CommentPermissions(by, comment).delete_refusal():
+        raise PermissionDenied(refusal)
     comment.status = Comment.Status.REMOVED
     comment.is_deleted_by_author = True
     comment.save(update_fields=["status", "is_deleted_by_author"])
@@ -258,7 +196,7 @@ def moderators():
     from accounts.models import User
 
     return User.objects.filter(
-        Q(groups__name=MODERATOR_GROUP) | Q(is_superuser=True), is_active=True
+        Q(groups__name=MODERATOR_ROLE) | Q(is_superuser=True), is_active=True
     ).distinct()
 
 
@@ -272,10 +210,8 @@ def comment_report(
     request: HttpRequest | None = None,
 ) -> CommentReport:
     """A reader flags a comment once; the moderators get an email."""
-    if not by.is_authenticated or comment.status != Comment.Status.VISIBLE:
-        raise PermissionDenied(_("This comment cannot be reported."))
-    if comment.author_id == by.pk:
-        raise ValidationError(_("You cannot report your own comment."), code="own")
+    if refusal := CommentPermissions(by, comment).report_refusal():
+        raise PermissionDenied(refusal)
     report = CommentReport(comment=comment, reporter=by, reason=reason, note=note.strip())
     report.full_clean(validate_constraints=False)
     try:
@@ -292,8 +228,10 @@ def comment_report(
         context={
             "report": report,
             "comment": comment,
-            "url": _site_url(comment.get_absolute_url(), request),
-            "admin_url": _site_url(f"/admin/articles/comment/{comment.pk}/change/", request),
+            "url": absolute_url(comment.get_absolute_url(), request),
+            "admin_url": absolute_url(
+                reverse("admin:articles_comment_change", args=[comment.pk]), request
+            ),
         },
     )
     return report
@@ -315,6 +253,8 @@ def comment_moderate(
     request: HttpRequest | None = None,
 ) -> int:
     """Approve, remove or mark as spam; logged, reports resolved, held authors told."""
+    if not CommentPermissions(by).can_moderate():
+        raise PermissionDenied(_("Only moderators moderate comments."))
     status = MODERATION_STATUSES[ModerationLogEntry.Action(action)]
     changed = 0
     for comment in comments:
@@ -344,7 +284,7 @@ def comment_moderate(
                     "comment": comment,
                     "is_approved": status == Comment.Status.VISIBLE,
                     "was_held": previous == Comment.Status.PENDING,
-                    "url": _site_url(comment.get_absolute_url(), request),
+                    "url": absolute_url(comment.get_absolute_url(), request),
                 },
             )
         if previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE:

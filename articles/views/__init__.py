@@ -2,6 +2,7 @@
 
 from articles.views.articles import ArticleDetailView, AuthorView, HomeView, TagView
 from articles.views.comments import (
+    comment_permalink,
     delete_comment,
     edit_comment,
     post_comment,
@@ -21,6 +22,7 @@ __all__ = [
     "PreviewLinkView",
     "StaffPreviewView",
     "TagView",
+    "comment_permalink",
     "delete_comment",
     "edit_comment",
     "post_comment",

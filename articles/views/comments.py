@@ -1,106 +1,42 @@
-"""Posting, replying, editing, deleting and reporting comments under an article.
+"""Posting, replying, editing, deleting and reporting comments under an article, and a
+comment's permalink.
 
-The article page itself stays the same for every anonymous reader (no session, no CSRF
-token): everything personal here is for logged-in readers only.
+Requests and responses only: who may do what is ``articles.permissions``, reads are
+``articles.selectors``, writes ``articles.services``. The article page stays the same for
+every anonymous reader (no session, no CSRF token): everything personal is for logged-in
+readers, and the permalink is the one address whose answer depends on who asks.
+
+The order a reader chose (``?comments=newest``) stays in the address of every comment
+link and form, so each redirect brings them back to the comments as they were reading them.
 """
 
-from urllib.parse import urlencode
-
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from django_ratelimit.decorators import ratelimit
 
-from articles.models import Article, Comment, CommentReport
-from articles.models.comment import validate_comment_length
-from articles.services import (
-    BLOCKED_MESSAGES,
-    comment_create,
-    comment_delete,
-    comment_edit,
-    comment_edit_refusal,
-    comment_report,
-    commenting_blocked_reason,
+from articles.forms import CommentForm, ReportForm
+from articles.models import Article, Comment
+from articles.permissions import ArticlePermissions, CommentPermissions, Refusal
+from articles.selectors import (
+    ORDER_PARAMETER,
+    PAGE_PARAMETER,
+    comment_order,
+    comment_page,
+    comment_page_url,
+    comments_on_published_articles,
+    order_query,
 )
-
-NEWEST = "newest"
-
-
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Your comment"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy(
-            "Plain text. Leave a blank line between paragraphs; web addresses become links."
-        ),
-    )
-    # Text, not IntegerField: whatever arrives, clean_parent() answers in words.
-    parent = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, article: Article | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.article = article
-        # Shown to browsers and in the help text; enforced in clean_body, after newlines
-        # are normalized, so the browser's count and ours agree.
-        self.fields["body"].max_length = settings.NEWSROOM_COMMENT_MAX_LENGTH
-
-    def clean_body(self):
-        body = self.cleaned_data["body"].replace("\r\n", "\n")
-        validate_comment_length(body)
-        return body
-
-    def clean_parent(self) -> Comment | None:
-        """The visible comment of this article being answered, or None for a new thread."""
-        value = self.cleaned_data["parent"].strip()
-        if not value:
-            return None
-        parent = None
-        if value.isascii() and value.isdigit() and self.article is not None:
-            parent = (
-                Comment.objects.filter(article=self.article, pk=int(value))
-                .visible()
-                .select_related("parent", "author")
-                .first()
-            )
-        if parent is None:
-            raise ValidationError(
-                _("The comment you replied to is no longer available."), code="parent"
-            )
-        return parent
-
-
-class PlainTextField(forms.CharField):
-    """A textarea's text, a line break counted once as browsers count it for maxlength."""
-
-    def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n")
-
-
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=gettext_lazy("What is wrong with this comment?"),
-        choices=CommentReport.Reason.choices,
-        widget=forms.RadioSelect,
-    )
-    note = PlainTextField(
-        label=gettext_lazy("Anything the moderators should know (optional)"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+from articles.services import comment_create, comment_delete, comment_edit, comment_report
 
 
 def comment_rate(group, request) -> str:
@@ -108,79 +44,27 @@ def comment_rate(group, request) -> str:
     return settings.NEWSROOM_COMMENT_RATE
 
 
-def _ordering(request: HttpRequest) -> str:
-    return NEWEST if request.GET.get("comments") == NEWEST else "oldest"
-
-
-def threads_for(article: Article, user, *, order: str = "oldest"):
-    """The article's threads as ``user`` sees them, replies and authors in two more queries."""
-    replies = Comment.objects.shown_to(user).select_related("author", "replied_to__author")
-    threads = (
-        Comment.objects.filter(article=article)
-        .threads_shown_to(user)
-        .select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))
-    )
-    return threads.order_by(*(("-created_at", "-pk") if order == NEWEST else ("created_at", "pk")))
+def _order(request: HttpRequest) -> str:
+    return comment_order(request.GET.get(ORDER_PARAMETER))
 
 
 def comment_section(request: HttpRequest, article: Article, *, form=None) -> dict:
-    """Context for ``articles/_comments.html``: the threads, and the form or why there is none."""
-    user = request.user
-    order = _ordering(request)
-    paginator = Paginator(
-        threads_for(article, user, order=order), settings.NEWSROOM_COMMENTS_PAGE_SIZE
+    """Context for ``articles/_comments.html``: the page of threads, and the form when the
+    reader may comment."""
+    page = comment_page(
+        article, request.user, order=_order(request), number=request.GET.get(PAGE_PARAMETER)
     )
-    page = paginator.get_page(request.GET.get("cpage"))
-    blocked = commenting_blocked_reason(user=user, article=article)
-    context = {
-        "comment_page": page,
-        "comment_order": order,
-        "comments_blocked": blocked,
-        "comment_form": None,
-        "comment_max_length": settings.NEWSROOM_COMMENT_MAX_LENGTH,
-    }
-    if blocked is None:
-        context["comment_form"] = form or CommentForm()
-    comments = [
-        comment for thread in page.object_list for comment in (thread, *thread.shown_replies)
-    ]
-    reported = set()
-    if user.is_authenticated:
-        reported = set(
-            CommentReport.objects.filter(
-                reporter=user, comment__in=[c.pk for c in comments]
-            ).values_list("comment_id", flat=True)
-        )
-    now = timezone.now()
-    for comment in comments:
-        # Compared here, not in the template: an anonymous reader's pk and a deleted
-        # author's are both None, and a held comment is its author's alone.
-        comment.is_own = user.is_authenticated and comment.author_id == user.pk
-        comment.can_edit = blocked is None and comment.is_editable_by(user, now=now)
-        comment.can_delete = comment.is_deletable_by(user)
-        comment.can_report = (
-            user.is_authenticated
-            and not comment.is_own
-            and comment.status == Comment.Status.VISIBLE
-            and comment.pk not in reported
-        )
-        comment.is_reported = comment.pk in reported
-    return context
+    can_comment = page.permissions.can_comment()
+    return {"comment_page": page, "comment_form": (form or CommentForm()) if can_comment else None}
 
 
-def _comment_url(comment: Comment, user) -> str:
-    """The article page showing ``comment``: the right page of threads, at its anchor."""
-    root = comment.parent or comment
-    before = (
-        Comment.objects.filter(article_id=comment.article_id)
-        .threads_shown_to(user)
-        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
-        .count()
-    )
-    page = before // settings.NEWSROOM_COMMENTS_PAGE_SIZE + 1
-    query = f"?{urlencode({'cpage': page})}" if page > 1 else ""
-    return f"{comment.article.get_absolute_url()}{query}#{comment.anchor}"
+@never_cache
+@require_safe
+def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment's one address: the article page holding it, in the reader's order, at its
+    anchor. Not cached: the page, and whether a held comment is found, depend on who asks."""
+    comment = get_object_or_404(comments_on_published_articles().shown_to(request.user), pk=pk)
+    return redirect(comment_page_url(comment, request.user, order=_order(request)))
 
 
 def _form_page(
@@ -222,15 +106,15 @@ def _announce(request: HttpRequest, comment: Comment) -> None:
         messages.success(request, _("Your comment is published."))
 
 
-def _refusal(request: HttpRequest, article: Article) -> tuple[int, str] | None:
+def _refusal(request: HttpRequest, permissions: ArticlePermissions) -> tuple[int, str] | None:
     """Why this post is refused whatever it says, as (status, message), or None."""
     if getattr(request, "limited", False):
         return 429, _(
             "You are commenting faster than the site allows. Your text is below: wait a "
             "minute, then send it again."
         )
-    if blocked := commenting_blocked_reason(user=request.user, article=article):
-        return 403, str(BLOCKED_MESSAGES[blocked])
+    if permissions.comment_refusal:
+        return 403, permissions.comment_refusal_message
     return None
 
 
@@ -238,19 +122,20 @@ def _refusal(request: HttpRequest, article: Article) -> tuple[int, str] | None:
 @ratelimit(group="comment-post", key="user_or_ip", rate=comment_rate, block=False)
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    if not request.user.is_authenticated:
+    permissions = ArticlePermissions(request.user, article)
+    if permissions.comment_refusal == Refusal.ANONYMOUS:
         return redirect_to_login(f"{article.get_absolute_url()}#comments")
     form = CommentForm(request.POST, article=article)
     is_valid = form.is_valid()
     parent = form.cleaned_data.get("parent")
-    if refusal := _refusal(request, article):
+    if refusal := _refusal(request, permissions):
         status, note = refusal
         return _form_page(
             request,
             article=article,
             form=form,
             title=_reply_title(parent),
-            action=request.path,
+            action=request.get_full_path(),
             comment=parent,
             status=status,
             note=note,
@@ -270,14 +155,14 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             _announce(request, comment)
-            return redirect(_comment_url(comment, request.user))
+            return redirect(comment_page_url(comment, request.user, order=_order(request)))
     if parent is not None:
         return _form_page(
             request,
             article=article,
             form=form,
             title=_reply_title(parent),
-            action=request.path,
+            action=request.get_full_path(),
             comment=parent,
             status=400,
         )
@@ -286,44 +171,44 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/detail.html", context, status=400)
 
 
-def _own_comment(request: HttpRequest, pk: int) -> Comment:
-    # Someone else's comment is a 404, so ids reveal nothing about other readers.
-    return get_object_or_404(
-        Comment.objects.select_related("article"),
-        pk=pk,
-        author=request.user,
-        article__in=Article.objects.published(),
-    )
+def _own_comment(request: HttpRequest, pk: int) -> tuple[Comment, CommentPermissions]:
+    comment = get_object_or_404(comments_on_published_articles(), pk=pk)
+    permissions = CommentPermissions(request.user, comment)
+    if not permissions.is_own:
+        # Someone else's comment is a 404, so ids reveal nothing about other readers.
+        raise Http404("No comment of yours has this id.")
+    return comment, permissions
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def reply_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.visible().select_related("article", "author"),
-        pk=pk,
-        article__in=Article.objects.published(),
-    )
-    blocked = commenting_blocked_reason(user=request.user, article=comment.article)
+    comment = get_object_or_404(comments_on_published_articles().visible(), pk=pk)
+    refusal = CommentPermissions(request.user, comment).reply_refusal()
+    action = reverse("articles:comment-post", kwargs={"slug": comment.article.slug})
     return _form_page(
         request,
         article=comment.article,
-        form=CommentForm(initial={"parent": comment.pk}) if not blocked else None,
+        form=None if refusal else CommentForm(initial={"parent": comment.pk}),
         title=_reply_title(comment),
-        action=reverse("articles:comment-post", kwargs={"slug": comment.article.slug}),
+        action=action + order_query(_order(request)),
         comment=comment,
-        status=403 if blocked else 200,
-        note=BLOCKED_MESSAGES[blocked] if blocked else "",
+        status=403 if refusal else 200,
+        note=refusal or "",
     )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _own_comment(request, pk)
+    comment, permissions = _own_comment(request, pk)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
-    page = {"article": comment.article, "title": _("Edit your comment"), "action": request.path}
-    if refusal := comment_edit_refusal(comment=comment, user=request.user):
+    page = {
+        "article": comment.article,
+        "title": _("Edit your comment"),
+        "action": request.get_full_path(),
+    }
+    if refusal := permissions.edit_refusal():
         # A late edit keeps its text on the page, to copy: it cannot be sent.
         return _form_page(request, form=form, status=403, note=refusal, readonly=True, **page)
     if request.method == "POST" and form.is_valid():
@@ -336,7 +221,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 _announce(request, comment)
             else:
                 messages.success(request, _("Your comment is updated."))
-            return redirect(_comment_url(comment, request.user))
+            return redirect(comment_page_url(comment, request.user, order=_order(request)))
     minutes = settings.NEWSROOM_COMMENT_EDIT_MINUTES
     return _form_page(
         request,
@@ -351,26 +236,29 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _own_comment(request, pk)
-    if comment.is_removed:
-        raise PermissionDenied(_("This comment is already removed."))
+    comment, permissions = _own_comment(request, pk)
+    if refusal := permissions.delete_refusal():
+        raise PermissionDenied(refusal)
+    order = _order(request)
     if request.method == "POST":
         comment_delete(comment=comment, by=request.user)
         messages.success(request, _("Your comment is deleted."))
-        return redirect(f"{comment.article.get_absolute_url()}#comments")
-    return render(request, "articles/comment_delete.html", {"comment": comment})
+        # Back to the page it was on: it may be gone from it, so to the comments' top.
+        return redirect(comment_page_url(comment, request.user, order=order, anchor="comments"))
+    return render(
+        request,
+        "articles/comment_delete.html",
+        {"comment": comment, "order_query": order_query(order)},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.visible().select_related("article", "author"),
-        pk=pk,
-        article__in=Article.objects.published(),
-    )
-    if comment.author_id == request.user.pk:
-        raise PermissionDenied(_("You cannot report your own comment."))
+    comment = get_object_or_404(comments_on_published_articles().visible(), pk=pk)
+    if refusal := CommentPermissions(request.user, comment).report_refusal():
+        raise PermissionDenied(refusal)
+    order = _order(request)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -381,10 +269,10 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Thank you. The moderators will look at the comment you reported.")
             )
-            return redirect(_comment_url(comment, request.user))
+            return redirect(comment_page_url(comment, request.user, order=order))
     return render(
         request,
         "articles/comment_report.html",
-        {"comment": comment, "form": form},
+        {"comment": comment, "form": form, "order_query": order_query(order)},
         status=400 if form.errors else 200,
     )

@@ -1,27 +1,12 @@
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from articles.search import QUERY_MAX_LENGTH, add_snippets, has_searchable_words, search_articles
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search stories"),
-        max_length=QUERY_MAX_LENGTH,
-        required=False,
-        error_messages={
-            "max_length": _(
-                "Searches are limited to %(limit_value)d characters (this one has "
-                "%(show_value)d). Try a few distinctive words."
-            )
-        },
-    )
+from articles.forms import SearchForm
+from articles.search import add_snippets, has_searchable_words, search_articles
 
 
 @require_safe

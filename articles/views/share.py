@@ -1,31 +1,14 @@
 from urllib.parse import urlsplit
 
-from django import forms
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from articles.forms import MastodonShareForm
 from articles.models import Article
-from articles.share import INSTANCE_MAX_LENGTH, mastodon_instance_host, mastodon_share_url
+from articles.share import mastodon_share_url
 from newsroom.absolute import absolute_url
-
-
-class MastodonShareForm(forms.Form):
-    instance = forms.CharField(
-        label=_("Your Mastodon server"),
-        max_length=INSTANCE_MAX_LENGTH + 80,
-        help_text=_("For example mastodon.social, or your handle @you@mastodon.social."),
-    )
-
-    def clean_instance(self):
-        host = mastodon_instance_host(self.cleaned_data["instance"])
-        if host is None:
-            raise forms.ValidationError(
-                _("Enter the address of a Mastodon server, such as mastodon.social.")
-            )
-        return host
 
 
 def _came_from_this_site(request) -> bool:

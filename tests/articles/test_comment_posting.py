@@ -168,6 +168,33 @@ def test_reply_to_a_reply_attaches_to_the_thread_and_names_who_it_answers(
     )
 
 
+@pytest.mark.parametrize("gone", ["deleted", "removed", "held"])
+def test_a_reply_to_a_reply_no_longer_shown_names_it_without_a_dead_link(
+    client, article, commenter, stranger, gone
+):
+    top = CommentFactory(article=article, body="Top")
+    middle = CommentFactory(article=article, parent=top, author=stranger, body="Middle")
+    client.force_login(commenter)
+    post_comment(client, article, "Answering the middle", parent=middle)
+    if gone == "deleted":
+        client.force_login(stranger)
+        client.post(reverse("articles:comment-delete", kwargs={"pk": middle.pk}))
+        client.force_login(commenter)
+    else:
+        status = Comment.Status.REMOVED if gone == "removed" else Comment.Status.PENDING
+        Comment.objects.filter(pk=middle.pk).update(status=status)
+
+    page = client.get(article.get_absolute_url())
+
+    assertNotContains(page, "Middle")
+    assertContains(page, '<span class="comment__answers">in reply to stranger</span>', html=True)
+    assertNotContains(page, f'href="#comment-{middle.pk}"')
+    if gone == "held":
+        # Its author still sees their held reply, so the link leads somewhere for them.
+        client.force_login(stranger)
+        assertContains(client.get(article.get_absolute_url()), f'href="#comment-{middle.pk}"')
+
+
 def test_reply_to_a_comment_of_another_article_is_refused(client, article, commenter):
     elsewhere = CommentFactory(article=ArticleFactory())
     client.force_login(commenter)
@@ -204,7 +231,11 @@ def test_reply_notifies_the_parent_author_unless_they_opted_out(
     assert mail.outbox[0].to == [stranger.email]
     assert "commenter replied to your comment" in mail.outbox[0].subject
     assert "Replying to you" in mail.outbox[0].body
-    assert f"/articles/{article.slug}/#comment-" in mail.outbox[0].body
+    reply = Comment.objects.get(body="Replying to you")
+    # The reply's permalink, which finds the page holding it (test_comment_permalink.py).
+    assert f"http://testserver{reverse('articles:comment', kwargs={'pk': reply.pk})}\n" in (
+        mail.outbox[0].body
+    )
 
     stranger.is_notified_of_replies = False
     stranger.save()
