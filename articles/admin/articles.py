@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -16,7 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from articles.admin.revisions import revision_diff
-from articles.models import Article, Author, Byline, Correction, Image, PreviewLink
+from articles.forms import ArticleAdminForm, PreviewLinkForm, typed_id
+from articles.models import Article, Author, Byline, Correction, PreviewLink
 from articles.permissions import ArticlePermissions
 from articles.services import (
     article_create,
@@ -30,22 +30,10 @@ from articles.services import (
     preview_link_revoke,
 )
 from articles.services.articles import CONTENT_FIELDS
-from articles.services.workflow import transition_error
 from newsroom.absolute import absolute_url
 from newsroom.admin_site import CheckedChangeListMixin
 
-MAX_PREVIEW_LINK_HOURS = 24 * 30
 HERO_UPLOAD_FIELDS = ("hero_upload", "hero_alt_text", "hero_caption", "hero_credit")
-
-
-def _id_or_none(value) -> int | None:
-    """A database id typed into a URL or form, or None for anything else ("²", "abc", 10**5000)."""
-    value = str(value).strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
-
-
-def _same_second(a, b) -> bool:
-    return a is not None and b is not None and a.replace(microsecond=0) == b.replace(microsecond=0)
 
 
 def _revision_of(article) -> object | None:
@@ -142,127 +130,6 @@ class CorrectionInline(admin.StackedInline):
 
     def has_view_permission(self, request, obj=None):
         return ArticlePermissions(request.user, obj).can_view()
-
-
-class PreviewLinkForm(forms.Form):
-    """Who a preview link is for and how long it works: 1 hour to 30 days, anything else
-    typed gets the default validity (``NEWSROOM_PREVIEW_LINK_HOURS``)."""
-
-    note = forms.CharField(
-        label=_("For"),
-        required=False,
-        max_length=PreviewLink._meta.get_field("note").max_length,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. our lawyer")}),
-    )
-    hours = forms.CharField(
-        label=_("Valid for (hours)"),
-        required=False,
-        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_PREVIEW_LINK_HOURS}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["hours"].initial = settings.NEWSROOM_PREVIEW_LINK_HOURS
-
-    def clean_hours(self) -> int | None:
-        hours = _id_or_none(self.cleaned_data["hours"])
-        return hours if hours and hours <= MAX_PREVIEW_LINK_HOURS else None
-
-
-class ArticleAdminForm(forms.ModelForm):
-    """The article form, with a hero image upload that creates a library image on save."""
-
-    hero_upload = forms.ImageField(
-        label=_("Upload a new hero image"),
-        required=False,
-        help_text=_("Or choose one already in the library above."),
-    )
-    hero_alt_text = forms.CharField(
-        label=_("Alternative text"),
-        required=False,
-        max_length=Image._meta.get_field("alt_text").max_length,
-        help_text=Image._meta.get_field("alt_text").help_text,
-    )
-    hero_caption = forms.CharField(
-        label=_("Caption"), required=False, max_length=Image._meta.get_field("caption").max_length
-    )
-    hero_credit = forms.CharField(
-        label=_("Credit"),
-        required=False,
-        max_length=Image._meta.get_field("credit").max_length,
-        help_text=Image._meta.get_field("credit").help_text,
-    )
-
-    # The updated_at the editor's copy started from: a save over someone else's newer save
-    # is refused, with the editor's text kept in the form, instead of silently winning.
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
-    check_concurrent_edits = True
-
-    class Meta:
-        model = Article
-        fields = (
-            "headline",
-            "slug",
-            "standfirst",
-            "body",
-            "tags",
-            "hero_image",
-            "status",
-            "published_at",
-            "is_commenting_open",
-        )
-        # A standfirst is a sentence or two: a short box leaves the body editor in view.
-        widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.updated_at:
-            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
-
-    def clean_published_at(self):
-        value = self.cleaned_data.get("published_at")
-        # The widget drops microseconds; the same second is not a new publication time.
-        if _same_second(value, self.instance.published_at if self.instance.pk else None):
-            return self.instance.published_at
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        loaded = cleaned.get("loaded_version")
-        if self.check_concurrent_edits and loaded and self.instance.pk:
-            current = Article.objects.filter(pk=self.instance.pk).values("updated_at").first()
-            if current and current["updated_at"].isoformat() != loaded:
-                raise ValidationError(
-                    _(
-                        "Someone else saved this article after you opened it. Your text is "
-                        "below, unsaved: open the article in a new tab (its History compares "
-                        "versions), merge your changes there, and save."
-                    ),
-                    code="stale",
-                )
-        status = cleaned.get("status")
-        if status and self.instance.pk:
-            # Checked here too so a disallowed move re-renders the form instead of failing.
-            original = Article.objects.filter(pk=self.instance.pk).values("status").first()
-            if original and (error := transition_error(original["status"], status)):
-                self.add_error("status", error)
-        upload = cleaned.get("hero_upload")
-        if upload:
-            for name in ("hero_alt_text", "hero_caption", "hero_credit"):
-                if not (cleaned.get(name) or "").strip():
-                    self.add_error(name, _("A hero image needs this."))
-            image = Image(
-                file=upload,
-                alt_text=cleaned.get("hero_alt_text") or "-",
-                caption=cleaned.get("hero_caption") or "-",
-                credit=cleaned.get("hero_credit") or "-",
-            )
-            try:
-                image.clean_fields(exclude=["uploaded_by"])
-            except ValidationError as error:
-                for message in error.message_dict.get("file", []):
-                    self.add_error("hero_upload", message)
-        return cleaned
 
 
 @admin.register(Article)
@@ -427,12 +294,12 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         # The library looks up a typed id as it is: "abc" would be a server error, not a 404.
-        if _id_or_none(object_id) is None:
+        if typed_id(object_id) is None:
             raise Http404("No such article.")
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if _id_or_none(object_id) is None or _id_or_none(version_id) is None:
+        if typed_id(object_id) is None or typed_id(version_id) is None:
             raise Http404("No such revision.")
         # Looked up again by the library, which checks permissions before showing anything.
         revision = Article.history.filter(id=object_id, history_id=version_id).first()
@@ -552,7 +419,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
         if not ArticlePermissions(request.user, article).can_restore_revision():
             raise PermissionDenied
         records = article.history.all()
-        ids = [_id_or_none(request.GET.get(name, "")) for name in ("from", "to")]
+        ids = [typed_id(request.GET.get(name, "")) for name in ("from", "to")]
         if None in ids:
             raise Http404("Choose two revisions to compare.")
         older = get_object_or_404(records, history_id=ids[0])
