@@ -208,17 +208,22 @@ def test_restore_records_the_step_and_keeps_the_status(editor):
     assert article.events.filter(action=ArticleEvent.Action.REVERTED, by=editor).exists()
 
 
-def test_the_admin_form_writes_through_the_update_service(client, editor, monkeypatch):
+def spy_on_admin(monkeypatch, name: str) -> list[dict]:
+    """Record each call the article admin makes to the service ``name`` (and make it)."""
     from articles.admin import articles as article_admin
 
-    calls = []
-    real = article_admin.article_update
+    calls, real = [], getattr(article_admin, name)
 
     def spy(**kwargs):
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr(article_admin, "article_update", spy)
+    monkeypatch.setattr(article_admin, name, spy)
+    return calls
+
+
+def test_the_admin_form_writes_through_the_update_service(client, editor, monkeypatch):
+    calls = spy_on_admin(monkeypatch, "article_update")
     article = ArticleFactory(slug="old-address")
     client.force_login(editor)
 
@@ -234,16 +239,7 @@ def test_the_admin_form_writes_through_the_update_service(client, editor, monkey
 
 
 def test_the_admin_restore_form_writes_through_the_restore_service(client, editor, monkeypatch):
-    from articles.admin import articles as article_admin
-
-    calls = []
-    real = article_admin.article_restore_revision
-
-    def spy(**kwargs):
-        calls.append(kwargs)
-        return real(**kwargs)
-
-    monkeypatch.setattr(article_admin, "article_restore_revision", spy)
+    calls = spy_on_admin(monkeypatch, "article_restore_revision")
     article = ArticleFactory(headline="Old")
     article_update(article=article, headline="New")
     revision = article.history.earliest("history_date")
