@@ -42,9 +42,12 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 
-# Hashed, compressed static files; deploys run collectstatic.
+# Hashed, gzipped static files; deploys run collectstatic (make serve does). Whitenoise
+# serves a hashed name (in the manifest) with "max-age=315360000, public, immutable"; any
+# other name, whose content a deploy may change, for WHITENOISE_MAX_AGE seconds.
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 WHITENOISE_USE_FINDERS = False
+WHITENOISE_MAX_AGE = 60
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
