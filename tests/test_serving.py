@@ -21,6 +21,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from newsroom.gunicorn import MAX_DEFAULT_WORKERS, default_workers
 from tests.helpers import ROOT, clean_environ, run_python
@@ -37,6 +38,7 @@ DOCUMENTED = {
 }
 START_SECONDS = 40
 STOP_SECONDS = 10
+HERO = "images/2026/01/harbour-bridge.png"
 
 
 @dataclass
@@ -134,22 +136,28 @@ def _stop(server: Server) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """A site's folder: its database and static files."""
-    return tmp_path_factory.mktemp("site")
+    """A site's folder: its database and static files, an uploaded picture, and a file next
+    to MEDIA_ROOT that no reader may get."""
+    folder = tmp_path_factory.mktemp("site")
+    hero = folder / "media" / HERO
+    hero.parent.mkdir(parents=True)
+    Image.new("RGB", (4, 3), "navy").save(hero)
+    (folder / "secret.txt").write_text("not for readers")
+    return folder
 
 
 @pytest.fixture(scope="module")
 def server(site):
-    """A server with two workers."""
-    started = _start(site, "two-workers", WEB_CONCURRENCY="2")
+    """One box: gunicorn serves the uploads too (NEWSROOM_SERVE_MEDIA), with two workers."""
+    started = _start(site, "one-box", NEWSROOM_SERVE_MEDIA="true", WEB_CONCURRENCY="2")
     yield started
     _stop(started)
 
 
 @pytest.fixture(scope="module")
 def default_server(site, server):
-    """A server with one worker. Started after ``server``, whose migrated database and
-    collected static files it reuses."""
+    """The default: uploads are the front server's or the storage's; one worker. Started
+    after ``server``, whose migrated database and collected static files it reuses."""
     started = _start(site, "default", WEB_CONCURRENCY="1")
     yield started
     _stop(started)
@@ -183,6 +191,49 @@ def test_an_unhashed_static_name_is_cached_briefly(server):
 
     assert reply.status == 200
     assert reply.headers["Cache-Control"] == "max-age=60, public"
+
+
+def test_an_upload_is_served_with_serve_media_on(server, site):
+    reply = server.get(f"/media/{HERO}")
+
+    assert reply.status == 200
+    assert reply.body == (site / "media" / HERO).read_bytes()
+    assert reply.headers["Content-Type"] == "image/png"
+    assert reply.headers["Cache-Control"] == "public, max-age=86400"
+    assert reply.headers["Last-Modified"]
+
+
+def test_media_folders_are_not_listed(server):
+    assert server.get("/media/").status == 404
+    assert server.get("/media/images/2026/01/").status == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/../secret.txt",
+        "/media/%2e%2e/secret.txt",
+        "/media/images/..%2f..%2f..%2fsecret.txt",
+        "/media/images/2026/../../../secret.txt",
+    ],
+)
+def test_a_media_path_cannot_leave_media_root(server, path):
+    reply = server.get(path)
+
+    assert reply.status == 404
+    assert b"not for readers" not in reply.body
+
+
+def test_an_absolute_media_path_stays_inside_media_root(server, site):
+    reply = server.get(f"/media/{site / 'secret.txt'}")
+
+    assert reply.status == 404
+    assert b"not for readers" not in reply.body
+
+
+def test_uploads_are_not_served_by_default(default_server):
+    assert default_server.get(f"/media/{HERO}").status == 404
+    assert default_server.get("/").status == 200
 
 
 def test_each_request_is_logged_on_stdout(server):
