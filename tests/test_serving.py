@@ -276,3 +276,11 @@ def test_serve_stops_with_a_clear_message_when_a_variable_is_missing(env, messag
     assert message in result.stderr
     assert "README.md" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_deploy_check_of_the_documented_environment_finds_no_issues():
+    result = run_python("manage.py", "check", "--deploy", **DOCUMENTED)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert result.stderr == ""
