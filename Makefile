@@ -12,10 +12,11 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run demo migrate test lint format browser clean
+.PHONY: help install run demo migrate serve test lint format browser clean
 
 help:
 	@echo "make run     set up, load demo content and serve on http://$(HOST):$(PORT)/"
+	@echo "make serve   production: check, collectstatic, migrate, gunicorn on $(HOST):$(PORT) (docs/DEPLOY.md)"
 	@echo "make test    run the whole test suite (installs Debian's chromium if missing)"
 	@echo "make lint    ruff check + format check"
 
@@ -37,6 +38,10 @@ demo: migrate
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production (docs/DEPLOY.md): DJANGO_ENV=production and the variables in README.md.
+serve: install
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m newsroom.serve
 
 # Browser tests are required, never skipped: make sure the browser is there.
 browser:

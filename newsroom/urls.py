@@ -1,7 +1,9 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles import sitemaps
 from articles.views.robots import robots_txt
@@ -19,5 +21,9 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
 ]
 
-if settings.DEBUG:
+if settings.NEWSROOM_SERVE_MEDIA:
+    # One box without a front server for uploads (docs/DEPLOY.md).
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", views.media)]
+elif settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -34,20 +34,27 @@ def run_python(*args: str, **env) -> subprocess.CompletedProcess:
     """Run ``python *args`` in the project folder with only ``env`` for settings: the shell's
     Django and Newsroom variables (pytest's ``DJANGO_SETTINGS_MODULE`` among them) are left
     out."""
-    clean = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "DATABASE_", "NEWSROOM_"))
-    }
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env=clean_environ(**env),
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def clean_environ(**env) -> dict[str, str]:
+    """The shell's environment without its Django, Newsroom and serving variables, plus
+    ``env``: what a subprocess of the tests runs under."""
+    clean = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_", "NEWSROOM_", "GUNICORN_"))
+        and name not in {"HOST", "PORT", "WEB_CONCURRENCY"}
+    }
+    return {**clean, **env}
 
 
 def post_comment(client, article, body: str, parent=None, **data):

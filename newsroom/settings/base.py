@@ -139,10 +139,14 @@ USE_TZ = True
 # --- Static files and media --------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic gathers the static files that production serves (whitenoise).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads served by the site's own process, for single-box installs (docs/DEPLOY.md);
+# otherwise by the front server or the media storage. DEBUG serves them in development.
+NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", False)
 # Each environment adds the "staticfiles" storage: production's needs collectstatic.
 STORAGES = {
     # Media goes through Django's storage API: S3-compatible storage is a settings change
