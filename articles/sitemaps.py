@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from taggit.models import Tag
 
+from articles.caching import listing
 from articles.models import Article, Author
 
 # Google News only reads stories from the last two days, and at most 1,000 of them.
@@ -126,6 +127,7 @@ SITEMAPS = {
 }
 
 
+@listing
 def index(request):
     """The sitemap index, on ``NEWSROOM_BASE_URL`` when it is set."""
     response = sitemap_views.index(
@@ -143,6 +145,7 @@ def index(request):
     return response
 
 
+@listing
 def section(request, section):
     template = "sitemaps/news.xml" if section == "news" else "sitemaps/sitemap.xml"
     return sitemap_views.sitemap(

@@ -1,6 +1,8 @@
 from django.urls import path, register_converter
 
 from articles import feeds, views
+from articles.caching import listing
+from newsroom.page_cache import reader_page
 
 
 class UnicodeSlugConverter:
@@ -17,20 +19,23 @@ class UnicodeSlugConverter:
 
 register_converter(UnicodeSlugConverter, "uslug")
 
+
 app_name = "articles"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
-    path("tags/<uslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
-    path("authors/<uslug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
-    path("authors/<uslug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
-    path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
-    path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
-    # Editorial (issue 4): corrections page and previews (robots.txt disallows /preview/).
-    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("", listing(views.HomeView.as_view()), name="home"),
+    path("feed/", listing(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", listing(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("tags/<uslug:slug>/feed/", listing(feeds.TagFeed()), name="tag-feed"),
+    path("tags/<uslug:slug>/feed/atom/", listing(feeds.TagAtomFeed()), name="tag-feed-atom"),
+    path("authors/<uslug:slug>/feed/", listing(feeds.AuthorFeed()), name="author-feed"),
+    path(
+        "authors/<uslug:slug>/feed/atom/", listing(feeds.AuthorAtomFeed()), name="author-feed-atom"
+    ),
+    path("articles/<uslug:slug>/", reader_page(views.ArticleDetailView.as_view()), name="detail"),
+    path("tags/<uslug:slug>/", reader_page(views.TagView.as_view()), name="tag"),
+    path("authors/<uslug:slug>/", reader_page(views.AuthorView.as_view()), name="author"),
+    # Corrections and previews (robots.txt disallows /preview/).
+    path("corrections/", listing(views.CorrectionsView.as_view()), name="corrections"),
     path("preview/articles/<int:pk>/", views.StaffPreviewView.as_view(), name="preview"),
     path("preview/s/<str:token>/", views.PreviewLinkView.as_view(), name="preview-link"),
     path("articles/<uslug:slug>/comments/", views.post_comment, name="comment-post"),
@@ -39,7 +44,7 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.edit_comment, name="comment-edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="comment-delete"),
     path("comments/<int:pk>/report/", views.report_comment, name="comment-report"),
-    path("search/", views.search, name="search"),
+    path("search/", listing(views.search), name="search"),
     path(
         "articles/<uslug:slug>/share/mastodon/",
         views.share_on_mastodon,

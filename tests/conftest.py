@@ -21,10 +21,12 @@ def media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits (allauth's, the comment limit) count in the cache: every test starts at 0."""
-    from django.core.cache import cache
+    """Rate limits (allauth's, the comment limit) count in the cache, and pages are kept in
+    the page cache: every test starts with both empty."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -4,4 +4,5 @@ from articles.admin import (  # noqa: F401
     articles,
     comments,
     images,
+    tags,
 )

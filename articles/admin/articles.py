@@ -25,6 +25,7 @@ from articles.services import (
     article_submit,
     article_unpublish,
     article_update,
+    author_update,
     correction_create,
     preview_link_create,
     preview_link_revoke,
@@ -462,3 +463,10 @@ class AuthorAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     search_fields = ("display_name", "slug", "user__username")
     prepopulated_fields = {"slug": ("display_name",)}
     autocomplete_fields = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            author_update(author=obj, by=request.user)
+        else:
+            # A new byline is on no story yet: no page shows it.
+            super().save_model(request, obj, form, change)

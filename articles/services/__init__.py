@@ -9,6 +9,7 @@ from articles.services.articles import (
     article_set_authors,
     article_update,
     author_get_or_create,
+    author_update,
     unique_slug,
 )
 from articles.services.comments import (
@@ -55,6 +56,7 @@ __all__ = [
     "article_unpublish",
     "article_update",
     "author_get_or_create",
+    "author_update",
     "comment_create",
     "comment_delete",
     "comment_edit",

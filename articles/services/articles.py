@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from taggit.models import Tag
 
+from articles import caching
 from articles.models import Article, ArticleEvent, Author, Byline, Image, SlugRedirect
 from articles.models.article import current_relations
 from articles.permissions import ArticlePermissions
@@ -67,6 +68,22 @@ def author_get_or_create(*, display_name: str) -> Author:
     )
     author.full_clean()
     author.save()
+    return author
+
+
+@transaction.atomic
+def author_update(*, author: Author, by=None, **changes) -> Author:
+    """Change a byline's name, slug, bio or photo; every page naming the author shows it.
+
+    ``author`` may already carry the changes (the admin's form applies them).
+    """
+    if by is not None and not by.has_perm("articles.change_author"):
+        raise PermissionDenied(_("You cannot change authors."))
+    for name, value in changes.items():
+        setattr(author, name, value)
+    author.full_clean()
+    author.save()
+    caching.author_changed(author)
     return author
 
 
@@ -188,6 +205,7 @@ def article_update(
     permissions = ArticlePermissions(by, original)
     if by is not None and not permissions.can_edit():
         raise PermissionDenied(_("You cannot edit this article."))
+    shown_before = caching.relation_keys(original)
     for name, value in changes.items():
         setattr(article, name, value)
     tag_names = None if tags is UNCHANGED else _tag_names(tags)
@@ -209,6 +227,9 @@ def article_update(
     rescheduled = to == Status.PUBLISHED and when != original.published_at
     if to != original.status or rescheduled:
         article_transition(article=article, to=to, by=by, published_at=when)
+    caching.article_changed(
+        article, was_public=original.status == Status.PUBLISHED, before=shown_before
+    )
     return article
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import caching
 from articles.html import count_links
 from articles.models import (
     Article,
@@ -157,6 +158,7 @@ def comment_create(
     comment.save()
     if comment.status == Comment.Status.VISIBLE:
         _notify_reply(comment, request)
+        caching.comments_changed([article.pk])
     return comment
 
 
@@ -177,6 +179,7 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
         comment.held_reason = held_reason
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "status", "held_reason", "edited_at"])
+    caching.comments_changed([comment.article_id])
     return comment
 
 
@@ -188,6 +191,7 @@ def comment_delete(*, comment: Comment, by) -> Comment:
     comment.status = Comment.Status.REMOVED
     comment.is_deleted_by_author = True
     comment.save(update_fields=["status", "is_deleted_by_author"])
+    caching.comments_changed([comment.article_id])
     return comment
 
 
@@ -256,13 +260,14 @@ def comment_moderate(
     if not CommentPermissions(by).can_moderate():
         raise PermissionDenied(_("Only moderators moderate comments."))
     status = MODERATION_STATUSES[ModerationLogEntry.Action(action)]
-    changed = 0
+    changed, articles = 0, set()
     for comment in comments:
         previous = comment.status
         if previous == status:
             continue
         comment.status = status
         comment.save(update_fields=["status"])
+        articles.add(comment.article_id)
         comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         ModerationLogEntry.objects.create(
             moderator=by,
@@ -289,6 +294,7 @@ def comment_moderate(
             )
         if previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE:
             _notify_reply(comment, request)
+    caching.comments_changed(articles)
     return changed
 
 
@@ -321,9 +327,11 @@ def commenter_ban(*, user, by, reason: str = "", hide_comments: bool = False) ->
     commenter_ban_remember_emails(ban=ban)
     hidden = 0
     if hide_comments:
-        hidden = Comment.objects.filter(
+        shown = Comment.objects.filter(
             author=user, status__in=[Comment.Status.VISIBLE, Comment.Status.PENDING]
-        ).update(status=Comment.Status.REMOVED)
+        )
+        caching.comments_changed(shown.values_list("article_id", flat=True).distinct())
+        hidden = shown.update(status=Comment.Status.REMOVED)
     ModerationLogEntry.objects.create(
         moderator=by,
         action=ModerationLogEntry.Action.BAN,

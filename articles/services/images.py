@@ -16,6 +16,7 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
+from articles import caching
 from articles.html import library_image_url_prefix
 from articles.models import Article, Image
 from articles.services.rendering import article_rerender
@@ -88,6 +89,8 @@ def image_update(*, image: Image, by, **changes) -> Image:
             _replace_in_bodies(old, f'src="{image.file.url}"')
         transaction.on_commit(image.renditions)
     article_rerender(articles=_articles_showing(image.file))
+    # As hero or in a body, on article pages and on listing cards: wherever it is.
+    caching.everything_changed()
     return image
 
 
@@ -102,6 +105,7 @@ def image_delete(*, image: Image, by) -> None:
     showing = _articles_showing(image.file)
     image.delete()
     article_rerender(articles=showing)
+    caching.everything_changed()
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 
+from articles import caching
 from articles.models import Article, Comment
 from articles.models.rendering import article_body_html, comment_body_html
 
@@ -53,6 +54,8 @@ def rerender_rows(
     while True:
         rows = list((queryset if last_pk is None else queryset.filter(pk__gt=last_pk))[:batch_size])
         if not rows:
+            if changed:
+                caching.everything_changed()
             return changed
         stale = []
         for row in rows:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import caching
 from articles.models import Article, ArticleEvent, Correction, PreviewLink
 from articles.permissions import ArticlePermissions
 
@@ -41,9 +42,10 @@ def _record(article: Article, action: str, by, note: str = "") -> ArticleEvent:
     return ArticleEvent.objects.create(article=article, action=action, by=by, note=note)
 
 
-def _save_status(article: Article) -> None:
+def _save_status(article: Article, *, was: str) -> None:
     article.full_clean()
     article.save(update_fields=["status", "published_at", "updated_at"])
+    caching.article_changed(article, was_public=was == Status.PUBLISHED)
 
 
 @transaction.atomic
@@ -53,8 +55,8 @@ def article_submit(*, article: Article, by) -> Article:
         raise PermissionDenied(_("You cannot submit this article."))
     if article.status != Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for review."))
-    article.status = Status.IN_REVIEW
-    _save_status(article)
+    was, article.status = article.status, Status.IN_REVIEW
+    _save_status(article, was=was)
     _record(article, ArticleEvent.Action.SUBMITTED, by)
     return article
 
@@ -66,8 +68,8 @@ def article_return_to_draft(*, article: Article, by) -> Article:
         raise PermissionDenied(_("Only editors can return an article to draft."))
     if article.status not in (Status.IN_REVIEW, Status.UNPUBLISHED):
         raise ValidationError(_("Only an article in review or unpublished can go back to draft."))
-    article.status = Status.DRAFT
-    _save_status(article)
+    was, article.status = article.status, Status.DRAFT
+    _save_status(article, was=was)
     _record(article, ArticleEvent.Action.RETURNED, by)
     return article
 
@@ -83,9 +85,9 @@ def article_publish(*, article: Article, by=None, published_at: datetime | None 
     if published_at is None and article.status == Status.UNPUBLISHED:
         # Republishing after a takedown goes out now, not at the old time.
         published_at = timezone.now()
-    article.status = Status.PUBLISHED
+    was, article.status = article.status, Status.PUBLISHED
     article.published_at = published_at or article.published_at or timezone.now()
-    _save_status(article)
+    _save_status(article, was=was)
     scheduled = article.published_at > timezone.now()
     _record(
         article,
@@ -103,8 +105,8 @@ def article_unpublish(*, article: Article, by) -> Article:
         raise PermissionDenied(_("Only editors can unpublish articles."))
     if article.status != Status.PUBLISHED:
         raise ValidationError(_("Only a published or scheduled article can be unpublished."))
-    article.status = Status.UNPUBLISHED
-    _save_status(article)
+    was, article.status = article.status, Status.UNPUBLISHED
+    _save_status(article, was=was)
     _record(article, ArticleEvent.Action.UNPUBLISHED, by)
     return article
 
@@ -139,6 +141,7 @@ def correction_create(*, article: Article, by, text: str, kind: str = Correction
     correction = Correction(article=article, kind=kind, text=text.strip(), created_by=by)
     correction.full_clean()
     correction.save()
+    caching.article_changed(article)
     _record(article, ArticleEvent.Action.CORRECTED, by, note=correction.get_kind_display())
     return correction
 

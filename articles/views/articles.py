@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from taggit.models import Tag
 
+from articles import caching
 from articles.models import Article, Author, SlugRedirect
 from articles.views.comments import comment_section
+from newsroom.page_cache import public_response
 
 
 class PublishedArticleListView(ListView):
@@ -40,6 +41,15 @@ class TagView(PublishedArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return public_response(
+            self.request,
+            response,
+            tags=[caching.tag_key(self.tag.pk)],
+            expires=caching.next_change_at,
+        )
+
 
 class AuthorView(PublishedArticleListView):
     template_name = "articles/author.html"
@@ -50,6 +60,15 @@ class AuthorView(PublishedArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return public_response(
+            self.request,
+            response,
+            tags=[caching.author_key(self.author.pk)],
+            expires=caching.next_change_at,
+        )
 
 
 class ArticleDetailView(DetailView):
@@ -77,8 +96,12 @@ class ArticleDetailView(DetailView):
         return context
 
     def render_to_response(self, context, **response_kwargs):
+        # One page for every anonymous reader; newsroom.page_cache.reader_page makes it
+        # private for anyone logged in (the comment form, one's own held comments).
         response = super().render_to_response(context, **response_kwargs)
-        if self.request.user.is_authenticated:
-            # The comment form and one's own held comments: never for a shared cache.
-            patch_cache_control(response, private=True)
-        return response
+        return public_response(
+            self.request,
+            response,
+            tags=caching.article_page_tags(self.object),
+            expires=lambda: caching.article_page_expires_at(self.object),
+        )

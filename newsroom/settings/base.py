@@ -59,7 +59,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Static files answer here, already compressed, before anything below runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML, feeds and sitemaps compressed; then ETag and 304 answers to conditional requests
+    # (on the uncompressed body, so both encodings share one ETag, made weak by gzip).
+    "newsroom.middleware.TextGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -211,17 +216,36 @@ CONTENT_SECURITY_POLICY = (
 # must see the same counts. NEWSROOM_CACHE_URL=redis://127.0.0.1:6379/0 in production;
 # an in-process cache by default for development and tests.
 NEWSROOM_CACHE_URL = os.environ.get("NEWSROOM_CACHE_URL", "").strip()
+# Two caches in it: "default" (rate limits, sessions' neighbours) and "pages" (whole reader
+# pages, newsroom/page_cache.py), so flushing pages never resets a rate limit.
 if NEWSROOM_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    _REDIS = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": NEWSROOM_CACHE_URL,
+        # A Redis that stops answering costs a page a fraction of a second, not a hang.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": NEWSROOM_CACHE_URL,
-        }
+        "default": _REDIS,
+        "pages": {**_REDIS, "KEY_PREFIX": "pages"},
     }
 elif NEWSROOM_CACHE_URL:
     raise ImproperlyConfigured("NEWSROOM_CACHE_URL must be a redis:// URL (or empty).")
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+# Reader pages (newsroom/page_cache.py): how long a stored page may live at most, and how
+# long browsers may keep one (they cannot be purged, so briefly).
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
+NEWSROOM_PAGE_MAX_AGE = env_int("NEWSROOM_PAGE_MAX_AGE", 60)
+NEWSROOM_PAGE_STALE_SECONDS = env_int("NEWSROOM_PAGE_STALE_SECONDS", 30)
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists django-redis, not Django's own RedisCache, which is as atomic.
     "django_ratelimit.W001",

@@ -7,4 +7,10 @@ from .development import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Rate limits count in the cache; tests/conftest.py clears it before every test, which must
 # never reach a Redis that NEWSROOM_CACHE_URL may name.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+# Tests change rows directly (factories), which no page-cache invalidation follows: pages are
+# rendered every time, with their cache headers. tests/test_page_cache.py turns it on.
+NEWSROOM_PAGE_CACHE = False

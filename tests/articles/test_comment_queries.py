@@ -51,4 +51,6 @@ def test_article_page_costs_the_same_with_2_or_200_comments(client, settings, lo
     large_count = queries_for(client, large.get_absolute_url())
 
     assert large_count == small_count
-    assert small_count <= (6 if not logged_in else 11)
+    # Anonymous: one more than before the page cache, asking when the next scheduled story
+    # appears (a page must not be kept past it); asked only when a page is rendered anew.
+    assert small_count <= (7 if not logged_in else 11)

@@ -192,5 +192,6 @@ def test_feed_query_count_is_fixed(client, count, django_assert_max_num_queries)
     authors = [AuthorFactory(), AuthorFactory()]
     for _ in range(count):
         ArticleFactory(authors=authors, tags=["A", "B", "C"])
-    with django_assert_max_num_queries(3):
+    # +1 for the page cache: when the next scheduled story appears (see articles/caching.py).
+    with django_assert_max_num_queries(4):
         client.get(reverse("articles:feed"))

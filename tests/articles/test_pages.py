@@ -190,7 +190,7 @@ def test_unknown_author_is_404(client):
 def test_health_check_answers_ok(client):
     response = client.get(reverse("health"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_public_pages_are_indexable_and_account_pages_are_not(client, article):

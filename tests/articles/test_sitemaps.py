@@ -161,7 +161,8 @@ def test_sitemap_index_query_count_does_not_grow_with_articles(
 ):
     for _ in range(30):
         ArticleFactory(tags=["A", "B"])
-    with django_assert_max_num_queries(8):
+    # +1 for the page cache: when the next scheduled story appears (see articles/caching.py).
+    with django_assert_max_num_queries(9):
         client.get(reverse("sitemap"))
 
 

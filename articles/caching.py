@@ -1,0 +1,139 @@
+"""What each reader page shows, in page-cache tags, and what a change makes stale.
+
+The tags (``newsroom/page_cache.py`` keeps the mechanism):
+
+- ``article-<pk>``: an article's own page (its text, corrections, comments, count).
+- ``tag-<pk>``: the tag's page and feed, and the "related stories" of articles with the tag.
+- ``author-<pk>``: the author's page and feed, and the bylines of the author's articles.
+- ``site``: every list of stories: home, feeds, sitemaps, search, corrections.
+
+A change to an article that readers can see (or could, before the change) makes its own
+tag, its tags' (before and after), its authors' (before and after) and ``site`` stale:
+:func:`article_changed`, called by the services once their transaction commits. A story
+scheduled for later needs no call: no page that would show it is kept past its time
+(:func:`next_change_at`).
+"""
+
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min
+
+from newsroom import page_cache
+
+SITE = "site"
+
+
+def article_key(pk) -> str:
+    return f"article-{pk}"
+
+
+def tag_key(pk) -> str:
+    return f"tag-{pk}"
+
+
+def author_key(pk) -> str:
+    return f"author-{pk}"
+
+
+def article_page_tags(article) -> list[str]:
+    """The tags of an article's page (uses ``with_listing_data``'s prefetches)."""
+    return [
+        article_key(article.pk),
+        *(tag_key(tag.pk) for tag in article.tags.all()),
+        *(author_key(byline.author_id) for byline in article.bylines.all()),
+    ]
+
+
+def relation_keys(article) -> set[str]:
+    """The tags and authors ``article`` has now, as page-cache tags (two small queries)."""
+    from articles.models import Byline, TaggedArticle
+
+    tags = TaggedArticle.objects.filter(content_object=article).values_list("tag_id", flat=True)
+    authors = Byline.objects.filter(article=article).values_list("author_id", flat=True)
+    return {*(tag_key(pk) for pk in tags), *(author_key(pk) for pk in authors)}
+
+
+def _invalidate_on_commit(keys: set[str]) -> None:
+    # After the commit: a page rendered before it would otherwise be stored again as new.
+    transaction.on_commit(lambda: page_cache.invalidate(*keys), robust=True)
+
+
+def article_changed(article, *, was_public: bool = True, before: set[str] = frozenset()) -> None:
+    """Readers' pages showing ``article`` are stale once this transaction commits.
+
+    ``before``: the ``relation_keys`` it had before the change (tags or bylines removed).
+    ``was_public``: whether readers could see it before; a draft that stays a draft, and
+    that nobody saw, makes nothing stale.
+    """
+    from articles.models import Article
+
+    is_public = article.status == Article.Status.PUBLISHED
+    if not (was_public or is_public):
+        return
+    _invalidate_on_commit({article_key(article.pk), SITE, *relation_keys(article), *before})
+
+
+def comments_changed(article_ids) -> None:
+    """Comments became visible, changed or went under these articles: their pages, and the
+    lists whose cards count comments, are stale once this transaction commits."""
+    from articles.models import Byline, TaggedArticle
+
+    article_ids = set(article_ids)
+    if not article_ids:
+        return
+    tags = TaggedArticle.objects.filter(content_object_id__in=article_ids).values_list(
+        "tag_id", flat=True
+    )
+    authors = Byline.objects.filter(article_id__in=article_ids).values_list("author_id", flat=True)
+    _invalidate_on_commit(
+        {
+            SITE,
+            *(article_key(pk) for pk in article_ids),
+            *(tag_key(pk) for pk in tags),
+            *(author_key(pk) for pk in authors),
+        }
+    )
+
+
+def author_changed(author) -> None:
+    _invalidate_on_commit({author_key(author.pk), SITE})
+
+
+def tag_changed(tag) -> None:
+    _invalidate_on_commit({tag_key(tag.pk), SITE})
+
+
+def everything_changed() -> None:
+    """Every stored page is stale (after a re-render of every body, say)."""
+    _invalidate_on_commit({page_cache.EVERYTHING})
+
+
+def next_change_at() -> float | None:
+    """When the next scheduled story appears (a timestamp), or None: no list of stories,
+    and no "related stories", is kept past it."""
+    from articles.models import Article
+
+    at = Article.objects.scheduled().aggregate(at=Min("published_at"))["at"]
+    return at.timestamp() if at else None
+
+
+def article_page_expires_at(article) -> float | None:
+    """The next moment the article's page changes by itself: a story appearing (related
+    stories), or its comments closing after ``NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS``."""
+    moments = [next_change_at()]
+    days = settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS
+    if days and article.published_at and article.is_commenting_open:
+        moments.append((article.published_at + timedelta(days=days)).timestamp())
+    now = time.time()
+    future = [moment for moment in moments if moment is not None and moment > now]
+    return min(future) if future else None
+
+
+def listing(view):
+    """A page of stories every anonymous reader shares (home, feeds, sitemaps, search,
+    corrections): kept whole until a story changes (``site``) or the next scheduled one
+    appears."""
+    return page_cache.reader_page(view, tags=[SITE], expires=next_change_at)

@@ -1,0 +1,286 @@
+"""The shared page cache: whole pages for anonymous readers, invalidated by what changed.
+
+- A view readers share is wrapped in :func:`reader_page`. A GET or HEAD from a reader with
+  no session or messages cookie is answered from the ``pages`` cache while a stored copy
+  is valid; otherwise the view renders the page and the copy is stored.
+- A page names what it shows in its ``Cache-Tag`` header (``article-12 tag-3 author-5``,
+  ``site``; the same in ``Surrogate-Key``), set with :func:`public_response`. Beside the
+  stored copy go the current *generation token* of each of those tags (and of
+  ``EVERYTHING``, which every page depends on).
+- A write that changes what readers see calls :func:`invalidate` with the tags it touched,
+  once its transaction has committed (``articles/caching.py`` says which): each tag gets a
+  new token, so every copy naming it stops matching and the next request renders the page
+  afresh. A CDN purges by the same header. A page rendered while one of its tags was
+  invalidated is not stored: it may show the state from before the write.
+- A copy lives at most its ``s-maxage``: ``NEWSROOM_PAGE_CACHE_SECONDS``, shortened to end
+  at the next change that needs no write (a story scheduled to appear).
+- The cache going away is a miss, never an error: pages render as if uncached, and the
+  outage is logged at most once a minute; ``/health/`` reports it.
+
+Logged-in readers never get a stored copy and never leave one: their pages are ``private,
+no-store``. ``NEWSROOM_PAGE_CACHE=false`` keeps no copies (the headers stay).
+"""
+
+import hashlib
+import logging
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from functools import wraps
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "pages"
+TAG_HEADER = "Cache-Tag"
+SURROGATE_HEADER = "Surrogate-Key"
+# The tag every stored page depends on: invalidating it forgets them all.
+EVERYTHING = "everything"
+# Generation tokens outlive every page that records them.
+TOKEN_TIMEOUT = 60 * 60 * 24 * 30
+_ENTRY_PREFIX = "page:"
+_GENERATION_PREFIX = "gen:"
+
+_last_failure_logged = 0.0
+# Set when an invalidation could not be written: once the cache answers again, this process
+# invalidates everything, since copies stored before the outage may be stale.
+_invalidate_everything_when_back = False
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def _failed(error: Exception) -> None:
+    """Log a cache failure, at most once a minute (an outage would log every request)."""
+    global _last_failure_logged
+    now = time.monotonic()
+    if now - _last_failure_logged >= 60:
+        _last_failure_logged = now
+        logger.warning(
+            "The page cache is unavailable (%s: %s): pages are rendered uncached.",
+            type(error).__name__,
+            error,
+        )
+
+
+def _token(*, at: float) -> str:
+    """A generation token: when it was made, and something unguessable."""
+    return f"{at:.6f}-{secrets.token_hex(6)}"
+
+
+def _made_at(token: str) -> float:
+    return float(token.partition("-")[0])
+
+
+def _tokens(tags: Iterable[str], *, create: bool) -> dict[str, str] | None:
+    """The generation token of each tag; missing ones are made when ``create``.
+
+    None when the cache cannot be reached, or (without ``create``) when a token is gone:
+    either way, nothing stored against them can be trusted.
+    """
+    keys = {tag: _GENERATION_PREFIX + tag for tag in {*tags, EVERYTHING}}
+    found = _cache().get_many(keys.values())
+    tokens = {}
+    for tag, key in keys.items():
+        token = found.get(key)
+        if token is None:
+            if not create:
+                return None
+            # Made, not bumped: dated 0, so it never looks newer than a page.
+            # add(), not set(): a token another worker made meanwhile wins.
+            _cache().add(key, _token(at=0), TOKEN_TIMEOUT)
+            token = _cache().get(key)
+            if token is None:
+                return None
+        tokens[tag] = token
+    return tokens
+
+
+def invalidate(*tags: str) -> None:
+    """Every stored page that names one of ``tags`` is stale from now on."""
+    global _invalidate_everything_when_back
+    tags = {tag for tag in tags if tag}
+    if not tags:
+        return
+    token = _token(at=time.time())
+    try:
+        _cache().set_many({_GENERATION_PREFIX + tag: token for tag in tags}, TOKEN_TIMEOUT)
+    except Exception as error:  # Any backend error: the page must still be saved.
+        _failed(error)
+        _invalidate_everything_when_back = True
+
+
+def _entry_key(request: HttpRequest) -> str:
+    address = f"{request.get_host()}{request.get_full_path()}"
+    return _ENTRY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+
+
+def is_shared_request(request: HttpRequest) -> bool:
+    """Whether the answer may be shared: a GET or HEAD with no cookie that makes the page
+    the visitor's (a session, which logging in needs, or messages waiting to be shown).
+
+    Asked of the cookies, not of ``request.user``: without a session cookie nobody is
+    logged in, and the question costs no query.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _response_tags(response: HttpResponse) -> list[str]:
+    return response.headers.get(TAG_HEADER, "").split()
+
+
+def _is_storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != HTTPStatus.OK or response.streaming:
+        return False
+    if not _response_tags(response) or response.cookies:
+        return False
+    cache_control = response.headers.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    # A view that wrote to the session made a page for this visitor alone (it is about to
+    # be given a session cookie). Reading it, as every page does to ask whether someone is
+    # logged in, finds the same empty session for every anonymous reader.
+    session = getattr(request, "session", None)
+    return not (session is not None and session.modified)
+
+
+def _shared_max_age(response: HttpResponse) -> int:
+    for part in response.headers.get("Cache-Control", "").split(","):
+        name, _sep, value = part.strip().partition("=")
+        if name == "s-maxage" and value.isdigit():
+            return int(value)
+    return 0
+
+
+def _lookup(request: HttpRequest) -> HttpResponse | None:
+    global _invalidate_everything_when_back
+    try:
+        if _invalidate_everything_when_back:
+            _cache().set(_GENERATION_PREFIX + EVERYTHING, _token(at=time.time()), TOKEN_TIMEOUT)
+            _invalidate_everything_when_back = False
+        entry = _cache().get(_entry_key(request))
+        if entry is None or entry["expires_at"] <= time.time():
+            return None
+        if _tokens(entry["tokens"], create=False) != entry["tokens"]:
+            return None
+    except Exception as error:
+        _failed(error)
+        return None
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    return response
+
+
+def _store(request: HttpRequest, response: HttpResponse, *, started_at: float) -> None:
+    timeout = _shared_max_age(response)
+    if timeout <= 0:
+        return
+    try:
+        tokens = _tokens(_response_tags(response), create=True)
+        # A tag invalidated after this request began may have changed under it: the page
+        # may show the state from before, so it is not kept (a second's margin for the
+        # clocks of other app servers).
+        if tokens is None or any(_made_at(t) >= started_at - 1 for t in tokens.values()):
+            return
+        entry = {
+            "status": response.status_code,
+            "headers": list(response.headers.items()),
+            "content": response.content,
+            "tokens": tokens,
+            "expires_at": time.time() + timeout,
+        }
+        _cache().set(_entry_key(request), entry, timeout)
+    except Exception as error:
+        _failed(error)
+
+
+def public_response(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    tags: Iterable[str],
+    expires: Callable[[], float | None] | None = None,
+) -> HttpResponse:
+    """Mark ``response`` as one page for every anonymous reader, named by ``tags``:
+    browsers keep it ``NEWSROOM_PAGE_MAX_AGE`` seconds, shared caches and CDNs
+    ``NEWSROOM_PAGE_CACHE_SECONDS``, neither past ``expires()`` (a timestamp, or None).
+
+    A page for one visitor (``is_shared_request`` says no) is left alone: ``reader_page``
+    makes it private, and ``expires`` (often a query) is not asked.
+    """
+    if not is_shared_request(request):
+        return response
+    names = " ".join(sorted(set(tags)))
+    response.headers[TAG_HEADER] = names
+    response.headers[SURROGATE_HEADER] = names
+    shared = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    expires_at = expires() if expires else None
+    if expires_at is not None:
+        shared = max(0, min(shared, int(expires_at - time.time())))
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=min(settings.NEWSROOM_PAGE_MAX_AGE, shared),
+        s_maxage=shared,
+        stale_while_revalidate=settings.NEWSROOM_PAGE_STALE_SECONDS,
+    )
+    response.headers.setdefault("Last-Modified", http_date())
+    return response
+
+
+def make_private(response: HttpResponse) -> HttpResponse:
+    """A page for one visitor (logged in, or with a session): their browser only."""
+    for header in (TAG_HEADER, SURROGATE_HEADER, "Cache-Control"):
+        if header in response.headers:
+            del response.headers[header]
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def reader_page(
+    view=None,
+    *,
+    tags: Iterable[str] = (),
+    expires: Callable[[], float | None] | None = None,
+):
+    """Serve ``view``'s pages to anonymous readers from the page cache (see the module).
+
+    A page the view did not name itself (``public_response``) is named by ``tags`` and
+    kept no longer than ``expires()``. Use as ``reader_page(view, tags=["site"])`` or as a
+    decorator.
+    """
+    if view is None:
+        return lambda view: reader_page(view, tags=tags, expires=expires)
+    tags = tuple(tags)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        started_at = time.time()
+        shared = is_shared_request(request)
+        enabled = shared and settings.NEWSROOM_PAGE_CACHE
+        if enabled and (cached := _lookup(request)) is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)):
+            response = response.render()
+        if not shared:
+            return make_private(response)
+        ok = response.status_code == HTTPStatus.OK
+        if ok and tags and TAG_HEADER not in response.headers:
+            public_response(request, response, tags=tags, expires=expires)
+        if enabled and _is_storable(request, response):
+            _store(request, response, started_at=started_at)
+        return response
+
+    return wrapper
