@@ -188,10 +188,12 @@ def _store(request: HttpRequest, response: HttpResponse, *, started_at: float) -
         return
     try:
         tokens = _tokens(_response_tags(response), create=True)
-        # A tag invalidated after this request began may have changed under it: the page
-        # may show the state from before, so it is not kept (a second's margin for the
-        # clocks of other app servers).
-        if tokens is None or any(_made_at(t) >= started_at - 1 for t in tokens.values()):
+        # A tag invalidated after this request began, or so shortly before that a read
+        # replica may not have the change yet, may have changed under it: the page may show
+        # the state from before, so it is not kept (NEWSROOM_REPLICA_LAG_SECONDS: a second
+        # for the clocks of other app servers without a replica).
+        margin = settings.NEWSROOM_REPLICA_LAG_SECONDS
+        if tokens is None or any(_made_at(t) >= started_at - margin for t in tokens.values()):
             return
         entry = {
             "status": response.status_code,

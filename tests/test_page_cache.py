@@ -178,6 +178,25 @@ def _request(rf):
     return request
 
 
+@pytest.mark.parametrize(("lag", "stored"), [(1, True), (5, False)])
+def test_a_page_rendered_soon_after_a_change_is_kept_only_past_the_replica_lag(
+    rf, settings, lag, stored
+):
+    settings.NEWSROOM_REPLICA_LAG_SECONDS = lag
+    renders = []
+
+    def view(request):
+        renders.append(1)
+        return page_cache.public_response(request, HttpResponse("page"), tags=["site"])
+
+    wrapped = page_cache.reader_page(view)
+    page_cache.invalidate("site")
+    with time_machine.travel(timezone.now() + timedelta(seconds=3)):
+        wrapped(_request(rf))
+        wrapped(_request(rf))
+    assert len(renders) == (1 if stored else 2)
+
+
 def test_a_page_rendered_while_its_tag_changed_is_not_stored(rf):
     renders = []
 

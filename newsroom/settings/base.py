@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # (on the uncompressed body, so both encodings share one ETag, made weak by gzip).
     "newsroom.middleware.TextGZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous readers' pages read from DATABASE_REPLICA_URL when there is one.
+    "newsroom.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +108,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A read replica (PostgreSQL streaming replication, say): anonymous readers' pages read from
+# it, everything else from the primary (newsroom/db_router.py). Tests mirror it onto default.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
+# How stale the replica may be, in seconds. A page rendered within this long of a change
+# to what it shows is not kept by the page cache: it may have been read from before it.
+NEWSROOM_REPLICA_LAG_SECONDS = env_int(
+    "NEWSROOM_REPLICA_LAG_SECONDS", 5 if DATABASE_REPLICA_URL else 1
+)
 
 # --- Authentication and allauth ----------------------------------------------------------
 

@@ -45,7 +45,8 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 # documented install says "no issues" and a new warning stands out.
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W005", "security.W021"]
 
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 
 # Hashed, gzipped static files; deploys run collectstatic (make serve does). Whitenoise
 # serves a hashed name (in the manifest) with "max-age=315360000, public, immutable"; any
