@@ -76,9 +76,10 @@ def article_changed(article, *, was_public: bool = True, before: set[str] = froz
     _invalidate_on_commit({article_key(article.pk), SITE, *relation_keys(article), *before})
 
 
-def comments_changed(article_ids) -> None:
-    """Comments became visible, changed or went under these articles: their pages, and the
-    lists whose cards count comments, are stale once this transaction commits."""
+def articles_changed(article_ids) -> None:
+    """These articles' pages, and the lists showing their cards (which count comments and
+    name tags), are stale once this transaction commits: comments shown, changed or hidden
+    under them, their tags merged. Two queries, however many articles."""
     from articles.models import Byline, TaggedArticle
 
     article_ids = set(article_ids)

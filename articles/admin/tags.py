@@ -1,19 +1,38 @@
-"""Tags in the admin: django-taggit's admin, saving and deleting through our services so
-the pages showing a tag follow."""
+"""Tags in the admin: django-taggit's admin, saving, deleting and merging through our
+services, so that the stories' tags follow and the pages showing them are refreshed."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.forms import MergeTagsForm
 from taggit.models import Tag
 
-from articles.services.tags import tag_delete, tag_update
+from articles.forms import typed_id
+from articles.services.tags import tag_delete, tag_merge, tag_update
 from newsroom.admin_site import CheckedChangeListMixin
 
 admin.site.unregister(Tag)
 
+SELECTED_SESSION_KEY = "selected_tag_ids"  # django-taggit's
+
 
 @admin.register(Tag)
 class TagAdmin(CheckedChangeListMixin, TaggitTagAdmin):
+    def has_merge_permission(self, request) -> bool:
+        # Merging changes one tag and deletes the others.
+        user = request.user
+        return user.has_perm("taggit.change_tag") and user.has_perm("taggit.delete_tag")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_merge_permission(request):
+            actions.pop("render_tag_form", None)
+        return actions
+
     def save_model(self, request, obj, form, change):
         if change:
             tag_update(tag=obj, by=request.user)
@@ -27,3 +46,43 @@ class TagAdmin(CheckedChangeListMixin, TaggitTagAdmin):
     def delete_queryset(self, request, queryset):
         for tag in queryset:
             tag_delete(tag=tag, by=request.user)
+
+    def merge_tags_view(self, request):
+        """django-taggit's merge page, for those who may merge, through ``tag_merge``."""
+        if not self.has_merge_permission(request):
+            raise PermissionDenied
+        ids = [
+            typed_id(value) for value in request.session.get(SELECTED_SESSION_KEY, "").split(",")
+        ]
+        tags = list(Tag.objects.filter(pk__in=[pk for pk in ids if pk is not None]))
+        if not tags:
+            self.message_user(request, _("Choose the tags to merge first."), messages.WARNING)
+            return redirect("admin:taggit_tag_changelist")
+        form = MergeTagsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                target = tag_merge(
+                    tags=tags, into=form.cleaned_data["new_tag_name"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_error("new_tag_name", error)
+            else:
+                request.session.pop(SELECTED_SESSION_KEY, None)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d tag merged into “%(name)s”.",
+                        "%(count)d tags merged into “%(name)s”.",
+                        len(tags),
+                    )
+                    % {"count": len(tags), "name": target.name},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:taggit_tag_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "selected_tag_ids": [tag.pk for tag in tags],
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/taggit/merge_tags_form.html", context, status=200)

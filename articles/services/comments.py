@@ -158,7 +158,7 @@ def comment_create(
     comment.save()
     if comment.status == Comment.Status.VISIBLE:
         _notify_reply(comment, request)
-        caching.comments_changed([article.pk])
+        caching.articles_changed([article.pk])
     return comment
 
 
@@ -179,7 +179,7 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
         comment.held_reason = held_reason
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "status", "held_reason", "edited_at"])
-    caching.comments_changed([comment.article_id])
+    caching.articles_changed([comment.article_id])
     return comment
 
 
@@ -191,7 +191,7 @@ def comment_delete(*, comment: Comment, by) -> Comment:
     comment.status = Comment.Status.REMOVED
     comment.is_deleted_by_author = True
     comment.save(update_fields=["status", "is_deleted_by_author"])
-    caching.comments_changed([comment.article_id])
+    caching.articles_changed([comment.article_id])
     return comment
 
 
@@ -294,7 +294,7 @@ def comment_moderate(
             )
         if previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE:
             _notify_reply(comment, request)
-    caching.comments_changed(articles)
+    caching.articles_changed(articles)
     return changed
 
 
@@ -330,7 +330,7 @@ def commenter_ban(*, user, by, reason: str = "", hide_comments: bool = False) ->
         shown = Comment.objects.filter(
             author=user, status__in=[Comment.Status.VISIBLE, Comment.Status.PENDING]
         )
-        caching.comments_changed(shown.values_list("article_id", flat=True).distinct())
+        caching.articles_changed(shown.values_list("article_id", flat=True).distinct())
         hidden = shown.update(status=Comment.Status.REMOVED)
     ModerationLogEntry.objects.create(
         moderator=by,

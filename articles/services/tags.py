@@ -1,12 +1,15 @@
 """Tags (django-taggit's ``Tag``): writes with side effects."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles import caching
+from articles.models import TaggedArticle
+
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 def _check(by, action: str) -> None:
@@ -35,3 +38,47 @@ def tag_delete(*, tag: Tag, by=None) -> None:
     _check(by, "delete")
     caching.tag_changed(tag)
     tag.delete()
+
+
+def _tagged_article(row) -> int:
+    return row.content_object_id
+
+
+def _tagged_item(row) -> tuple[int, int]:
+    return (row.content_type_id, row.object_id)
+
+
+@transaction.atomic
+def tag_merge(*, tags, into: str, by=None) -> Tag:
+    """Merge ``tags`` into the tag named ``into`` (made if new): every story tagged with one
+    of them is tagged ``into`` once, and the merged tags are deleted."""
+    _check(by, "change")
+    _check(by, "delete")
+    name = " ".join((into or "").split())
+    if not name or len(name) > TAG_MAX_LENGTH:
+        raise ValidationError(
+            _("A tag name is 1 to %(max)d characters.") % {"max": TAG_MAX_LENGTH},
+            code="name",
+        )
+    # taggit's save() makes the slug, unique among tags.
+    target = Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
+    merged = [tag for tag in tags if tag.pk != target.pk]
+    affected = set()
+    # Our stories' tags (a real foreign key), and any other model's through taggit's own.
+    for through, key in ((TaggedArticle, _tagged_article), (TaggedItem, _tagged_item)):
+        seen = {key(row) for row in through.objects.filter(tag=target)}
+        for row in through.objects.filter(tag__in=merged).order_by("pk"):
+            if through is TaggedArticle:
+                affected.add(row.content_object_id)
+            if key(row) in seen:
+                row.delete()
+            else:
+                seen.add(key(row))
+                row.tag = target
+                row.save(update_fields=["tag"])
+    for tag in merged:
+        caching.tag_changed(tag)
+        tag.delete()
+    caching.tag_changed(target)
+    caching.articles_changed(affected)  # the stories' own pages list their tags
+    return target

@@ -215,3 +215,24 @@ def test_an_autocomplete_search_with_a_nul_character_finds_nothing(staff_client)
     assert [item["text"] for item in found.json()["results"]] == ["Mara Ellison"]
     assert refused.status_code == 200
     assert refused.json()["results"] == []
+
+
+def test_view_on_site_shows_a_draft_only_to_those_who_may_see_it(client):
+    from django.contrib.contenttypes.models import ContentType
+
+    from articles.models import Article
+    from tests.factories import staff_user
+
+    owner, stranger = staff_user("owen", "Writer"), staff_user("stan", "Writer")
+    draft = ArticleFactory(draft=True, created_by=owner, slug="embargoed-merger")
+    url = reverse(
+        "admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, draft.pk]
+    )
+
+    client.force_login(stranger)
+    refused = client.get(url)
+    assert refused.status_code == 404
+    assert "embargoed-merger" not in refused.get("Location", "")
+
+    client.force_login(owner)
+    assert client.get(url).status_code == 302
