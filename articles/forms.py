@@ -8,15 +8,22 @@ writes are ``articles.services``'.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Comment, CommentReport, Image, PreviewLink
 from articles.models.comment import validate_comment_length
 from articles.search import QUERY_MAX_LENGTH
+from articles.services.articles import TAG_MAX_LENGTH
 from articles.services.workflow import transition_error
 from articles.share import INSTANCE_MAX_LENGTH, mastodon_instance_host
 
 MAX_PREVIEW_LINK_HOURS = 24 * 30
+STALE_MESSAGE = _(
+    "Someone else saved this article after you opened it. Your text is below, unsaved: open "
+    "the article in a new tab (its History compares versions), merge your changes there, "
+    "and save."
+)
 
 
 def typed_id(value) -> int | None:
@@ -211,26 +218,40 @@ class ArticleAdminForm(forms.ModelForm):
             return self.instance.published_at
         return value
 
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags") or []
+        too_long = [name for name in tags if len(name) > TAG_MAX_LENGTH]
+        if too_long:
+            raise ValidationError(
+                _("Tags are at most %(max)d characters: %(tags)s")
+                % {"max": TAG_MAX_LENGTH, "tags": ", ".join(too_long)},
+                code="tag_length",
+            )
+        return tags
+
+    def _stored(self) -> dict | None:
+        """The article as stored, its row locked until the save commits.
+
+        The admin validates and saves in one transaction: two editors saving at once queue
+        here, and the second is compared with the first one's save, not with what was there
+        before it.
+        """
+        stored = Article.objects.filter(pk=self.instance.pk)
+        if connection.in_atomic_block:
+            stored = stored.select_for_update()
+        return stored.values("updated_at", "status").first()
+
     def clean(self):
         cleaned = super().clean()
+        stored = self._stored() if self.instance.pk else None
         loaded = cleaned.get("loaded_version")
-        if self.check_concurrent_edits and loaded and self.instance.pk:
-            current = Article.objects.filter(pk=self.instance.pk).values("updated_at").first()
-            if current and current["updated_at"].isoformat() != loaded:
-                raise ValidationError(
-                    _(
-                        "Someone else saved this article after you opened it. Your text is "
-                        "below, unsaved: open the article in a new tab (its History compares "
-                        "versions), merge your changes there, and save."
-                    ),
-                    code="stale",
-                )
+        is_stale = stored and loaded and stored["updated_at"].isoformat() != loaded
+        if self.check_concurrent_edits and is_stale:
+            raise ValidationError(STALE_MESSAGE, code="stale")
         status = cleaned.get("status")
-        if status and self.instance.pk:
-            # Checked here too so a disallowed move re-renders the form instead of failing.
-            original = Article.objects.filter(pk=self.instance.pk).values("status").first()
-            if original and (error := transition_error(original["status"], status)):
-                self.add_error("status", error)
+        # Checked here too so a disallowed move re-renders the form instead of failing.
+        if status and stored and (error := transition_error(stored["status"], status)):
+            self.add_error("status", error)
         upload = cleaned.get("hero_upload")
         if upload:
             for name in ("hero_alt_text", "hero_caption", "hero_credit"):

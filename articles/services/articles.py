@@ -8,6 +8,7 @@ leaves the workflow events and keeps a changed address working.
 """
 
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.conf import settings
@@ -110,6 +111,18 @@ def _hero_image(hero_upload: dict | None, by):
     return image_create(**hero_upload, by=by)
 
 
+@contextmanager
+def _file_removed_on_failure(image):
+    """A hero upload is stored before the rest of the save; if the save fails after all,
+    the transaction forgets the image and this forgets its file (nothing left on disk)."""
+    try:
+        yield
+    except BaseException:
+        if image is not None:
+            image.file.storage.delete(image.file.name)
+        raise
+
+
 def _record(article: Article, action: str, by, note: str = "") -> None:
     ArticleEvent.objects.create(article=article, action=action, by=by, note=note)
 
@@ -161,22 +174,24 @@ def article_create(
     article.slug = slug or unique_slug(Article, headline, fallback="article")
     article.standfirst = standfirst.strip()
     article.body = body
-    article.hero_image = _hero_image(hero_upload, by) or hero_image
+    uploaded = _hero_image(hero_upload, by)
+    article.hero_image = uploaded or hero_image
     article.is_commenting_open = is_commenting_open
     article.created_by = created_by or by
     # Saved as a draft first: any other status is a move through the workflow below.
     article.status = Status.DRAFT
     article.published_at = published_at if by is None or permissions.can_publish() else None
-    article.full_clean()
-    article.save()
-    article_set_authors(article=article, authors=authors)
-    if tag_names:
-        article.tags.set(tag_names)
-    _record_relations_on_latest_revision(article)
-    # Imports and scripts leave the same record as the admin: created, then published.
-    _record(article, ArticleEvent.Action.CREATED, by)
-    if status != Status.DRAFT:
-        article_transition(article=article, to=status, by=by, published_at=published_at)
+    with _file_removed_on_failure(uploaded):
+        article.full_clean()
+        article.save()
+        article_set_authors(article=article, authors=authors)
+        if tag_names:
+            article.tags.set(tag_names)
+        _record_relations_on_latest_revision(article)
+        # Imports and scripts leave the same record as the admin: created, then published.
+        _record(article, ArticleEvent.Action.CREATED, by)
+        if status != Status.DRAFT:
+            article_transition(article=article, to=status, by=by, published_at=published_at)
     return article
 
 
@@ -190,6 +205,7 @@ def article_update(
     status: str | _Unchanged = UNCHANGED,
     published_at: datetime | _Unchanged | None = UNCHANGED,
     hero_upload: dict | None = None,
+    expected_updated_at: datetime | None = None,
     **changes,
 ) -> Article:
     """Change an article's content (``changes``: fields of ``CONTENT_FIELDS``), bylines,
@@ -198,6 +214,8 @@ def article_update(
     ``article`` may already carry the changes (the admin's form applies them); what it
     was is read again from the database, locked until the transaction ends. A changed
     slug keeps the old address as a 301. ``by=None`` is a trusted caller.
+    ``expected_updated_at``: the version the change was made on; if someone saved since,
+    nothing is written (ValidationError, code "stale"), whoever saved first wins.
     """
     if unknown := set(changes) - CONTENT_FIELDS:
         raise TypeError(f"article_update() cannot change {', '.join(sorted(unknown))}")
@@ -205,31 +223,36 @@ def article_update(
     permissions = ArticlePermissions(by, original)
     if by is not None and not permissions.can_edit():
         raise PermissionDenied(_("You cannot edit this article."))
+    if expected_updated_at is not None and original.updated_at != expected_updated_at:
+        raise ValidationError(
+            _("Someone else saved this article after this change was started."), code="stale"
+        )
     shown_before = caching.relation_keys(original)
     for name, value in changes.items():
         setattr(article, name, value)
     tag_names = None if tags is UNCHANGED else _tag_names(tags)
-    if (hero := _hero_image(hero_upload, by)) is not None:
-        article.hero_image = hero
-    # The content is saved with the status it has; a move is the workflow's job, below.
-    to = original.status if status is UNCHANGED else status
-    when = original.published_at if published_at is UNCHANGED else published_at
-    article.status, article.published_at = original.status, original.published_at
-    article.full_clean()
-    # Bylines and tags first, so the revision this save makes records them.
-    if authors is not UNCHANGED:
-        article_set_authors(article=article, authors=authors)
-    if tag_names is not None:
-        article.tags.set(tag_names)
-    article.save()
-    if original.slug != article.slug:
-        article_record_slug_change(article=article, old_slug=original.slug)
-    rescheduled = to == Status.PUBLISHED and when != original.published_at
-    if to != original.status or rescheduled:
-        article_transition(article=article, to=to, by=by, published_at=when)
-    caching.article_changed(
-        article, was_public=original.status == Status.PUBLISHED, before=shown_before
-    )
+    if (uploaded := _hero_image(hero_upload, by)) is not None:
+        article.hero_image = uploaded
+    with _file_removed_on_failure(uploaded):
+        # The content is saved with the status it has; a move is the workflow's job, below.
+        to = original.status if status is UNCHANGED else status
+        when = original.published_at if published_at is UNCHANGED else published_at
+        article.status, article.published_at = original.status, original.published_at
+        article.full_clean()
+        # Bylines and tags first, so the revision this save makes records them.
+        if authors is not UNCHANGED:
+            article_set_authors(article=article, authors=authors)
+        if tag_names is not None:
+            article.tags.set(tag_names)
+        article.save()
+        if original.slug != article.slug:
+            article_record_slug_change(article=article, old_slug=original.slug)
+        rescheduled = to == Status.PUBLISHED and when != original.published_at
+        if to != original.status or rescheduled:
+            article_transition(article=article, to=to, by=by, published_at=when)
+        caching.article_changed(
+            article, was_public=original.status == Status.PUBLISHED, before=shown_before
+        )
     return article
 
 
