@@ -66,6 +66,14 @@ def validate_image_upload(file) -> None:
             code="too_many_pixels",
             params={"pixels": pixels // 1_000_000, "max": MAX_IMAGE_PIXELS // 1_000_000},
         )
+    if not _decodes(file):
+        raise ValidationError(
+            _(
+                "This image is damaged: its picture data is cut short or corrupt. Export it "
+                "again from the original and upload the new file."
+            ),
+            code="damaged",
+        )
     if image_format not in ALLOWED_IMAGE_FORMATS:
         raise ValidationError(
             _("%(format)s images are not accepted; use %(allowed)s."),
@@ -75,6 +83,24 @@ def validate_image_upload(file) -> None:
                 "allowed": ", ".join(ALLOWED_IMAGE_FORMATS.values()),
             },
         )
+
+
+def _decodes(file) -> bool:
+    """Whether every pixel of ``file`` can be decoded. ``verify()`` reads the structure
+    only: a truncated JPEG or a PNG with damaged data passes it and breaks on readers'
+    screens. JPEGs decode at an eighth of their size, which still reads all their data."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with PILImage.open(file) as image:
+            if image.format == "JPEG":
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+            image.load()
+    except Exception:  # Pillow raises OSError, SyntaxError, zlib errors... for bad data.
+        return False
+    finally:
+        file.seek(position)
+    return True
 
 
 def _named_by_format(upload, filename: str, folder: str) -> str:
