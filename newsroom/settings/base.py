@@ -108,6 +108,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default takes a few writers at once: each write transaction takes the
+    # write lock when it begins (two that began as reads could not both upgrade: "database
+    # is locked" at once), waits up to 20 s for it, and readers never block the writer (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 # A read replica (PostgreSQL streaming replication, say): anonymous readers' pages read from
 # it, everything else from the primary (newsroom/db_router.py). Tests mirror it onto default.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
