@@ -12,11 +12,13 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run demo migrate serve test lint format browser clean
+.PHONY: help install run demo migrate serve backup restore test lint format browser clean
 
 help:
 	@echo "make run     set up, load demo content and serve on http://$(HOST):$(PORT)/"
 	@echo "make serve   production: check, collectstatic, migrate, gunicorn on $(HOST):$(PORT) (docs/DEPLOY.md)"
+	@echo "make backup  the database and the media in one archive under ./backups (BACKUP_DIR=...)"
+	@echo "make restore BACKUP=backups/newsroom-....tar   put a backup back (asks first)"
 	@echo "make test    run the whole test suite (installs Debian's chromium if missing)"
 	@echo "make lint    ruff check + format check"
 
@@ -42,6 +44,15 @@ run: demo
 # Production (docs/DEPLOY.md): DJANGO_ENV=production and the variables in README.md.
 serve: install
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m newsroom.serve
+
+# Backups (docs/DEPLOY.md): with the same environment as the site (DATABASE_URL, ...).
+BACKUP_DIR ?= backups
+backup: install
+	$(BIN)/python manage.py backup --output $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "make restore BACKUP=path/to/newsroom-....tar" >&2; exit 1; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 # Browser tests are required, never skipped: make sure the browser is there.
 browser:

@@ -68,6 +68,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
 
+class TaggedArticleManager(models.Manager):
+    def get_by_natural_key(self, article_id, tag_name):
+        return self.get(content_object_id=article_id, tag__name=tag_name)
+
+
 class TaggedArticle(TaggedItemBase):
     """Tags through a real foreign key, so joins and deletes stay in the database."""
 
@@ -75,12 +80,21 @@ class TaggedArticle(TaggedItemBase):
         "articles.Article", on_delete=models.CASCADE, related_name="tagged_items"
     )
 
+    # A story (by id: stories have no natural key) and the tag's name, as taggit's Tag is
+    # known by its name: `dumpdata --natural-foreign --natural-primary` loads again.
+    objects = TaggedArticleManager()
+
     class Meta:
         verbose_name = _("article tag")
         verbose_name_plural = _("article tags")
         constraints = [
             models.UniqueConstraint(fields=("content_object", "tag"), name="unique_article_tag")
         ]
+
+    def natural_key(self):
+        return (self.content_object_id, self.tag.name)
+
+    natural_key.dependencies = ["articles.article", "taggit.tag"]
 
 
 class ArticleRevision(models.Model):
