@@ -3,6 +3,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
 
+from newsroom.client_ip import client_ip
+
 # Where the reader was (an article's #comments) when they signed up or asked for a new
 # verification link: confirming the address brings them back there.
 VERIFY_NEXT_SESSION_KEY = "newsroom_verify_next"
@@ -22,3 +24,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if next_url and self.is_safe_url(next_url):
             return next_url
         return super().get_email_verification_redirect_url(email_address)
+
+    # The client's address (per-IP rate limits) and the login. Mail is above.
+
+    def get_client_ip(self, request):
+        # One answer for allauth, django-ratelimit and the failed-login log, trusting as
+        # many X-Forwarded-For entries as NEWSROOM_TRUSTED_PROXIES says.
+        return client_ip(request)

@@ -210,6 +210,18 @@ CONTENT_SECURITY_POLICY = (
     else None
 )
 
+# --- The client's address ----------------------------------------------------------------
+
+# How many proxies in front of the site (a load balancer, a front server) append to
+# X-Forwarded-For: the client's address is read that many entries from the right
+# (newsroom/client_ip.py). 0: REMOTE_ADDR, and X-Forwarded-For is ignored, since nothing
+# vouches for it. Per-IP rate limits and the failed-login log key on this address.
+NEWSROOM_TRUSTED_PROXIES = env_int("NEWSROOM_TRUSTED_PROXIES", 0)
+if NEWSROOM_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("NEWSROOM_TRUSTED_PROXIES must be 0 or more.")
+# django-ratelimit asks the same function (allauth asks accounts.adapters.AccountAdapter).
+RATELIMIT_IP_META_KEY = "newsroom.client_ip.client_ip"
+
 # --- Cache and rate limits ---------------------------------------------------------------
 
 # Shared cache: rate limits (allauth's and the comment limit) count in it, so every worker
