@@ -1,9 +1,15 @@
 """django-allauth, configured not forked: the few behaviours Newsroom changes."""
 
+import logging
+
+from django.core.exceptions import ValidationError
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
 
 from newsroom.client_ip import client_ip
+
+logger = logging.getLogger("accounts.auth")
 
 # Where the reader was (an article's #comments) when they signed up or asked for a new
 # verification link: confirming the address brings them back there.
@@ -31,3 +37,18 @@ class AccountAdapter(DefaultAccountAdapter):
         # One answer for allauth, django-ratelimit and the failed-login log, trusting as
         # many X-Forwarded-For entries as NEWSROOM_TRUSTED_PROXIES says.
         return client_ip(request)
+
+    def pre_authenticate(self, request, **credentials):
+        # Where allauth counts failed logins (for the admin's login form too) and refuses
+        # once a limit is reached: a refusal is logged as a failure is (accounts.signals).
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            tried = credentials.get("email") or credentials.get("username") or ""
+            logger.warning(
+                "Login refused (too many failed attempts) for %r from %s at %s",
+                tried[:150],
+                client_ip(request),
+                request.path,
+            )
+            raise
