@@ -3,10 +3,13 @@
 import logging
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
 
+from accounts import display_names
 from newsroom.client_ip import client_ip
 
 logger = logging.getLogger("accounts.auth")
@@ -61,3 +64,32 @@ class AccountAdapter(DefaultAccountAdapter):
         if credentials.get("email") and credentials.get("email") == credentials.get("username"):
             del credentials["email"]
         return super().authenticate(request, **credentials)
+
+    # Display names (accounts.display_names): one check, for sign-up and the profile form.
+
+    def clean_username(self, username, shallow=False, *, user=None):
+        """allauth's checks, then Newsroom's: long enough, and not a look-alike of a
+        reserved name or of another account's. ``user`` is the account being renamed
+        (the profile form); None at sign-up."""
+        from accounts.models import User
+
+        renaming = user is not None
+        # allauth's "taken" would count the account being renamed: checked below instead.
+        username = super().clean_username(username, shallow=shallow or renaming)
+        if renaming and username == user.username:
+            return username  # unchanged: it was accepted when chosen
+        if len(username) < app_settings.USERNAME_MIN_LENGTH:
+            raise ValidationError(
+                _("A display name needs at least %(count)d characters."),
+                code="too_short",
+                params={"count": app_settings.USERNAME_MIN_LENGTH},
+            )
+        if renaming and User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
+            raise ValidationError(_("This display name is already taken."), code="taken")
+        if display_names.is_reserved(username):
+            raise ValidationError(_("This display name is reserved."), code="reserved")
+        if not shallow and display_names.lookalike_exists(username, exclude=user):
+            raise ValidationError(
+                _("This display name looks too much like someone else's."), code="lookalike"
+            )
+        return username
