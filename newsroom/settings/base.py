@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy and Cross-Origin-Resource-Policy, on static files too.
+    "newsroom.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     # Static files answer here, already compressed, before anything below runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -193,6 +195,43 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Cross-Origin-Opener-Policy: same-origin is Django's default (SecurityMiddleware), spelled
+# out: no page of another site that opens ours (or that ours opens) keeps a handle on it.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy (newsroom.middleware.SecurityHeadersMiddleware): every powerful
+# feature the site has no use for is off, for its pages and anything framed in them. Web
+# Share stays on for the share row's "Share…" button; the copy-link button's clipboard
+# write is allowed to the page itself by default. Browsers ignore, with a console warning,
+# the names they do not know (desktop Chromium: web-share, bluetooth).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"web-share": ["self"]}
 # Content-Security-Policy (django-csp). Reader and account pages hold no inline script or
 # style (tests/test_public_pages.py), so the policy is strict. Images may come from the
 # media host (S3, a CDN) and the no-JavaScript Mastodon step ends on the reader's server,
