@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
+from csp.constants import NONCE as CSP_NONCE
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 
@@ -60,7 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy and Cross-Origin-Resource-Policy, on static files too.
     "newsroom.middleware.SecurityHeadersMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the admin's own policy on the admin.
+    "newsroom.middleware.NewsroomCSPMiddleware",
     # Static files answer here, already compressed, before anything below runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML, feeds and sitemaps compressed; then ETag and 304 answers to conditional requests
@@ -235,11 +237,11 @@ PERMISSIONS_POLICY = {
 # Content-Security-Policy (django-csp). Reader and account pages hold no inline script or
 # style (tests/test_public_pages.py), so the policy is strict. Images may come from the
 # media host (S3, a CDN) and the no-JavaScript Mastodon step ends on the reader's server,
-# hence https: in img-src and form-action. The admin (Django's and the rich text
-# editor's inline styles) is left without a policy rather than given a loose one.
+# hence https: in img-src and form-action.
+_CSP_ENABLED = env_bool("NEWSROOM_CSP_ENABLED", True)
+_CSP_REPORT_URI = env_list("NEWSROOM_CSP_REPORT_URI", []) or None
 CONTENT_SECURITY_POLICY = (
     {
-        "EXCLUDE_URL_PREFIXES": ["/admin/"],
         "DIRECTIVES": {
             "default-src": [CSP_SELF],
             "script-src": [CSP_SELF],
@@ -249,10 +251,36 @@ CONTENT_SECURITY_POLICY = (
             "base-uri": [CSP_NONE],
             "form-action": [CSP_SELF, "https:"],
             "frame-ancestors": [CSP_NONE],
-            "report-uri": env_list("NEWSROOM_CSP_REPORT_URI", []) or None,
+            "report-uri": _CSP_REPORT_URI,
         },
     }
-    if env_bool("NEWSROOM_CSP_ENABLED", True)
+    if _CSP_ENABLED
+    else None
+)
+# The admin's (newsroom.middleware.NewsroomCSPMiddleware, on every page under /admin/):
+# as strict as Django's admin and the rich text editor allow. Scripts: the site's own files,
+# plus the editor's import map (inline, so it carries the request's nonce). Styles: the
+# site's files, plus the one <style> element the editor (django-prose-editor's tiptap)
+# injects, allowed by its hash; when an upgrade of django-prose-editor changes that CSS,
+# tests/e2e/test_admin_csp.py fails with the blocked style's new hash in the browser's
+# console message. blob: images for the hero image's preview before upload.
+ADMIN_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = (
+    {
+        "DIRECTIVES": {
+            "default-src": [CSP_SELF],
+            "script-src": [CSP_SELF, CSP_NONCE],
+            "style-src": [CSP_SELF, ADMIN_EDITOR_STYLE_HASH],
+            "img-src": [CSP_SELF, "https:", "data:", "blob:"],
+            "font-src": [CSP_SELF],
+            "object-src": [CSP_NONE],
+            "base-uri": [CSP_NONE],
+            "form-action": [CSP_SELF],
+            "frame-ancestors": [CSP_NONE],
+            "report-uri": _CSP_REPORT_URI,
+        },
+    }
+    if _CSP_ENABLED
     else None
 )
 
