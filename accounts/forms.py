@@ -14,11 +14,8 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"username": _("Shown with your comments.")}
 
     def clean_username(self):
-        username = get_adapter().clean_username(self.cleaned_data["username"], shallow=True)
-        taken = User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("This display name is already taken."))
-        return username
+        # The sign-up rules (length, reserved and look-alike names), this account aside.
+        return get_adapter().clean_username(self.cleaned_data["username"], user=self.instance)
 
 
 class DeleteAccountForm(forms.Form):

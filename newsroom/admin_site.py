@@ -1,17 +1,55 @@
-"""The Django admin under the site's name, not "Django administration"."""
+"""The Django admin under the site's name, not "Django administration", with its login
+limited as the reader login is."""
+
+from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from allauth.account.adapter import get_adapter
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, authenticating through allauth's adapter so that failed
+    logins count against allauth's ``login_failed`` limits (per client address and per
+    account, ``ACCOUNT_RATE_LIMITS``), the same counts as the reader login's: ten wrong
+    passwords here leave none to try there."""
+
+    is_rate_limited = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                user = get_adapter(self.request).authenticate(
+                    self.request, username=username, password=password
+                )
+            except ValidationError:
+                # allauth's "Too many failed login attempts. Try again later."
+                self.is_rate_limited = True
+                raise
+            # allauth hands back an inactive account whose password matched; Django's
+            # form says only "incorrect" for it, and so does this one.
+            if user is None or not user.is_active:
+                raise self.get_invalid_login_error()
+            self.user_cache = user
+            self.confirm_login_allowed(user)
+        return self.cleaned_data
+
 
 class NewsroomAdminSite(admin.AdminSite):
+    login_form = AdminLoginForm
+
     # Properties, not class attributes: the name comes from NEWSROOM_SITE_NAME when a page
     # is drawn, so a changed setting (or a test's override) shows without a restart.
 
@@ -26,6 +64,13 @@ class NewsroomAdminSite(admin.AdminSite):
     @property
     def index_title(self):
         return _("Dashboard")
+
+    def login(self, request, extra_context=None):
+        response = super().login(request, extra_context)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        if getattr(form, "is_rate_limited", False):
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+        return response
 
     def get_urls(self):
         urls = super().get_urls()

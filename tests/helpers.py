@@ -9,7 +9,8 @@ from pathlib import Path
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
-GOOD_KEY = "k" * 64
+# A key production accepts: long and random-looking (never used outside the tests).
+GOOD_KEY = "tests-only-zU9k1P4UxHXb3aLIjnptuGLg1ll_jHtRY_YylSL-NJsPne9NvsBqzGmeF2nO6FSW"
 PRODUCTION = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": GOOD_KEY,

@@ -120,6 +120,17 @@ def test_every_page_but_the_admins_sends_a_strict_content_security_policy(
     assert "Content-Security-Policy" in client.get(reverse("accounts:profile")).headers
 
 
-def test_the_admin_sends_no_content_security_policy(admin_client):
-    # Django's admin and the rich text editor style some elements inline.
-    assert "Content-Security-Policy" not in admin_client.get(reverse("admin:index")).headers
+def test_the_admin_sends_its_own_policy_and_readers_keep_theirs(admin_client, article):
+    # The admin's allows the rich text editor's import map (a nonce) and injected style (a
+    # hash); no reader page does.
+    admin = admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    admin_policy = admin.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in admin_policy.split(";"))
+    assert directives["script-src"] == f"'self' 'nonce-{admin.wsgi_request.csp_nonce}'"
+    assert f'<script type="importmap" nonce="{admin.wsgi_request.csp_nonce}">' in (
+        admin.content.decode()
+    )
+    reader_policy = admin_client.get(article.get_absolute_url()).headers["Content-Security-Policy"]
+    reader = dict(part.strip().split(" ", 1) for part in reader_policy.split(";"))
+    assert reader["script-src"] == "'self'"
+    assert reader["style-src"] == "'self'"

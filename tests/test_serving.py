@@ -35,6 +35,7 @@ DOCUMENTED = {
     "DATABASE_URL": "postgres://newsroom@127.0.0.1:5432/newsroom",
     "NEWSROOM_CACHE_URL": "redis://127.0.0.1:6379/0",
     "NEWSROOM_BASE_URL": "https://news.example.org",
+    "NEWSROOM_TRUSTED_PROXIES": "1",
 }
 START_SECONDS = 40
 STOP_SECONDS = 10

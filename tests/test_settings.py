@@ -37,7 +37,35 @@ def test_database_url_selects_postgresql():
             {"DJANGO_ALLOWED_HOSTS": "news.example.org", "DJANGO_SECRET_KEY": "short"},
             "needs DJANGO_SECRET_KEY",
         ),
+        (
+            {"DJANGO_ALLOWED_HOSTS": "news.example.org", "DJANGO_SECRET_KEY": "k" * 64},
+            "DJANGO_SECRET_KEY is not random",
+        ),
+        (
+            {"DJANGO_ALLOWED_HOSTS": "news.example.org", "DJANGO_SECRET_KEY": "abcd" * 16},
+            "DJANGO_SECRET_KEY is not random",
+        ),
+        (
+            # Many different characters, but one short piece over and over.
+            {"DJANGO_ALLOWED_HOSTS": "news.example.org", "DJANGO_SECRET_KEY": "s3cr3t-K3y!" * 6},
+            "DJANGO_SECRET_KEY is not random",
+        ),
+        (
+            {
+                "DJANGO_ALLOWED_HOSTS": "news.example.org",
+                "DJANGO_SECRET_KEY": f"django-insecure-{GOOD_KEY}",
+            },
+            "needs DJANGO_SECRET_KEY",
+        ),
         ({"DJANGO_SECRET_KEY": GOOD_KEY}, "needs DJANGO_ALLOWED_HOSTS"),
+        (
+            {"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "*"},
+            "DJANGO_ALLOWED_HOSTS must name the site's hosts",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "news.example.org,*"},
+            "DJANGO_ALLOWED_HOSTS must name the site's hosts",
+        ),
         (
             {
                 "DJANGO_SECRET_KEY": GOOD_KEY,

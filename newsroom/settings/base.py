@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
+from csp.constants import NONCE as CSP_NONCE
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 
@@ -58,7 +59,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # Permissions-Policy and Cross-Origin-Resource-Policy, on static files too.
+    "newsroom.middleware.SecurityHeadersMiddleware",
+    # django-csp's, with the admin's own policy on the admin.
+    "newsroom.middleware.NewsroomCSPMiddleware",
     # Static files answer here, already compressed, before anything below runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML, feeds and sitemaps compressed; then ETag and 304 answers to conditional requests
@@ -154,7 +158,14 @@ LOGIN_REDIRECT_URL = "articles:home"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Mandatory, so that enumeration prevention can work: signing up with a registered
+# address then answers as any sign-up does ("check your inbox") and mails the address's
+# owner instead of saying "already registered". A new account logs in once its address is
+# confirmed, from the same browser straight back where the reader was (an article's
+# comments).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
@@ -213,14 +224,51 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Cross-Origin-Opener-Policy: same-origin is Django's default (SecurityMiddleware), spelled
+# out: no page of another site that opens ours (or that ours opens) keeps a handle on it.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy (newsroom.middleware.SecurityHeadersMiddleware): every powerful
+# feature the site has no use for is off, for its pages and anything framed in them. Web
+# Share stays on for the share row's "Share…" button; the copy-link button's clipboard
+# write is allowed to the page itself by default. Browsers ignore, with a console warning,
+# the names they do not know (desktop Chromium: web-share, bluetooth).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"web-share": ["self"]}
 # Content-Security-Policy (django-csp). Reader and account pages hold no inline script or
 # style (tests/test_public_pages.py), so the policy is strict. Images may come from the
 # media host (S3, a CDN) and the no-JavaScript Mastodon step ends on the reader's server,
-# hence https: in img-src and form-action. The admin (Django's and the rich text
-# editor's inline styles) is left without a policy rather than given a loose one.
+# hence https: in img-src and form-action.
+_CSP_ENABLED = env_bool("NEWSROOM_CSP_ENABLED", True)
+_CSP_REPORT_URI = env_list("NEWSROOM_CSP_REPORT_URI", []) or None
 CONTENT_SECURITY_POLICY = (
     {
-        "EXCLUDE_URL_PREFIXES": ["/admin/"],
         "DIRECTIVES": {
             "default-src": [CSP_SELF],
             "script-src": [CSP_SELF],
@@ -230,12 +278,50 @@ CONTENT_SECURITY_POLICY = (
             "base-uri": [CSP_NONE],
             "form-action": [CSP_SELF, "https:"],
             "frame-ancestors": [CSP_NONE],
-            "report-uri": env_list("NEWSROOM_CSP_REPORT_URI", []) or None,
+            "report-uri": _CSP_REPORT_URI,
         },
     }
-    if env_bool("NEWSROOM_CSP_ENABLED", True)
+    if _CSP_ENABLED
     else None
 )
+# The admin's (newsroom.middleware.NewsroomCSPMiddleware, on every page under /admin/):
+# as strict as Django's admin and the rich text editor allow. Scripts: the site's own files,
+# plus the editor's import map (inline, so it carries the request's nonce). Styles: the
+# site's files, plus the one <style> element the editor (django-prose-editor's tiptap)
+# injects, allowed by its hash; when an upgrade of django-prose-editor changes that CSS,
+# tests/e2e/test_admin_csp.py fails with the blocked style's new hash in the browser's
+# console message. blob: images for the hero image's preview before upload.
+ADMIN_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = (
+    {
+        "DIRECTIVES": {
+            "default-src": [CSP_SELF],
+            "script-src": [CSP_SELF, CSP_NONCE],
+            "style-src": [CSP_SELF, ADMIN_EDITOR_STYLE_HASH],
+            "img-src": [CSP_SELF, "https:", "data:", "blob:"],
+            "font-src": [CSP_SELF],
+            "object-src": [CSP_NONE],
+            "base-uri": [CSP_NONE],
+            "form-action": [CSP_SELF],
+            "frame-ancestors": [CSP_NONE],
+            "report-uri": _CSP_REPORT_URI,
+        },
+    }
+    if _CSP_ENABLED
+    else None
+)
+
+# --- The client's address ----------------------------------------------------------------
+
+# How many proxies in front of the site (a load balancer, a front server) append to
+# X-Forwarded-For: the client's address is read that many entries from the right
+# (newsroom/client_ip.py). 0: REMOTE_ADDR, and X-Forwarded-For is ignored, since nothing
+# vouches for it. Per-IP rate limits and the failed-login log key on this address.
+NEWSROOM_TRUSTED_PROXIES = env_int("NEWSROOM_TRUSTED_PROXIES", 0)
+if NEWSROOM_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("NEWSROOM_TRUSTED_PROXIES must be 0 or more.")
+# django-ratelimit asks the same function (allauth asks accounts.adapters.AccountAdapter).
+RATELIMIT_IP_META_KEY = "newsroom.client_ip.client_ip"
 
 # --- Cache and rate limits ---------------------------------------------------------------
 

@@ -1,9 +1,15 @@
-"""Production (``DJANGO_ENV=production``): refuses to start with a missing or insecure
-secret key, without allowed hosts, or with DEBUG on; HTTPS only, SMTP mail, hashed static
-files, and a shared cache (``manage.py check`` fails without ``NEWSROOM_CACHE_URL``)."""
+"""Production (``DJANGO_ENV=production``): refuses to start with a missing or guessable
+secret key, without allowed hosts or with "*", or with DEBUG on; HTTPS only, SMTP mail,
+hashed static files, and a shared cache (``manage.py check`` fails without
+``NEWSROOM_CACHE_URL``)."""
 
 import os
 
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -18,14 +24,27 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+_NEW_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX):
     raise ImproperlyConfigured(
         "DJANGO_ENV=production needs DJANGO_SECRET_KEY: a random string of 50+ characters "
-        "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+        f"({_NEW_KEY})."
+    )
+# Django's own `check --deploy` criteria (W009), as an error: a key of one character
+# repeated, or of a few, is long but guessable; so is one short piece repeated.
+if len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS or SECRET_KEY in (SECRET_KEY * 2)[1:-1]:
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is not random: it repeats a few characters. Make one with {_NEW_KEY}."
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "DJANGO_ENV=production needs DJANGO_ALLOWED_HOSTS, e.g. 'news.example.org'."
+    )
+# "*" answers any Host header, so links built from it (password-reset mail without
+# NEWSROOM_BASE_URL, absolute URLs, the page cache's keys) can be pointed at any host.
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must name the site's hosts (e.g. 'news.example.org'), not '*'."
     )
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")

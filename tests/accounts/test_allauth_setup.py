@@ -37,17 +37,18 @@ def test_password_reset_sends_an_email(client, reader):
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
-def test_login_by_emailed_code_is_offered_and_returns_to_next(client, reader, article):
+def test_login_by_emailed_code_is_offered_and_returns_to_next(client, commenter, article):
+    # Verified: with mandatory verification an unverified one is sent to verify first.
     next_url = f"{article.get_absolute_url()}#comments"
     page = client.get(reverse("account_login"), {"next": next_url})
     link = re.search(r'href="(/accounts/login/code/[^"]*)"', page.content.decode()).group(1)
-    response = client.post(htmllib.unescape(link), {"email": reader.email})
+    response = client.post(htmllib.unescape(link), {"email": commenter.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[0].body, re.M).group(1)
     response = client.post(response["Location"], {"code": code})
     assert response["Location"] == next_url
-    assert client.session["_auth_user_id"] == str(reader.pk)
+    assert client.session["_auth_user_id"] == str(commenter.pk)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The whole journey with the test client: gate, sign up, verify, return, post, count 0 → 1."""
+"""The whole journey with the test client: gate, sign up, verify, return, post, count 0 → 1;
+and the gate for a signed-in reader whose address is not verified."""
 
 import re
 
@@ -38,15 +39,17 @@ def test_reader_signs_up_verifies_returns_and_comments(client, article):
             "next": next_url,
         },
     )
+    # Verification is mandatory (so that sign-up never tells whether an address has an
+    # account): "check your inbox", and not signed in yet.
     assert response.status_code == 302
-    assert response["Location"] == next_url
-
-    # Signed in but not verified: told so, no form.
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assertContains(client.get(response["Location"]), "We have sent an email to you")
     page = client.get(article_url)
-    assertContains(page, "Please verify your email address before you comment")
+    assertContains(page, "You need to login to leave a comment.")
     assertNotContains(page, 'name="body"')
 
-    # The verification email; confirming it returns to the article's comments.
+    # The verification email; confirming it, in the same browser, signs the reader in and
+    # returns them to the article's comments.
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ada@example.com"]
     link = re.search(r"https?://testserver(/accounts/confirm-email/[^\s]+)", mail.outbox[0].body)
@@ -114,3 +117,11 @@ def test_resending_needs_a_logged_in_reader_and_a_post(client, reader):
     client.force_login(reader)
     assert client.get(url).status_code == 405
     assert mail.outbox == []
+
+
+def test_a_signed_in_reader_with_an_unverified_address_is_asked_to_verify(client, article, reader):
+    # Accounts from before verification was mandatory, or whose address was changed.
+    client.force_login(reader)
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "Please verify your email address before you comment")
+    assertNotContains(page, 'name="body"')

@@ -222,7 +222,8 @@ def test_login_link_next_survives_a_non_latin_slug(client):
     assert unquote(next_url) == "/articles/երևան/#comments"
 
 
-def test_login_page_honours_next_and_returns_to_the_comments(client, article, reader):
+def test_login_page_honours_next_and_returns_to_the_comments(client, article, commenter):
+    # A verified reader: verification is mandatory, an unverified one is sent to verify.
     next_url = f"{article.get_absolute_url()}#comments"
     login_page = client.get(reverse("account_login"), {"next": next_url})
     assert login_page.status_code == 200
@@ -230,7 +231,7 @@ def test_login_page_honours_next_and_returns_to_the_comments(client, article, re
 
     response = client.post(
         reverse("account_login"),
-        {"login": "reader", "password": "correct horse battery staple", "next": next_url},
+        {"login": "commenter", "password": "correct horse battery staple", "next": next_url},
     )
     assert response.status_code == 302
     assert response["Location"] == next_url
