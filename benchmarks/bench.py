@@ -277,14 +277,14 @@ def resolve_deep(server, page: DeepPage, facts: dict, cookie: str = "") -> tuple
 def median_ms(url: str, *, samples: int, cookie: str = "") -> dict:
     warm = common.fetch(url, cookie=cookie)  # not counted: warms the worker's caches
     if warm.status != 200:
-        return {"median_ms": None, "status": warm.status, "kib": len(warm.body) / 1024}
+        return {"median_ms": None, "status": warm.status, "failed_after": warm.seconds}
     if warm.seconds > SAMPLES_CAP_SECONDS:
         samples = min(samples, 3)
     times = []
     for _ in range(samples):
         response = common.fetch(url, cookie=cookie)
         if response.status != 200:
-            return {"median_ms": None, "status": response.status, "kib": 0}
+            return {"median_ms": None, "status": response.status, "failed_after": response.seconds}
         times.append(response.seconds * 1000)
     return {"median_ms": statistics.median(times), "status": 200, "kib": len(warm.body) / 1024}
 
@@ -314,7 +314,10 @@ def timed_suite(server, facts: dict, cookies: dict, samples: int) -> dict[str, d
     def measure(label, url, group, note="", cookie=""):
         result = median_ms(url, samples=samples, cookie=cookie)
         results[label] = {**result, "group": group, "note": note, "url": url}
-        shown = f"{result['median_ms']:.1f} ms" if result["median_ms"] is not None else "—"
+        if result["median_ms"] is not None:
+            shown = f"{result['median_ms']:.1f} ms"
+        else:
+            shown = f"HTTP {result['status']} after {result['failed_after']:.1f} s"
         log(f"  {label:<38} {shown:>11}  HTTP {result['status']}  {note}")
 
     for page in DEEP_PAGES:
@@ -491,9 +494,13 @@ def render(report: dict) -> str:
         f"- Command: `make bench BENCH_SIZES={args.sizes}`, {minutes:.0f} minutes in all.",
     ]
     for size in sizes:
-        seconds = report["seeding"][size.stories]
+        seeding = report["seeding"][size.stories]
         size_facts = report["facts"][size.stories]
-        seeded = f"seeded in {seconds:.0f} s" if seconds else "seeded by an earlier run"
+        seeded = f"seeded in {seeding['seconds']:.0f} s" if seeding["seconds"] else "seeded"
+        if seeding["reused"]:
+            seeded += " by an earlier run (migrate and seed_bench)"
+        else:
+            seeded += " (migrate and seed_bench)"
         lines.append(
             f"- {size.label}: {seeded}; {size_facts['published']:,} published; biggest tag "
             f"{size_facts['biggest_tag_stories']:,} stories, busiest author "
@@ -516,6 +523,19 @@ def render(report: dict) -> str:
         "",
         *timed_table(report, verdicts),
     ]
+    lines += (
+        [
+            "",
+            "An HTTP 500 after about 30 s is gunicorn's worker timeout (its default `--timeout`): "
+            "the page took longer than that and the worker was restarted.",
+        ]
+        if any(
+            result["median_ms"] is None
+            for runs in report["timed"].values()
+            for result in runs.values()
+        )
+        else []
+    )
     failed = [name for name, passed in verdicts if not passed]
     lines += [
         "",

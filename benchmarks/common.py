@@ -134,9 +134,11 @@ def site_facts(env: dict, *args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def seed(env: dict, database: str, *, articles: int, comments: int, reseed: bool) -> float | None:
-    """Make ``database`` hold exactly this bench data set; return the seconds seeding took,
-    None when an earlier run's data set was reused."""
+def seed(env: dict, database: str, *, articles: int, comments: int, reseed: bool) -> dict:
+    """Make ``database`` hold exactly this bench data set. Returns the seconds the seeding
+    took and whether this run did it (an earlier run's data set is reused as it is)."""
+    times_file = BENCH_DIR / "seed-times.json"
+    times = json.loads(times_file.read_text()) if times_file.exists() else {}
     if not reseed and database_exists(database):
         try:
             counts = site_facts(env, "counts")
@@ -144,13 +146,16 @@ def seed(env: dict, database: str, *, articles: int, comments: int, reseed: bool
             counts = {}
         if counts.get("articles") == articles and counts.get("comments") == comments:
             log(f"Reusing {database}: {articles:,} stories, {comments:,} comments already there.")
-            return None
+            return {"seconds": times.get(database), "reused": True}
     log(f"Creating {database} and seeding {articles:,} stories and {comments:,} comments...")
     recreate_database(database)
     started = time.monotonic()
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_bench", f"--articles={articles}", f"--comments={comments}")
-    return time.monotonic() - started
+    times[database] = time.monotonic() - started
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    times_file.write_text(json.dumps(times))
+    return {"seconds": times[database], "reused": False}
 
 
 # --- The server ----------------------------------------------------------------------------
@@ -250,7 +255,11 @@ def machine() -> dict:
         "kernel": platform.release(),
         "load": " ".join(f"{value:.2f}" for value in os.getloadavg()),
         "commit": _git("rev-parse", "--short", "HEAD")
-        + (" (with uncommitted changes)" if _git("status", "--porcelain", "--", ".") else ""),
+        + (
+            " (with uncommitted changes)"
+            if _git("status", "--porcelain", "--untracked-files=no")
+            else ""
+        ),
     }
 
 
