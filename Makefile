@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run demo migrate serve backup restore test lint format browser clean
+.PHONY: help install run demo migrate serve backup restore test lint format browser clean bench quality
 
 help:
 	@echo "make run     set up, load demo content and serve on http://$(HOST):$(PORT)/"
@@ -21,6 +21,8 @@ help:
 	@echo "make restore BACKUP=backups/newsroom-....tar   put a backup back (asks first)"
 	@echo "make test    run the whole test suite (installs Debian's chromium if missing)"
 	@echo "make lint    ruff check + format check"
+	@echo "make bench   the production server at two data sizes against the targets (docs/PERFORMANCE.md)"
+	@echo "make quality Lighthouse scores and page weight of home and an article"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Newsroom needs Python 3.11 or newer on the PATH." >&2; exit 1; }
@@ -76,3 +78,15 @@ format: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Benchmarks (docs/PERFORMANCE.md): PostgreSQL and Redis on 127.0.0.1, wrk, and for quality
+# Chromium and npx. Not `install`'s dependents: they run the installed virtualenv as it is.
+BENCH_SIZES ?= 10000,100000
+BENCH_ARGS ?=
+QUALITY_ARGS ?=
+
+bench:
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+
+quality:
+	CHROME_PATH=$(CHROMIUM) $(BIN)/python benchmarks/quality.py $(QUALITY_ARGS)
