@@ -85,8 +85,8 @@ BENCH_SIZES ?= 10000,100000
 BENCH_ARGS ?=
 QUALITY_ARGS ?=
 
-bench:
+bench: install
 	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
-quality:
+quality: install
 	CHROME_PATH=$(CHROMIUM) $(BIN)/python benchmarks/quality.py $(QUALITY_ARGS)
