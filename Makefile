@@ -80,7 +80,7 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
 # Benchmarks (docs/PERFORMANCE.md): PostgreSQL and Redis on 127.0.0.1, wrk, and for quality
-# Chromium and npx. Not `install`'s dependents: they run the installed virtualenv as it is.
+# Chromium and npx.
 BENCH_SIZES ?= 10000,100000
 BENCH_ARGS ?=
 QUALITY_ARGS ?=
