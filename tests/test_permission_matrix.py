@@ -1072,28 +1072,8 @@ def _difference(before, after) -> str:
 # Tests ----------------------------------------------------------------------------------
 
 
-# Rows where the code does not (yet) do what the design says: each is fixed by its own
-# commit, which removes it from here.
-KNOWN_GAPS = {
-    "GET articles:comment-report": "unverified and banned readers may report",
-    "POST articles:comment-report": "unverified and banned readers may report",
-}
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "row",
-    [
-        pytest.param(
-            row,
-            id=row.id,
-            marks=[pytest.mark.xfail(reason=KNOWN_GAPS[row.id], strict=True)]
-            if row.id in KNOWN_GAPS
-            else [],
-        )
-        for row in ROWS
-    ],
-)
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_permission_matrix(row, world, shared_client):
     assert row.allowed is not None, f"{row.name} has no row in the permission matrix"
     problems = [problem for role in ROLES for problem in ask(shared_client, row, world, role)]
