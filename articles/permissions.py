@@ -252,11 +252,20 @@ class CommentPermissions:
         return self.reply_refusal() is None
 
     def report_refusal(self) -> str | None:
-        """Why ``user`` may not report the comment, or None."""
+        """Why ``user`` may not report the comment, or None.
+
+        Reporting is for readers with a verified address and no ban, as commenting is (a
+        ban would otherwise leave a way to reach the moderators' inboxes); closed comments
+        can still be reported.
+        """
         if not _is_active(self.user) or self.comment.status != Comment.Status.VISIBLE:
             return str(_("This comment cannot be reported."))
         if self.is_own:
             return str(_("You cannot report your own comment."))
+        if self.article_permissions._is_banned:
+            return str(_("You can no longer report comments on this site."))
+        if not self.article_permissions._verified_emails:
+            return str(_("Please verify your email address before you report a comment."))
         return None
 
     def can_report(self) -> bool:

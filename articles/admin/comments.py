@@ -5,7 +5,7 @@ Every action goes through ``articles.services``, so it is logged and the comment
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import redirect
 from django.utils.text import Truncator
@@ -279,6 +279,9 @@ class ModerationSettingsAdmin(CheckedChangeListMixin, admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        # Those who may not see the settings are refused here, not sent on to the row.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         # One row: go straight to it (created from the environment's values on first visit).
         settings_row = ModerationSettings.load()
         if settings_row._state.adding:

@@ -74,9 +74,9 @@ ROLE_TABLE = {
     "anonymous": (Refusal.ANONYMOUS, False, False, False, False, False, False),
     "author": (None, True, True, True, True, False, False),
     "reader": (None, False, False, False, True, True, False),
-    "unverified": (Refusal.UNVERIFIED, False, False, False, False, True, False),
-    "no address": (Refusal.NO_EMAIL, False, False, False, False, True, False),
-    "banned": (Refusal.BANNED, False, False, False, False, True, False),
+    "unverified": (Refusal.UNVERIFIED, False, False, False, False, False, False),
+    "no address": (Refusal.NO_EMAIL, False, False, False, False, False, False),
+    "banned": (Refusal.BANNED, False, False, False, False, False, False),
     "writer": (None, False, False, False, True, True, False),
     "editor": (None, False, False, False, True, True, False),
     "moderator": (None, False, False, False, True, True, True),
@@ -171,6 +171,23 @@ def test_strangers_are_told_why_they_cannot_edit_or_delete(comment):
     assert stranger.delete_refusal() == "You can only delete your own comments."
     own = CommentPermissions(comment.author, comment)
     assert own.report_refusal() == "You cannot report your own comment."
+
+
+def test_unverified_and_banned_readers_are_told_why_they_cannot_report(owner, comment, client):
+    for role, reason in (
+        ("unverified", "Please verify your email address before you report a comment."),
+        ("no address", "Please verify your email address before you report a comment."),
+        ("banned", "You can no longer report comments on this site."),
+    ):
+        user = make_user(role, owner)
+        assert CommentPermissions(user, comment).report_refusal() == reason, role
+        client.force_login(user)
+        url = reverse("articles:comment-report", kwargs={"pk": comment.pk})
+        assertContains(client.get(url), reason, status_code=403)
+        assertContains(client.post(url, {"reason": "spam"}), reason, status_code=403)
+        with pytest.raises(PermissionDenied):
+            comment_report(comment=comment, by=user, reason="spam")
+    assert not CommentReport.objects.exists()
 
 
 def test_a_deleted_authors_comment_is_not_the_anonymous_readers_own(comment):

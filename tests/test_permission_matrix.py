@@ -1,0 +1,1115 @@
+"""The permission matrix: eight roles against every reader page, every POST endpoint and
+every admin URL, each allowed or denied as designed, and a denied request changes nothing
+in the database.
+
+The design is docs/editorial.md (the roles table), docs/comments.md and
+``articles/permissions.py``; the rights behind the roles are the groups' permissions
+granted by the data migrations. The URL list comes from the URL resolver and, for the
+admin, from ``admin.site._registry`` and each ModelAdmin's ``get_urls()``: a URL added
+without a row here fails ``test_every_url_has_a_row``.
+
+Who is who:
+
+- ``unverified``: an account without a verified email address; ``reader``: a verified one;
+  ``banned``: a verified reader under a ``CommenterBan`` (made by ``commenter_ban``).
+- ``writer``, ``editor``, ``moderator``: staff in the role groups. ``superuser``: every
+  right in the admin. All four have a verified address, so on reader pages they are
+  commenters like ``reader`` and only their role differs: the comment rules ask for an
+  address and no ban, never for a staff flag (a superuser without a verified address would
+  be refused a comment like any reader).
+
+Allowed means a page (200) or a redirect to somewhere that is not a login page and carries
+no warning; an allowed POST also changes the database (unless its row says the change is
+outside it). Denied means: readers and anonymous visitors on the admin are sent to the
+admin's login; anonymous visitors elsewhere to the login page or a 403/404; everyone else
+gets 403, 404, 405 (a POST-only address asked with GET), or the admin's "doesn't exist"
+redirect (a warning message). Before and after each request the row counts of every table
+and the rows of the URL's model are read: a denied request must leave both as they were.
+
+For speed the world (accounts, stories, comments, tags, …) is built once for the module
+in a transaction rolled back at its end; each role's requests run in a savepoint rolled
+back after them, so an allowed POST by one role is not seen by the next.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.apps import apps
+from django.contrib import admin, messages
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import pytest
+from allauth.account.models import EmailAddress
+from taggit.models import Tag
+
+from accounts.models import User
+from articles.models import (
+    Article,
+    Comment,
+    CommenterBan,
+    CommentReport,
+    ModerationLogEntry,
+    ModerationSettings,
+    PreviewLink,
+    WordRule,
+)
+from articles.roles import EDITOR_ROLE, MODERATOR_ROLE, WRITER_ROLE
+from articles.services import commenter_ban, image_create, preview_link_create
+from tests.articles.editorial import article_form_data
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    UserFactory,
+    VerifiedUserFactory,
+    png_bytes,
+    staff_user,
+)
+
+PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
+
+ROLES = (
+    "anonymous",
+    "unverified",
+    "reader",
+    "banned",
+    "writer",
+    "editor",
+    "moderator",
+    "superuser",
+)
+EVERYONE = frozenset(ROLES)
+NOBODY = frozenset()
+LOGGED_IN = EVERYONE - {"anonymous"}
+STAFF = frozenset({"writer", "editor", "moderator", "superuser"})
+# Commenting, replying, editing and reporting: a verified address and no ban.
+MAY_COMMENT = LOGGED_IN - {"unverified", "banned"}
+# Those who may see every story in the admin (and preview it).
+EDITORS = frozenset({"editor", "superuser"})
+# Those who write stories: their own drafts, and every story for editors.
+NEWSROOM = EDITORS | {"writer"}
+
+
+def only(*roles: str) -> frozenset:
+    return frozenset(roles)
+
+
+# The world ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def matrix_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, matrix_media):
+    """One upload folder for the module (conftest gives each test its own, where the
+    world's picture would be missing)."""
+    settings.MEDIA_ROOT = matrix_media
+    return matrix_media
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, matrix_media):
+    """Everything the rows point at, built once for the module and rolled back after it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=matrix_media),
+        transaction.atomic(),
+    ):
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _verified(user: User) -> User:
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def _build_world() -> SimpleNamespace:
+    moderator = _verified(staff_user("moderator", MODERATOR_ROLE))
+    editor = _verified(staff_user("editor", EDITOR_ROLE))
+    writer = _verified(staff_user("writer", WRITER_ROLE))
+    users = {
+        "anonymous": None,
+        "unverified": UserFactory(username="unverified"),
+        "reader": VerifiedUserFactory(username="reader"),
+        "banned": VerifiedUserFactory(username="banned"),
+        "writer": writer,
+        "editor": editor,
+        "moderator": moderator,
+        "superuser": VerifiedUserFactory(username="root", is_staff=True, is_superuser=True),
+    }
+    commenter_ban(user=users["banned"], by=moderator, reason="Abuse")
+    # The author of the comment everyone reads, replies to and reports.
+    owner = VerifiedUserFactory(username="owner")
+    author = AuthorFactory(display_name="Mara Ellison", slug="mara-ellison")
+    # Bylines keep an author (PROTECT): the author rows work on one without any.
+    spare_author = AuthorFactory(display_name="Noor Haddad", slug="noor-haddad")
+    story = ArticleFactory(
+        headline="Harbour bridge reopens",
+        slug="harbour-bridge-reopens",
+        authors=[author],
+        tags=["Transport", "Eastport"],
+        created_by=editor,
+    )
+    draft = ArticleFactory(
+        draft=True, headline="Ferry timetable", slug="ferry-timetable", created_by=writer
+    )
+    draft.standfirst = "The new timetable, line by line."
+    draft.save()  # a second revision, to compare and restore
+    review = ArticleFactory(
+        status=Article.Status.IN_REVIEW,
+        published_at=None,
+        headline="Tram strike",
+        slug="tram-strike",
+        created_by=writer,
+    )
+    embargoed = ArticleFactory(
+        draft=True, headline="Budget leak", slug="budget-leak", created_by=editor
+    )
+    comment = CommentFactory(article=story, author=owner, body="The bridge looks great.")
+    reported = CommentFactory(article=story, author=owner, body="Cheap watches here.")
+    image = image_create(
+        file=SimpleUploadedFile("harbour.png", png_bytes(400, 300)),
+        alt_text="The bridge at dawn",
+        caption="The bridge",
+        credit="Mara Ellison",
+        by=editor,
+    )
+    settings_row = ModerationSettings.load()
+    settings_row.save()
+    revisions = list(draft.history.order_by("history_date").values_list("history_id", flat=True))
+    return SimpleNamespace(
+        users=users,
+        owner=owner,
+        author=author,
+        spare_author=spare_author,
+        story=story,
+        draft=draft,
+        review=review,
+        embargoed=embargoed,
+        comment=comment,
+        report=CommentReport.objects.create(comment=reported, reporter=owner, reason="spam"),
+        rule=WordRule.objects.create(phrase="scam", action=WordRule.Action.HOLD),
+        ban=CommenterBan.objects.get(user=users["banned"]),
+        settings_row=settings_row,
+        log_entry=ModerationLogEntry.objects.get(),
+        image=image,
+        tag=Tag.objects.get(name="Transport"),
+        other_tag=Tag.objects.get(name="Eastport"),
+        group=Group.objects.get(name=WRITER_ROLE),
+        email_address=EmailAddress.objects.get(user=owner),
+        preview_link=preview_link_create(article=draft, by=editor, note="Our lawyer"),
+        revisions=revisions,
+    )
+
+
+def own_comment(w, role) -> Comment:
+    """A comment of the role's own, just posted (the owner's for anonymous visitors)."""
+    return CommentFactory(article=w.story, author=w.users[role] or w.owner, body="My own words.")
+
+
+# Rows -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL and method, who may use it, and how to ask."""
+
+    name: str
+    allowed: frozenset
+    method: str = "GET"
+    label: str = ""
+    # reverse() arguments (a dict: keyword arguments), or a callable making them from the
+    # world and the role; the query string likewise.
+    args: Callable | tuple | dict = ()
+    query: Callable | str = ""
+    data: Callable | None = None
+    # The model whose rows a denied request must leave as they were.
+    model: type | None = None
+    prepare: Callable | None = None
+    # An allowed POST changes the database (False: its effect is a session or an email).
+    changes: bool = True
+    # The changelist answers every staff member's POST with a page or a redirect: only
+    # what changed tells a performed action from an ignored one.
+    judged_by_change: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name}" + (f" ({self.label})" if self.label else "")
+
+
+def get(name, allowed, **kwargs) -> Row:
+    return Row(name, frozenset(allowed), "GET", **kwargs)
+
+
+def post(name, allowed, **kwargs) -> Row:
+    return Row(name, frozenset(allowed), "POST", **kwargs)
+
+
+def pk(attribute: str) -> Callable:
+    return lambda w, role: (getattr(w, attribute).pk,)
+
+
+def slug(attribute: str) -> Callable:
+    return lambda w, role: (getattr(w, attribute).slug,)
+
+
+def own(w, role):
+    return (own_comment(w, role).pk,)
+
+
+def merge_selection(w, role, client):
+    """taggit's "Merge selected tags" action keeps the choice in the session."""
+    session = client.session
+    session["selected_tag_ids"] = f"{w.tag.pk},{w.other_tag.pk}"
+    session.save()
+
+
+READER_ROWS = [
+    get("articles:home", EVERYONE),
+    get("articles:feed", EVERYONE),
+    get("articles:feed-atom", EVERYONE),
+    get("articles:tag-feed", EVERYONE, args=slug("tag")),
+    get("articles:tag-feed-atom", EVERYONE, args=slug("tag")),
+    get("articles:author-feed", EVERYONE, args=slug("author")),
+    get("articles:author-feed-atom", EVERYONE, args=slug("author")),
+    get("articles:detail", EVERYONE, label="published", args=slug("story")),
+    # Reader pages show published stories only, to staff too: they have the preview.
+    get("articles:detail", NOBODY, label="draft", args=slug("draft")),
+    get("articles:tag", EVERYONE, args=slug("tag")),
+    get("articles:author", EVERYONE, args=slug("author")),
+    get("articles:corrections", EVERYONE),
+    get("articles:search", EVERYONE, query="?q=bridge"),
+    get("articles:share-mastodon", EVERYONE, args=slug("story"), query="?instance=example.social"),
+    get("sitemap", EVERYONE),
+    get("sitemap-section", EVERYONE, args=("articles",)),
+    # Staff who may see the story in the admin preview it.
+    get("articles:preview", NEWSROOM, label="the writer's draft", args=pk("draft")),
+    get("articles:preview", EDITORS, label="an editor's draft", args=pk("embargoed")),
+    # A preview link is for someone without an account: its signature is the right.
+    get(
+        "articles:preview-link",
+        EVERYONE,
+        label="signed",
+        args=lambda w, role: (w.preview_link.token,),
+    ),
+    get(
+        "articles:preview-link",
+        NOBODY,
+        label="altered",
+        args=lambda w, role: (w.preview_link.token + "x",),
+    ),
+    # Comments.
+    get("articles:comment", EVERYONE, args=pk("comment")),
+    post(
+        "articles:comment-post",
+        MAY_COMMENT,
+        label="new thread",
+        args=slug("story"),
+        data=lambda w, role: {"body": f"A comment by the {role}."},
+        model=Comment,
+    ),
+    post(
+        "articles:comment-post",
+        MAY_COMMENT,
+        label="reply",
+        args=slug("story"),
+        data=lambda w, role: {"body": f"A reply by the {role}.", "parent": w.comment.pk},
+        model=Comment,
+    ),
+    # The reply page shows the form, which posts to comment-post (its POST answers the same).
+    get("articles:comment-reply", MAY_COMMENT, args=pk("comment")),
+    get("articles:comment-edit", MAY_COMMENT, label="own", args=own),
+    post(
+        "articles:comment-edit",
+        MAY_COMMENT,
+        label="own",
+        args=own,
+        data=lambda w, role: {"body": "Corrected words."},
+        model=Comment,
+    ),
+    get("articles:comment-edit", NOBODY, label="someone else's", args=pk("comment")),
+    post(
+        "articles:comment-edit",
+        NOBODY,
+        label="someone else's",
+        args=pk("comment"),
+        data=lambda w, role: {"body": "Corrected words."},
+        model=Comment,
+    ),
+    # Withdrawing one's words needs no verified address, and a ban does not stop it.
+    get("articles:comment-delete", LOGGED_IN, label="own", args=own),
+    post("articles:comment-delete", LOGGED_IN, label="own", args=own, model=Comment),
+    get("articles:comment-delete", NOBODY, label="someone else's", args=pk("comment")),
+    post(
+        "articles:comment-delete", NOBODY, label="someone else's", args=pk("comment"), model=Comment
+    ),
+    get("articles:comment-report", MAY_COMMENT, args=pk("comment")),
+    post(
+        "articles:comment-report",
+        MAY_COMMENT,
+        args=pk("comment"),
+        data=lambda w, role: {"reason": "abuse"},
+        model=CommentReport,
+    ),
+    post(
+        "articles:comment-report",
+        NOBODY,
+        label="own",
+        args=own,
+        data=lambda w, role: {"reason": "abuse"},
+        model=CommentReport,
+    ),
+    # The reader's account.
+    get("accounts:profile", LOGGED_IN),
+    post(
+        "accounts:profile",
+        LOGGED_IN,
+        data=lambda w, role: {"username": f"{role}-renamed", "is_notified_of_replies": "on"},
+        model=User,
+    ),
+    get("accounts:data", LOGGED_IN),
+    get("accounts:delete", LOGGED_IN),
+    post(
+        "accounts:delete",
+        LOGGED_IN,
+        data=lambda w, role: {"password": PASSWORD, "confirm": "on"},
+        model=User,
+    ),
+    get("accounts:resend-verification", NOBODY),  # POST only
+    post(
+        "accounts:resend-verification",
+        LOGGED_IN,
+        data=lambda w, role: {
+            "action_send": "",
+            "email": getattr(w.users[role], "email", "someone@example.com"),
+            "next": w.story.get_absolute_url(),
+        },
+        model=EmailAddress,
+        changes=False,  # an email, and allauth's signed key: no row
+    ),
+]
+
+# django-allauth's pages: public ones, and those behind a login. The steps of a flow
+# (codes, keys) answer from the flow's state or the key, whoever asks.
+ALLAUTH_PUBLIC = (
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_inactive",
+    "account_email_verification_sent",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key_done",
+    "account_request_login_code",
+    "account_confirm_login_code",
+)
+ALLAUTH_LOGIN_REQUIRED = (
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+    "account_reauthenticate",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
+)
+ALLAUTH_ROWS = [
+    *(get(name, EVERYONE) for name in ALLAUTH_PUBLIC),
+    *(get(name, LOGGED_IN) for name in ALLAUTH_LOGIN_REQUIRED),
+    get("account_confirm_email", EVERYONE, label="unknown key", args=("no-such-key",)),
+    get(
+        "account_reset_password_from_key",
+        EVERYONE,
+        label="unknown key",
+        args={"uidb36": "1", "key": "no-such-key"},
+    ),
+    post(
+        "account_login",
+        EVERYONE,
+        data=lambda w, role: {"login": "reader", "password": PASSWORD},
+        changes=False,
+    ),
+    post(
+        "account_signup",
+        EVERYONE,
+        data=lambda w, role: {
+            "email": "newcomer@example.com",
+            "username": "newcomer",
+            "password1": "a long new passphrase",
+            "password2": "a long new passphrase",
+        },
+        changes=False,  # an account for anonymous visitors; logged-in ones are sent on
+    ),
+    post(
+        "account_reset_password",
+        EVERYONE,
+        data=lambda w, role: {"email": "reader@example.com"},
+        changes=False,
+    ),
+    post(
+        "account_request_login_code",
+        EVERYONE,
+        data=lambda w, role: {"email": "reader@example.com"},
+        changes=False,
+    ),
+    post("account_logout", EVERYONE, changes=False),
+    post(
+        "account_email",
+        LOGGED_IN,
+        data=lambda w, role: {"action_add": "", "email": f"second-{role}@example.com"},
+        model=EmailAddress,
+    ),
+    post(
+        "account_change_password",
+        LOGGED_IN,
+        data=lambda w, role: {
+            "oldpassword": PASSWORD,
+            "password1": "a long new passphrase",
+            "password2": "a long new passphrase",
+        },
+        model=User,
+    ),
+    # With a password already, "set" sends to "change": nothing to write.
+    post(
+        "account_set_password",
+        LOGGED_IN,
+        data=lambda w, role: {"password1": "a new one", "password2": "a new one"},
+        model=User,
+        changes=False,
+    ),
+    post(
+        "account_reauthenticate",
+        LOGGED_IN,
+        data=lambda w, role: {"password": PASSWORD},
+        changes=False,  # a mark in the session
+    ),
+]
+
+
+# The admin: the site's own pages --------------------------------------------------------
+
+
+def _autocomplete_rows() -> list[Row]:
+    """One row per autocomplete field of every registered ModelAdmin and its inlines: the
+    search answers those who may view the model searched."""
+    viewers = {
+        "articles.image": NEWSROOM,
+        "articles.author": NEWSROOM,
+        # Only superusers see accounts: moderators ban from the comment queue.
+        "accounts.user": only("superuser"),
+    }
+    rows = []
+    for model, model_admin in admin.site._registry.items():
+        sources = [(model, model_admin.autocomplete_fields)]
+        sources += [(inline.model, inline.autocomplete_fields) for inline in model_admin.inlines]
+        for source, fields in sources:
+            for name in fields:
+                remote = source._meta.get_field(name).related_model._meta.label_lower
+                query = (
+                    f"?app_label={source._meta.app_label}&model_name={source._meta.model_name}"
+                    f"&field_name={name}&term=a"
+                )
+                allowed = viewers.get(remote)  # a new one has no expectation: its row fails
+                rows.append(
+                    Row(
+                        "admin:autocomplete",
+                        allowed and frozenset(allowed),
+                        label=f"{source._meta.label_lower}.{name}",
+                        query=query,
+                    )
+                )
+    return rows
+
+
+def _view_on_site(attribute: str) -> Callable:
+    def args(w, role):
+        obj = getattr(w, attribute)
+        return (ContentType.objects.get_for_model(obj).pk, obj.pk)
+
+    return args
+
+
+APP_LIST = {
+    "articles": STAFF,
+    "taggit": EDITORS,
+    "auth": only("superuser"),
+    "account": only("superuser"),
+    "accounts": only("superuser"),
+}
+
+SITE_ROWS = [
+    get("admin:index", STAFF),
+    get("admin:login", EVERYONE),  # the door itself
+    get("admin:logout", NOBODY),  # POST only
+    post("admin:logout", STAFF, changes=False),  # the session goes
+    get("admin:password_change", STAFF),
+    post(
+        "admin:password_change",
+        STAFF,
+        data=lambda w, role: {
+            "old_password": PASSWORD,
+            "new_password1": "a long new passphrase",
+            "new_password2": "a long new passphrase",
+        },
+        model=User,
+    ),
+    get("admin:password_change_done", STAFF),
+    get("admin:jsi18n", STAFF),
+    *(get("admin:app_list", roles, label=app, args=(app,)) for app, roles in APP_LIST.items()),
+    get("admin:view_on_site", NEWSROOM, label="the writer's draft", args=_view_on_site("draft")),
+    get("admin:view_on_site", EDITORS, label="an editor's story", args=_view_on_site("story")),
+    get(
+        "admin:view_on_site",
+        only("editor", "moderator", "superuser"),
+        label="a comment",
+        args=_view_on_site("comment"),
+    ),
+    get("admin:view_on_site", NEWSROOM, label="an author", args=_view_on_site("author")),
+]
+
+
+# The admin: articles, whose rights depend on the story (docs/editorial.md) ---------------
+
+
+def _article_form(attribute: str) -> Callable:
+    def data(w, role):
+        article = getattr(w, attribute)
+        return article_form_data(article, headline=f"{article.headline}, updated")
+
+    return data
+
+
+def _new_article(w, role):
+    return article_form_data(
+        None,
+        status=Article.Status.DRAFT,
+        **{
+            "bylines-TOTAL_FORMS": "1",
+            "bylines-0-author": w.author.pk,
+            "bylines-0-position": "0",
+        },
+    )
+
+
+def _revision(w, role):
+    return (w.draft.pk, w.revisions[0])
+
+
+def _selected(attribute: str, action: str) -> Callable:
+    return lambda w, role: {
+        "action": action,
+        "_selected_action": [getattr(w, attribute).pk],
+        "index": "0",
+        "post": "yes",
+    }
+
+
+ARTICLE = "admin:articles_article_"
+ARTICLE_ROWS = [
+    get(ARTICLE + "changelist", NEWSROOM, model=Article),
+    post(
+        ARTICLE + "changelist",
+        EDITORS,
+        label="publish the draft",
+        data=_selected("draft", "publish_selected"),
+        model=Article,
+        judged_by_change=True,
+    ),
+    get(ARTICLE + "add", NEWSROOM),
+    post(ARTICLE + "add", NEWSROOM, data=_new_article, model=Article),
+    # A writer edits their own draft; once submitted it is read-only to them.
+    get(ARTICLE + "change", NEWSROOM, label="the writer's draft", args=pk("draft")),
+    post(
+        ARTICLE + "change",
+        NEWSROOM,
+        label="the writer's draft",
+        args=pk("draft"),
+        data=_article_form("draft"),
+        model=Article,
+    ),
+    get(ARTICLE + "change", NEWSROOM, label="the writer's, in review", args=pk("review")),
+    post(
+        ARTICLE + "change",
+        EDITORS,
+        label="the writer's, in review",
+        args=pk("review"),
+        data=_article_form("review"),
+        model=Article,
+    ),
+    # Anyone else's story is "not found" to a writer.
+    get(ARTICLE + "change", EDITORS, label="an editor's story", args=pk("story")),
+    post(
+        ARTICLE + "change",
+        EDITORS,
+        label="an editor's story",
+        args=pk("story"),
+        data=_article_form("story"),
+        model=Article,
+    ),
+    get(ARTICLE + "delete", EDITORS, label="the writer's draft", args=pk("draft")),
+    post(
+        ARTICLE + "delete",
+        EDITORS,
+        label="the writer's draft",
+        args=pk("draft"),
+        data=lambda w, role: {"post": "yes"},
+        model=Article,
+    ),
+    # Revisions: see, compare, restore.
+    get(ARTICLE + "history", EDITORS, args=pk("draft")),
+    get(ARTICLE + "simple_history", EDITORS, args=_revision),
+    post(
+        ARTICLE + "simple_history",
+        EDITORS,
+        args=_revision,
+        data=_article_form("draft"),
+        model=Article,
+    ),
+    get(
+        ARTICLE + "compare",
+        EDITORS,
+        args=pk("draft"),
+        query=lambda w, role: "?from={}&to={}".format(*w.revisions),
+    ),
+    # Workflow buttons: POST only.
+    get(ARTICLE + "submit", NOBODY, args=pk("draft")),
+    post(ARTICLE + "submit", NEWSROOM, args=pk("draft"), model=Article),
+    get(ARTICLE + "preview_link_create", NOBODY, args=pk("draft")),
+    post(
+        ARTICLE + "preview_link_create",
+        EDITORS,
+        args=pk("draft"),
+        data=lambda w, role: {"note": "A source", "hours": "24"},
+        model=PreviewLink,
+    ),
+    get(
+        ARTICLE + "preview_link_revoke",
+        NOBODY,
+        args=lambda w, role: (w.draft.pk, w.preview_link.pk),
+    ),
+    post(
+        ARTICLE + "preview_link_revoke",
+        EDITORS,
+        args=lambda w, role: (w.draft.pk, w.preview_link.pk),
+        model=PreviewLink,
+    ),
+]
+
+
+# The admin: every other registered model, from its rights --------------------------------
+
+# Rights per role: v view (changelist, change page, history), a add, c change, d delete,
+# x run the changelist action posted (ACTIONS; delete_selected unless said). Readers and
+# anonymous visitors have none. Superusers have every right the admin offers anyone:
+# comments are never added or deleted (removal keeps the record), reports come from
+# readers, the moderation log cannot be edited, and the one settings row is never deleted
+# nor added again.
+MODEL_RIGHTS = {
+    "articles.author": {"writer": "v", "editor": "vacdx", "superuser": "vacdx"},
+    "articles.image": {"writer": "va", "editor": "vacdx", "superuser": "vacdx"},
+    "taggit.tag": {"editor": "vacdx", "superuser": "vacdx"},
+    "articles.comment": {"editor": "v", "moderator": "vx", "superuser": "vcx"},
+    "articles.commentreport": {"moderator": "v", "superuser": "vcdx"},
+    "articles.wordrule": {"moderator": "vacdx", "superuser": "vacdx"},
+    # Moderators ban from the comment queue, and change or lift bans here.
+    "articles.commenterban": {"moderator": "vcdx", "superuser": "vacdx"},
+    # "Superusers and editors with the permission" (docs/comments.md): no role has it.
+    "articles.moderationsettings": {"superuser": "vc"},
+    "articles.moderationlogentry": {"moderator": "v", "superuser": "v"},
+    "auth.group": {"superuser": "vacdx"},
+    "account.emailaddress": {"superuser": "vacdx"},
+    "accounts.user": {"superuser": "vacdx"},
+}
+
+OBJECTS = {
+    "articles.author": "spare_author",
+    "articles.image": "image",
+    "taggit.tag": "tag",
+    "articles.comment": "comment",
+    "articles.commentreport": "report",
+    "articles.wordrule": "rule",
+    "articles.commenterban": "ban",
+    "articles.moderationsettings": "settings_row",
+    "articles.moderationlogentry": "log_entry",
+    "auth.group": "group",
+    "account.emailaddress": "email_address",
+    "accounts.user": "owner",
+}
+
+ACTIONS = {"articles.comment": "remove"}
+
+# What each inline's management form posts, for the models whose change form has one.
+_NO_INLINE_FORMS = {
+    f"{prefix}-{name}": value
+    for prefix in ("reports", "taggit_taggeditem_items")
+    for name, value in (
+        ("TOTAL_FORMS", "0"),
+        ("INITIAL_FORMS", "0"),
+        ("MIN_NUM_FORMS", "0"),
+        ("MAX_NUM_FORMS", "1000"),
+    )
+}
+
+
+def _image_upload(w, role):
+    return {
+        "file": SimpleUploadedFile("quay.png", png_bytes(320, 240)),
+        "alt_text": "The quay",
+        "caption": "The quay at noon",
+        "credit": "Mara Ellison",
+    }
+
+
+ADD_DATA = {
+    "articles.author": lambda w, role: {"display_name": "Ines Moreau", "slug": "ines-moreau"},
+    "articles.image": _image_upload,
+    "taggit.tag": lambda w, role: {"name": "Ferries", "slug": "ferries", **_NO_INLINE_FORMS},
+    "articles.wordrule": lambda w, role: {
+        "phrase": "casino",
+        "action": "reject",
+        "is_active": "on",
+    },
+    "articles.commenterban": lambda w, role: {"user": w.owner.pk, "reason": "Spam"},
+    "auth.group": lambda w, role: {"name": "Interns"},
+    "account.emailaddress": lambda w, role: {
+        "user": w.owner.pk,
+        "email": "owner-again@example.com",
+        "verified": "on",
+    },
+    "accounts.user": lambda w, role: {
+        "username": "newcomer",
+        "usable_password": "true",
+        "password1": "a long new passphrase",
+        "password2": "a long new passphrase",
+    },
+}
+
+CHANGE_DATA = {
+    "articles.author": lambda w, role: {"display_name": "Noor Haddad-Roy", "slug": "noor-haddad"},
+    "articles.image": lambda w, role: {
+        "alt_text": "The bridge at dusk",
+        "caption": "The bridge",
+        "credit": "Mara Ellison",
+    },
+    "taggit.tag": lambda w, role: {"name": "Transport", "slug": "transit", **_NO_INLINE_FORMS},
+    # Every field is read-only: a save records "no fields changed" in the admin's log.
+    "articles.comment": lambda w, role: dict(_NO_INLINE_FORMS),
+    "articles.commentreport": lambda w, role: {},
+    "articles.wordrule": lambda w, role: {"phrase": "scam", "action": "reject", "is_active": "on"},
+    "articles.commenterban": lambda w, role: {"reason": "Abuse, again"},
+    "articles.moderationsettings": lambda w, role: {
+        "mode": "pre",
+        "is_first_comment_held": "on",
+        "max_links": "1",
+    },
+    "articles.moderationlogentry": lambda w, role: {},
+    "auth.group": lambda w, role: {"name": "Writers"},
+    "account.emailaddress": lambda w, role: {
+        "user": w.owner.pk,
+        "email": w.owner.email,
+        "verified": "",
+        "primary": "on",
+    },
+    "accounts.user": lambda w, role: {
+        "username": "owner",
+        "email": "owner@example.com",
+        "is_active": "on",
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "09:00:00",
+    },
+}
+
+
+def _rights(label: str, right: str) -> frozenset:
+    return frozenset(role for role, rights in MODEL_RIGHTS[label].items() if right in rights)
+
+
+def _model_rows(model) -> list[Row]:
+    label = model._meta.label_lower
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+    target = pk(OBJECTS[label])
+    action = ACTIONS.get(label, "delete_selected")
+    return [
+        get(prefix + "changelist", _rights(label, "v"), model=model),
+        post(
+            prefix + "changelist",
+            _rights(label, "x"),
+            label=action,
+            data=_selected(OBJECTS[label], action),
+            model=model,
+            judged_by_change=True,
+        ),
+        get(prefix + "add", _rights(label, "a"), model=model),
+        post(
+            prefix + "add",
+            _rights(label, "a"),
+            data=ADD_DATA.get(label, lambda w, role: {}),
+            model=model,
+        ),
+        get(prefix + "change", _rights(label, "v"), args=target, model=model),
+        post(
+            prefix + "change",
+            _rights(label, "c"),
+            args=target,
+            data=CHANGE_DATA[label],
+            model=model,
+        ),
+        get(prefix + "delete", _rights(label, "d"), args=target, model=model),
+        post(
+            prefix + "delete",
+            _rights(label, "d"),
+            args=target,
+            data=lambda w, role: {"post": "yes"},
+            model=model,
+        ),
+        get(prefix + "history", _rights(label, "v"), args=target, model=model),
+    ]
+
+
+# Views a ModelAdmin adds to Django's five, beside the article's (ARTICLE_ROWS).
+EXTRA_ROWS = {
+    # django-taggit's merge page: the right to change and to delete tags.
+    "taggit_tag_merge_tags": [
+        get("admin:taggit_tag_merge_tags", EDITORS, prepare=merge_selection),
+        post(
+            "admin:taggit_tag_merge_tags",
+            EDITORS,
+            prepare=merge_selection,
+            data=lambda w, role: {"new_tag_name": "Eastport transport"},
+            model=Tag,
+        ),
+    ],
+    # Django's own "change password" for an account.
+    "auth_user_password_change": [
+        get("admin:auth_user_password_change", only("superuser"), args=pk("owner")),
+        post(
+            "admin:auth_user_password_change",
+            only("superuser"),
+            args=pk("owner"),
+            data=lambda w, role: {
+                "usable_password": "true",
+                "password1": "a long new passphrase",
+                "password2": "a long new passphrase",
+            },
+            model=User,
+        ),
+    ],
+}
+
+
+def _admin_rows() -> list[Row]:
+    """The rows of every URL each registered ModelAdmin answers; a URL without an
+    expectation gets a row that fails, naming it."""
+    rows = []
+    for model, model_admin in admin.site._registry.items():
+        if model is Article:
+            rows += ARTICLE_ROWS
+            covered = {row.name.removeprefix("admin:") for row in ARTICLE_ROWS}
+        elif model._meta.label_lower in MODEL_RIGHTS:
+            model_rows = _model_rows(model)
+            rows += model_rows
+            covered = {row.name.removeprefix("admin:") for row in model_rows}
+        else:
+            covered = set()
+        for pattern in model_admin.get_urls():
+            name = getattr(pattern, "name", None)
+            if name is None or name in covered:
+                continue
+            if name in EXTRA_ROWS:
+                rows += EXTRA_ROWS[name]
+            else:
+                rows.append(Row(f"admin:{name}", allowed=None, label="no expectation"))
+    return rows
+
+
+ROWS = [*READER_ROWS, *ALLAUTH_ROWS, *SITE_ROWS, *_autocomplete_rows(), *_admin_rows()]
+
+# Named URLs that are not a permission question.
+NOT_PERMISSION_QUESTIONS = {
+    "health",  # the load balancer's probe: the same answer for everyone, by design
+    "robots",  # robots.txt: public, static
+}
+# Unnamed URLs, by their view: not a permission question either.
+UNNAMED_VIEWS = {
+    # The admin's "<id>/" sends on to the change page, which has its rows.
+    "django.views.generic.base.RedirectView",
+    # The admin's answer to an unknown address: its login for everyone but staff, else 404.
+    "django.contrib.admin.sites.AdminSite.catch_all_view",
+    # Uploaded files (DEBUG, or NEWSROOM_SERVE_MEDIA): public, like the pages showing them.
+    "django.views.static.serve",
+    "newsroom.views.media",
+}
+
+
+# Asking ---------------------------------------------------------------------------------
+
+
+@cache
+def _tables() -> tuple[str, ...]:
+    models = apps.get_models(include_auto_created=True)
+    return tuple(
+        sorted({m._meta.db_table for m in models if m._meta.managed and not m._meta.proxy})
+    )
+
+
+@cache
+def _count_query() -> str:
+    """One query counting the rows of every table, so a snapshot costs one round trip."""
+    # The table names are the models' own, quoted: nothing here comes from a request.
+    quote = connection.ops.quote_name
+    counts = (f"(SELECT COUNT(*) FROM {quote(table)})" for table in _tables())  # noqa: S608
+    return "SELECT " + ", ".join(counts)
+
+
+def snapshot(model) -> tuple:
+    """Row counts of every table, and every value of ``model``'s rows (few here)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_count_query())
+        counts = cursor.fetchone()
+    rows = list(model._default_manager.order_by("pk").values_list()) if model else []
+    return counts, rows
+
+
+def _url(row: Row, w, role) -> str:
+    args = row.args(w, role) if callable(row.args) else row.args
+    query = row.query(w, role) if callable(row.query) else row.query
+    if isinstance(args, dict):
+        return reverse(row.name, kwargs=args) + query
+    return reverse(row.name, args=args) + query
+
+
+def _location(response) -> str:
+    return urlsplit(response.get("Location", "")).path
+
+
+def _is_admin(url: str) -> bool:
+    return url.startswith(reverse("admin:index"))
+
+
+def verdict(row: Row, role: str, url: str, response, changed: bool) -> str:
+    """'allowed', 'denied', or what else the person got."""
+    status = response.status_code
+    warned = any(m.level >= messages.WARNING for m in messages.get_messages(response.wsgi_request))
+    is_redirect = status in (301, 302)
+    location = _location(response) if is_redirect else ""
+    to_login = location in (reverse("account_login"), reverse("admin:login"))
+    on_admin = _is_admin(url) and row.name != "admin:login"
+    if on_admin and role not in STAFF:
+        # The admin sends everyone but staff to its login (logout: to its index, which does).
+        sent_away = is_redirect and location in (reverse("admin:login"), reverse("admin:index"))
+        return "denied" if sent_away else f"not staff, yet {status} {location}"
+    if status in (403, 404, 405) or (is_redirect and warned):
+        return "denied"
+    if to_login:
+        return "denied" if role == "anonymous" else f"a logged-in {role} sent to {location}"
+    if status == 200 or is_redirect:
+        if row.method == "POST" and (row.changes or row.judged_by_change) and not changed:
+            return "denied" if row.judged_by_change else f"{status} {location} but nothing changed"
+        return "allowed"
+    return f"status {status}"
+
+
+@pytest.fixture(scope="module")
+def shared_client():
+    """One test client for the module: each new one loads the middleware again (WhiteNoise
+    scans every static file), which would cost more than the requests."""
+    return Client()
+
+
+def ask(client, row: Row, w, role: str) -> list[str]:
+    """The row asked by ``role``, in a savepoint rolled back after it: what went wrong."""
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    client.cookies.clear()  # a visitor without a session
+    with transaction.atomic():
+        if w.users[role] is not None:
+            client.force_login(w.users[role])
+        if row.prepare:
+            row.prepare(w, role, client)
+        url = _url(row, w, role)
+        data = row.data(w, role) if row.data else {}
+        before = snapshot(row.model)
+        try:
+            response = client.post(url, data) if row.method == "POST" else client.get(url)
+        except Exception as error:  # a server error is a failure of its own
+            transaction.set_rollback(True)
+            return [f"{role}: raised {error!r}"]
+        after = snapshot(row.model)
+        transaction.set_rollback(True)
+    changed = before != after
+    got = verdict(row, role, url, response, changed)
+    expected = "allowed" if role in row.allowed else "denied"
+    problems = []
+    if got != expected:
+        where = response.get("Location", "")
+        problems.append(f"{role}: expected {expected}, got {got} ({response.status_code} {where})")
+    if got == "denied" and changed:
+        problems.append(f"{role}: denied, but the database changed: {_difference(before, after)}")
+    return problems
+
+
+def _difference(before, after) -> str:
+    counts = [
+        f"{table} {old}→{new}"
+        for table, old, new in zip(_tables(), before[0], after[0], strict=True)
+        if old != new
+    ]
+    rows = ["the target rows' values"] if before[1] != after[1] else []
+    return ", ".join(counts + rows)
+
+
+# Tests ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_permission_matrix(row, world, shared_client):
+    assert row.allowed is not None, f"{row.name} has no row in the permission matrix"
+    problems = [problem for role in ROLES for problem in ask(shared_client, row, world, role)]
+    assert not problems, "\n".join(problems)
+
+
+def _patterns(patterns, namespace=""):
+    """Every URL pattern the site answers: (its namespaced name or None, its view)."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield (namespace + pattern.name if pattern.name else None), pattern.callback
+
+
+def _view_name(view) -> str:
+    view = getattr(view, "view_class", view)
+    return f"{view.__module__}.{view.__qualname__}"
+
+
+def test_every_url_has_a_row():
+    """A URL added to the site (or by an upgraded library) fails here until the matrix
+    says who may use it, or why that is not a permission question."""
+    patterns = list(_patterns(get_resolver().url_patterns))
+    named = {name for name, view in patterns if name}
+    in_matrix = {row.name for row in ROWS if row.allowed is not None}
+    assert named - in_matrix - NOT_PERMISSION_QUESTIONS == set()
+    assert in_matrix - named == set(), "rows for URLs that no longer exist"
+    unnamed = {_view_name(view) for name, view in patterns if not name}
+    assert unnamed - UNNAMED_VIEWS == set()
+
+
+def test_every_role_is_allowed_somewhere_and_denied_somewhere():
+    """The matrix has both sides for every role, so it cannot pass by refusing (or letting
+    in) everyone."""
+    for role in ROLES:
+        assert any(role in row.allowed for row in ROWS if row.allowed is not None), role
+        assert any(role not in row.allowed for row in ROWS if row.allowed is not None), role
