@@ -221,9 +221,6 @@ class CommentPermissions:
         # Editing is commenting: a ban or closed comments stop it too.
         return self.article_permissions.comment_refusal_message or None
 
-    def can_create(self) -> bool:
-        return self._staff_with("articles.add_article")
-
     def can_edit(self) -> bool:
         return self.edit_refusal() is None
 
