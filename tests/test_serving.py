@@ -92,6 +92,7 @@ def _start(folder: Path, name: str, **env: str) -> Server:
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY=DOCUMENTED["DJANGO_SECRET_KEY"],
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        NEWSROOM_BASE_URL="http://127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="false",
         NEWSROOM_CACHE_URL="redis://127.0.0.1:6379/15",
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",

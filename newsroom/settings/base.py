@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "django_ratelimit",
+    # Background jobs (newsroom/tasks.py): Django 6's django.tasks, backported, and its
+    # database backend with the db_worker command.
+    "django_tasks",
+    "django_tasks_db",
     # Editorial admin: rich text editor, revisions, image renditions.
     "django_prose_editor",
     "simple_history",
