@@ -12,11 +12,12 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run demo migrate serve test lint format browser clean
+.PHONY: help install run demo migrate serve worker test lint format browser clean
 
 help:
 	@echo "make run     set up, load demo content and serve on http://$(HOST):$(PORT)/"
-	@echo "make serve   production: check, collectstatic, migrate, gunicorn on $(HOST):$(PORT) (docs/DEPLOY.md)"
+	@echo "make serve   production: check, collectstatic, migrate, gunicorn on $(HOST):$(PORT) and the job worker (docs/DEPLOY.md)"
+	@echo "make worker  the background-job worker alone, restarted if it dies (with NEWSROOM_SERVE_JOBS=false)"
 	@echo "make test    run the whole test suite (installs Debian's chromium if missing)"
 	@echo "make lint    ruff check + format check"
 
@@ -42,6 +43,10 @@ run: demo
 # Production (docs/DEPLOY.md): DJANGO_ENV=production and the variables in README.md.
 serve: install
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m newsroom.serve
+
+# The job worker as its own process, for servers that run make serve with NEWSROOM_SERVE_JOBS=false.
+worker: install
+	$(BIN)/python -m newsroom.worker
 
 # Browser tests are required, never skipped: make sure the browser is there.
 browser:

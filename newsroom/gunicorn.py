@@ -5,6 +5,8 @@ the variables are listed in README.md and docs/DEPLOY.md.
 """
 
 import os
+import signal
+from contextlib import suppress
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -61,3 +63,21 @@ errorlog = "-"
 # the box (a staging copy, the tests) would take over; signals still work (HUP reloads,
 # TTIN/TTOU add and remove workers).
 control_socket_disable = True
+
+
+def _tell_job_worker(signum: int) -> None:
+    # The job worker make serve started beside us (newsroom/serve.py, newsroom/worker.py).
+    pid = os.environ.get("NEWSROOM_JOB_WORKER_PID")
+    if pid:
+        with suppress(ProcessLookupError, ValueError):
+            os.kill(int(pid), signum)
+
+
+def on_reload(arbiter):
+    """A SIGHUP reloads the code: the job worker starts again on it too."""
+    _tell_job_worker(signal.SIGHUP)
+
+
+def on_exit(arbiter):
+    """gunicorn stops: so does the job worker (letting a job in progress finish)."""
+    _tell_job_worker(signal.SIGTERM)
