@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Static files answer here, already compressed, before anything below runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database or Redis that does not answer: a 503 page, not a 500.
+    "newsroom.middleware.UnavailableMiddleware",
     # HTML, feeds and sitemaps compressed; then ETag and 304 answers to conditional requests
     # (on the uncompressed body, so both encodings share one ETag, made weak by gzip).
     "newsroom.middleware.TextGZipMiddleware",
@@ -110,6 +112,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database server that does not answer costs a reader two seconds and a 503 page
+    # (newsroom.middleware.UnavailableMiddleware), not a hung worker. A connect_timeout in
+    # DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 
 # --- Authentication and allauth ----------------------------------------------------------
 
@@ -177,6 +184,8 @@ AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
 # Image renditions are made on first use and then kept in the media storage.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
+# Whether a rendition exists is remembered in a cache whose outage is a miss, not an error.
+IMAGEKIT_CACHE_BACKEND = "renditions"
 
 # --- Email -------------------------------------------------------------------------------
 
@@ -220,8 +229,9 @@ CONTENT_SECURITY_POLICY = (
 # must see the same counts. NEWSROOM_CACHE_URL=redis://127.0.0.1:6379/0 in production;
 # an in-process cache by default for development and tests.
 NEWSROOM_CACHE_URL = os.environ.get("NEWSROOM_CACHE_URL", "").strip()
-# Two caches in it: "default" (rate limits, sessions' neighbours) and "pages" (whole reader
-# pages, newsroom/page_cache.py), so flushing pages never resets a rate limit.
+# Three caches in it: "default" (rate limits, sessions' neighbours), "pages" (whole reader
+# pages, newsroom/page_cache.py), so flushing pages never resets a rate limit, and
+# "renditions" (imagekit's, the same keys as before it had its own alias).
 if NEWSROOM_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     _REDIS = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -232,6 +242,8 @@ if NEWSROOM_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": _REDIS,
         "pages": {**_REDIS, "KEY_PREFIX": "pages"},
+        # Which image renditions exist (imagekit): without Redis, asked of the storage.
+        "renditions": {**_REDIS, "BACKEND": "newsroom.cache.MissingIsMissCache"},
     }
 elif NEWSROOM_CACHE_URL:
     raise ImproperlyConfigured("NEWSROOM_CACHE_URL must be a redis:// URL (or empty).")
@@ -242,6 +254,10 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "renditions",
         },
     }
 # Reader pages (newsroom/page_cache.py): how long a stored page may live at most, and how

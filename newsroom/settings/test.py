@@ -10,6 +10,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    "renditions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "renditions",
+    },
 }
 # Jobs run at once, inside the test (the shell's DJANGO_TASKS_BACKEND is ignored), so every
 # email reaches mail.outbox; tests/test_tasks.py swaps in the dummy and database backends.
