@@ -55,10 +55,22 @@ wsgi_app = "newsroom.wsgi:application"
 proc_name = "newsroom"
 bind = [_bind()]
 workers = _workers()
-# One line per request on stdout, errors and worker starts on stderr: a process manager
-# or container runtime collects both.
-accesslog = "-"
+# Django writes the line per request (newsroom.middleware.RequestLogMiddleware) on stdout,
+# since only it knows the user and which parts of a path are secret: gunicorn's access log
+# stays off. Its own messages (worker starts, timeouts) go to stderr, in JSON too when
+# NEWSROOM_LOG_FORMAT=json. A process manager or container runtime collects both.
+accesslog = None
 errorlog = "-"
+if os.environ.get("NEWSROOM_LOG_FORMAT", "").strip().lower() == "json":
+    # Merged into gunicorn's own logging defaults, key by key: its loggers restated, the
+    # access log without a handler.
+    logconfig_dict = {
+        "formatters": {"generic": {"()": "newsroom.logs.JSONFormatter"}},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+        },
+    }
 # Gunicorn's control socket (for gunicornc) is one path per user, which a second instance on
 # the box (a staging copy, the tests) would take over; signals still work (HUP reloads,
 # TTIN/TTOU add and remove workers).

@@ -10,10 +10,60 @@ from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import empty
 
 from newsroom.cache import CACHE_ERRORS
+from newsroom.logs import safe_path
 
 logger = logging.getLogger(__name__)
+request_logger = logging.getLogger("newsroom.requests")
+
+
+class RequestLogMiddleware:
+    """One line per request: method, path (its secret parts masked, no query string),
+    status, duration in milliseconds, and the user's id, "anonymous", or "-" when the request
+    never looked (a static file): asking would cost a query.
+
+    Here rather than in gunicorn's access log: only Django knows the user and which parts
+    of a path are secret, and the line goes through ``settings.LOGGING`` (JSON, redaction)
+    under gunicorn, runserver or any other server alike. First in ``MIDDLEWARE``, so the
+    duration covers every other middleware, and static files are logged too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        response = self.get_response(request)
+        duration_ms = round((time.monotonic() - started) * 1000, 1)
+        path, user = safe_path(request), _user_id(request)
+        request_logger.info(
+            "%s %s %s %sms user=%s",
+            request.method,
+            path,
+            response.status_code,
+            duration_ms,
+            user,
+            extra={
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user": user,
+            },
+        )
+        return response
+
+
+def _user_id(request) -> int | str:
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return "anonymous"  # no session, nobody logged in: known without a query
+    user = request.__dict__.get("user")
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return "-"  # never looked up by the request (nor, with the database down, possible)
+    return user.pk if user.is_authenticated else "anonymous"
+
 
 COMPRESSIBLE_TYPES = ("text/", "application/json", "application/xml", "application/rss+xml")
 COMPRESSIBLE_TYPES += ("application/atom+xml", "application/ld+json", "application/javascript")

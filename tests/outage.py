@@ -7,7 +7,8 @@ tested as it happens. With ``--relay`` the database is reached through a loopbac
 PostgreSQL that the steps cut (the port then refuses), stall (it accepts and never answers)
 and restore; ``DATABASE_URL`` names its port as ``{relay}``.
 
-Steps: ``GET:/path`` (prints one JSON line: status, milliseconds, Retry-After, body),
+Steps: ``GET:/path`` (prints ``ANSWER`` and a JSON object: status, milliseconds,
+Retry-After, body),
 ``cut``, ``stall``, ``restore``, ``mkdir:/some/dir``.
 """
 
@@ -22,6 +23,8 @@ import wsgiref.util
 from contextlib import suppress
 
 UPSTREAM = ("127.0.0.1", 5432)
+# Marks the answers on stdout, where the site's own request lines go too.
+ANSWER = "ANSWER"
 
 
 class Relay:
@@ -145,7 +148,7 @@ def main(argv: list[str]) -> None:
     for step in argv:
         name, _sep, argument = step.partition(":")
         if name == "GET":
-            print(json.dumps(get(application, argument)), flush=True)
+            print(ANSWER, json.dumps(get(application, argument)), flush=True)
         elif name == "mkdir":
             os.makedirs(argument)
         else:

@@ -7,6 +7,7 @@ loopback port, an SQLite database and static folder of their own, and Redis data
 
 import gzip
 import http.client
+import json
 import os
 import re
 import secrets
@@ -273,16 +274,37 @@ def test_uploads_are_not_served_by_default(default_server):
     assert default_server.get("/").status == 200
 
 
-def test_each_request_is_logged_on_stdout(server):
+def test_each_request_is_logged_once_on_stdout(server):
     marker = secrets.token_hex(8)
-    assert server.get(f"/?check={marker}").status == 200
+    assert server.get(f"/tags/{marker}/?q=not-logged").status == 404
 
-    line = f'"GET /?check={marker} HTTP/1.1" 200'
-    deadline = time.monotonic() + 5
-    while line not in server.stdout.read_text() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert line in server.stdout.read_text()
-    assert line not in server.stderr.read_text()
+    line = re.compile(
+        rf"INFO newsroom\.requests: GET /tags/{marker}/ 404 \d+(\.\d)?ms user=anonymous$", re.M
+    )
+    assert _wait_for(lambda: line.search(server.stdout.read_text()))
+    assert len(line.findall(server.stdout.read_text())) == 1  # gunicorn's access log is off
+    assert marker not in server.stderr.read_text().replace(f"Not Found: /tags/{marker}/", "")
+    assert "not-logged" not in server.stdout.read_text()
+
+
+def test_json_logs_are_one_object_a_line_gunicorns_own_too(site, server):
+    json_server = _start(site, "json", WEB_CONCURRENCY="1", NEWSROOM_LOG_FORMAT="json")
+    try:
+        marker = secrets.token_hex(8)
+        assert json_server.get(f"/tags/{marker}/").status == 404
+        lines = _wait_for(
+            lambda: [line for line in json_server.stdout.read_text().splitlines() if marker in line]
+        )
+    finally:
+        _stop(json_server)
+
+    (entry,) = [json.loads(line) for line in lines]
+    assert entry["logger"] == "newsroom.requests"
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", f"/tags/{marker}/", 404)
+    assert entry["user"] == "anonymous"
+    assert isinstance(entry["duration_ms"], float)
+    booting = [line for line in json_server.stderr.read_text().splitlines() if "Booting" in line]
+    assert booting and json.loads(booting[0])["logger"] == "gunicorn.error"
 
 
 def test_the_job_worker_runs_beside_gunicorn_and_sends_the_mail_queued(server, site):

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One log line per request, timed around everything below.
+    "newsroom.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Static files answer here, already compressed, before anything below runs.
@@ -286,12 +288,48 @@ ACCOUNT_RATE_LIMITS = {
 
 # --- Logging -----------------------------------------------------------------------------
 
+# One line per request on stdout (newsroom.middleware.RequestLogMiddleware), everything else
+# (errors with their tracebacks, the job worker) on stderr; JSON when NEWSROOM_LOG_FORMAT=json.
+# Every handler masks email addresses and drops secrets (newsroom/logs.py).
+NEWSROOM_LOG_FORMAT = os.environ.get("NEWSROOM_LOG_FORMAT", "plain").strip().lower()
+if NEWSROOM_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("NEWSROOM_LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "newsroom.logs.Redact"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "newsroom.logs.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": NEWSROOM_LOG_FORMAT,
+            "filters": ["redact"],
+        },
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": NEWSROOM_LOG_FORMAT,
+            "filters": ["redact"],
+        },
+    },
+    "loggers": {
+        "newsroom.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+        # Django's own console and mail_admins handlers are left out (nothing would redact
+        # them): its records reach the root's handler. Errors go to Sentry when it is set.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+# Errors and their tracebacks to Sentry (sentry-sdk's Django integration), never the user's
+# address, cookies or form data (send_default_pii=False, newsroom/logs.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from newsroom.logs import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=os.environ.get("DJANGO_ENV", "development"))
 
 # --- Newsroom: the site ------------------------------------------------------------------
 
