@@ -57,12 +57,13 @@ class RequestLogMiddleware:
 
 
 def _user_id(request) -> int | str:
+    user = request.__dict__.get("user")
+    if user is not None and getattr(user, "_wrapped", None) is not empty:
+        # Looked up by the request (or just logged in by it).
+        return user.pk if user.is_authenticated else "anonymous"
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return "anonymous"  # no session, nobody logged in: known without a query
-    user = request.__dict__.get("user")
-    if user is None or getattr(user, "_wrapped", None) is empty:
-        return "-"  # never looked up by the request (nor, with the database down, possible)
-    return user.pk if user.is_authenticated else "anonymous"
+    return "-"  # never looked up (a static file; or the database is down)
 
 
 COMPRESSIBLE_TYPES = ("text/", "application/json", "application/xml", "application/rss+xml")

@@ -70,6 +70,19 @@ def test_each_request_is_one_line_with_method_path_status_duration_and_user(
 
 
 @pytest.mark.django_db
+def test_a_request_that_never_looks_up_its_user_costs_no_query_to_log(
+    client, reader, request_lines, django_assert_num_queries
+):
+    client.force_login(reader)
+
+    with django_assert_num_queries(0):
+        response = client.get("/static/css/site.css")
+
+    assert response.status_code == 200
+    assert request_lines[-1].user == "-"
+
+
+@pytest.mark.django_db
 def test_secret_parts_of_a_path_are_masked_in_the_request_line(client, request_lines):
     client.get("/accounts/password/reset/key/4z-c7k2p9-s3cr3tk3y0000/")
     client.get("/preview/s/eyJwayI6MX0.s3cr3tpr3v13w/")
