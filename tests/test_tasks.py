@@ -182,7 +182,7 @@ def test_a_dead_mail_server_neither_slows_nor_fails_the_post_and_the_job_is_retr
 
     assert response.status_code == 302
     assert "#comment-" in response["Location"]
-    assert elapsed < 1
+    assert elapsed < 2  # no SMTP attempt in the request (a loaded CI box may be slow)
 
     with caplog.at_level(logging.WARNING, logger="newsroom.tasks"):
         run_worker()
