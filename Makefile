@@ -12,11 +12,12 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run demo migrate serve backup restore test lint format browser clean bench quality
+.PHONY: help install run demo migrate serve worker backup restore test lint format browser clean bench quality
 
 help:
 	@echo "make run     set up, load demo content and serve on http://$(HOST):$(PORT)/"
-	@echo "make serve   production: check, collectstatic, migrate, gunicorn on $(HOST):$(PORT) (docs/DEPLOY.md)"
+	@echo "make serve   production: check, collectstatic, migrate, gunicorn on $(HOST):$(PORT) and the job worker (docs/DEPLOY.md)"
+	@echo "make worker  the background-job worker alone, restarted if it dies (with NEWSROOM_SERVE_JOBS=false)"
 	@echo "make backup  the database and the media in one archive under ./backups (BACKUP_DIR=...)"
 	@echo "make restore BACKUP=backups/newsroom-....tar   put a backup back (asks first)"
 	@echo "make test    run the whole test suite (installs Debian's chromium if missing)"
@@ -46,6 +47,10 @@ run: demo
 # Production (docs/DEPLOY.md): DJANGO_ENV=production and the variables in README.md.
 serve: install
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m newsroom.serve
+
+# The job worker as its own process, for servers that run make serve with NEWSROOM_SERVE_JOBS=false.
+worker: install
+	$(BIN)/python -m newsroom.worker
 
 # Backups (docs/DEPLOY.md): with the same environment as the site (DATABASE_URL, ...).
 BACKUP_DIR ?= backups

@@ -3,14 +3,18 @@
 import logging
 
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
+from allauth.core import context as allauth_context
 
 from accounts import display_names
+from newsroom.absolute import email_site
 from newsroom.client_ip import client_ip
+from newsroom.tasks import send_email_on_commit
 
 logger = logging.getLogger("accounts.auth")
 
@@ -20,6 +24,31 @@ VERIFY_NEXT_SESSION_KEY = "newsroom_verify_next"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        """allauth's message, rendered here with the request, sent by a background job
+        (``newsroom.tasks``) so that a slow mail server never holds up the reader; the site
+        it names is ``NEWSROOM_SITE_NAME``, not the request's host."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": email_site(request), **context},
+        )
+        body, html = message.body, None
+        if message.content_subtype == "html":
+            body, html = strip_tags(message.body), message.body
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html = content
+        send_email_on_commit(
+            subject=message.subject,
+            body=body,
+            to=message.to,
+            from_email=message.from_email,
+            html=html,
+            headers=message.extra_headers,
+        )
+
     def send_confirmation_mail(self, request, emailconfirmation, signup):
         next_url = get_next_redirect_url(request)
         if next_url and hasattr(request, "session"):

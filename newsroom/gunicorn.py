@@ -5,6 +5,8 @@ the variables are listed in README.md and docs/DEPLOY.md.
 """
 
 import os
+import signal
+from contextlib import suppress
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -53,11 +55,41 @@ wsgi_app = "newsroom.wsgi:application"
 proc_name = "newsroom"
 bind = [_bind()]
 workers = _workers()
-# One line per request on stdout, errors and worker starts on stderr: a process manager
-# or container runtime collects both.
-accesslog = "-"
+# Django writes the line per request (newsroom.middleware.RequestLogMiddleware) on stdout,
+# since only it knows the user and which parts of a path are secret: gunicorn's access log
+# stays off. Its own messages (worker starts, timeouts) go to stderr, in JSON too when
+# NEWSROOM_LOG_FORMAT=json. A process manager or container runtime collects both.
+accesslog = None
 errorlog = "-"
+if os.environ.get("NEWSROOM_LOG_FORMAT", "").strip().lower() == "json":
+    # Merged into gunicorn's own logging defaults, key by key: its loggers restated, the
+    # access log without a handler.
+    logconfig_dict = {
+        "formatters": {"generic": {"()": "newsroom.logs.JSONFormatter"}},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+        },
+    }
 # Gunicorn's control socket (for gunicornc) is one path per user, which a second instance on
 # the box (a staging copy, the tests) would take over; signals still work (HUP reloads,
 # TTIN/TTOU add and remove workers).
 control_socket_disable = True
+
+
+def _tell_job_worker(signum: int) -> None:
+    # The job worker make serve started beside us (newsroom/serve.py, newsroom/worker.py).
+    pid = os.environ.get("NEWSROOM_JOB_WORKER_PID")
+    if pid:
+        with suppress(ProcessLookupError, ValueError):
+            os.kill(int(pid), signum)
+
+
+def on_reload(arbiter):
+    """A SIGHUP reloads the code: the job worker starts again on it too."""
+    _tell_job_worker(signal.SIGHUP)
+
+
+def on_exit(arbiter):
+    """gunicorn stops: so does the job worker (letting a job in progress finish)."""
+    _tell_job_worker(signal.SIGTERM)

@@ -21,11 +21,12 @@ def media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits (allauth's, the comment limit) count in the cache, and pages are kept in
-    the page cache: every test starts with both empty."""
+    """Rate limits (allauth's, the comment limit) count in the cache, pages are kept in the
+    page cache, and which image renditions exist in the renditions cache: every test starts
+    with all three empty."""
     from django.core.cache import caches
 
-    for alias in ("default", "pages"):
+    for alias in ("default", "pages", "renditions"):
         caches[alias].clear()
 
 

@@ -2,6 +2,7 @@
 
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": GOOD_KEY,
     "DJANGO_ALLOWED_HOSTS": "news.example.org",
+    "NEWSROOM_BASE_URL": "https://news.example.org",
 }
 
 
@@ -73,3 +75,11 @@ def comment_count_label(response) -> str:
     html = response.content.decode()
     label = re.search(r'<p class="comment-count">(.*?)</p>', html, re.S).group(1)
     return " ".join(label.split())
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound for a moment by the OS's choice, then let
+    go): connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

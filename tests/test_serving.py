@@ -7,6 +7,7 @@ loopback port, an SQLite database and static folder of their own, and Redis data
 
 import gzip
 import http.client
+import json
 import os
 import re
 import secrets
@@ -67,17 +68,41 @@ class Server:
             connection.close()
 
     def workers(self) -> list[int]:
-        """The worker processes gunicorn's master forked."""
-        found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            with suppress(OSError):
-                # "pid (name) state ppid ...": the name may hold spaces, not a ")".
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[1]) == self.process.pid:
-                    found.append(int(entry.name))
-        return found
+        """The worker processes gunicorn's master forked (not the job worker beside them)."""
+        return [pid for pid in _children(self.process.pid) if "newsroom.worker" not in _cmd(pid)]
+
+    def job_worker(self) -> int | None:
+        """The job worker's supervisor (``newsroom.worker``) that make serve started."""
+        found = [pid for pid in _children(self.process.pid) if "newsroom.worker" in _cmd(pid)]
+        return found[0] if found else None
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with suppress(OSError):
+            # "pid (name) state ppid ...": the name may hold spaces, not a ")".
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def _cmd(pid: int) -> str:
+    with suppress(OSError):
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    return ""
+
+
+def _wait_for(condition, seconds: float = 10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := condition():
+            return found
+        time.sleep(0.1)
+    return condition()
 
 
 def _free_port() -> int:
@@ -86,22 +111,27 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start(folder: Path, name: str, **env: str) -> Server:
-    port = _free_port()
-    stdout, stderr = folder / f"{name}.stdout", folder / f"{name}.stderr"
-    environ = clean_environ(
+def _environ(folder: Path, **env: str) -> dict[str, str]:
+    """The production environment of the servers here, on the site's own database."""
+    return clean_environ(
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY=DOCUMENTED["DJANGO_SECRET_KEY"],
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        NEWSROOM_BASE_URL="http://127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="false",
         NEWSROOM_CACHE_URL="redis://127.0.0.1:6379/15",
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
         DJANGO_STATIC_ROOT=str(folder / "static"),
         DJANGO_MEDIA_ROOT=str(folder / "media"),
         HOST="127.0.0.1",
-        PORT=str(port),
         **env,
     )
+
+
+def _start(folder: Path, name: str, **env: str) -> Server:
+    port = _free_port()
+    stdout, stderr = folder / f"{name}.stdout", folder / f"{name}.stderr"
+    environ = _environ(folder, PORT=str(port), **env)
     with stdout.open("wb") as out, stderr.open("wb") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "newsroom.serve"],
@@ -149,17 +179,25 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site):
-    """One box: gunicorn serves the uploads too (NEWSROOM_SERVE_MEDIA), with two workers."""
-    started = _start(site, "one-box", NEWSROOM_SERVE_MEDIA="true", WEB_CONCURRENCY="2")
+    """One box: gunicorn serves the uploads too (NEWSROOM_SERVE_MEDIA), with two workers,
+    and the job worker beside them, its mail printed on stdout."""
+    started = _start(
+        site,
+        "one-box",
+        NEWSROOM_SERVE_MEDIA="true",
+        WEB_CONCURRENCY="2",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+    )
     yield started
     _stop(started)
 
 
 @pytest.fixture(scope="module")
 def default_server(site, server):
-    """The default: uploads are the front server's or the storage's; one worker. Started
-    after ``server``, whose migrated database and collected static files it reuses."""
-    started = _start(site, "default", WEB_CONCURRENCY="1")
+    """The default: uploads are the front server's or the storage's; one worker, and the job
+    worker run elsewhere. Started after ``server``, whose migrated database and collected
+    static files it reuses."""
+    started = _start(site, "default", WEB_CONCURRENCY="1", NEWSROOM_SERVE_JOBS="false")
     yield started
     _stop(started)
 
@@ -237,16 +275,89 @@ def test_uploads_are_not_served_by_default(default_server):
     assert default_server.get("/").status == 200
 
 
-def test_each_request_is_logged_on_stdout(server):
+def test_each_request_is_logged_once_on_stdout(server):
     marker = secrets.token_hex(8)
-    assert server.get(f"/?check={marker}").status == 200
+    assert server.get(f"/tags/{marker}/?q=not-logged").status == 404
 
-    line = f'"GET /?check={marker} HTTP/1.1" 200'
-    deadline = time.monotonic() + 5
-    while line not in server.stdout.read_text() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert line in server.stdout.read_text()
-    assert line not in server.stderr.read_text()
+    line = re.compile(
+        rf"INFO newsroom\.requests: GET /tags/{marker}/ 404 \d+(\.\d)?ms user=anonymous$", re.M
+    )
+    assert _wait_for(lambda: line.search(server.stdout.read_text()))
+    assert len(line.findall(server.stdout.read_text())) == 1  # gunicorn's access log is off
+    assert marker not in server.stderr.read_text().replace(f"Not Found: /tags/{marker}/", "")
+    assert "not-logged" not in server.stdout.read_text()
+
+
+def test_json_logs_are_one_object_a_line_gunicorns_own_too(site, server):
+    json_server = _start(site, "json", WEB_CONCURRENCY="1", NEWSROOM_LOG_FORMAT="json")
+    try:
+        marker = secrets.token_hex(8)
+        assert json_server.get(f"/tags/{marker}/").status == 404
+        lines = _wait_for(
+            lambda: [line for line in json_server.stdout.read_text().splitlines() if marker in line]
+        )
+    finally:
+        _stop(json_server)
+
+    (entry,) = [json.loads(line) for line in lines]
+    assert entry["logger"] == "newsroom.requests"
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", f"/tags/{marker}/", 404)
+    assert entry["user"] == "anonymous"
+    assert isinstance(entry["duration_ms"], float)
+    booting = [line for line in json_server.stderr.read_text().splitlines() if "Booting" in line]
+    assert booting and json.loads(booting[0])["logger"] == "gunicorn.error"
+
+
+def test_the_job_worker_runs_beside_gunicorn_and_sends_the_mail_queued(server, site):
+    marker = secrets.token_hex(8)
+    queued = run_python(
+        "manage.py",
+        "shell",
+        "-v0",
+        "-c",
+        "from newsroom.tasks import send_email; "
+        f"send_email.enqueue(subject='Job {marker}', body='Sent by the worker', to=['a@b.org'])",
+        **_environ(site),
+    )
+    assert queued.returncode == 0, queued.stderr
+
+    assert _wait_for(lambda: f"Subject: Job {marker}" in server.stdout.read_text())
+    assert server.job_worker() is not None
+
+
+def test_a_job_worker_that_dies_is_started_again(server):
+    supervisor = server.job_worker()
+    (first,) = _wait_for(lambda: _children(supervisor))
+
+    os.kill(first, signal.SIGKILL)
+
+    again = _wait_for(lambda: [pid for pid in _children(supervisor) if pid != first])
+    assert again and "db_worker" in _cmd(again[0])
+    assert "The job worker stopped (exit -9" in server.stderr.read_text()
+
+
+def test_the_job_worker_stops_when_gunicorn_is_gone(site, server):
+    """Even killed outright, with no hook run: the job worker notices, and stops."""
+    doomed = _start(site, "killed", WEB_CONCURRENCY="1")
+    supervisor = _wait_for(doomed.job_worker)
+    (job_worker,) = _wait_for(lambda: _children(supervisor))
+
+    os.kill(doomed.process.pid, signal.SIGKILL)
+    doomed.process.wait(timeout=STOP_SECONDS)
+
+    assert _wait_for(lambda: not _alive(supervisor) and not _alive(job_worker))
+    _stop(doomed)  # gunicorn's own worker, if it is still there
+
+
+def _alive(pid: int) -> bool:
+    # A process gone, or a zombie nobody reaped yet (its parent was killed with it).
+    with suppress(OSError):
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return False
+
+
+def test_the_job_worker_can_be_left_to_run_elsewhere(default_server):
+    assert default_server.job_worker() is None
 
 
 def test_web_concurrency_sets_the_number_of_workers(server, default_server):

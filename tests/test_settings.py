@@ -84,7 +84,10 @@ def test_production_refuses_to_start_without_secrets(env, message):
 
 def test_production_starts_secure_with_a_key_and_hosts():
     result = load_settings(
-        DJANGO_ENV="production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="a.org,b.org"
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="a.org,b.org",
+        NEWSROOM_BASE_URL="https://a.org",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [

@@ -3,7 +3,8 @@
 Views, admin actions and commands call these; each asks ``articles.permissions`` before it
 writes (and raises ``PermissionDenied``), so no caller can skip a rule. Mail goes out only
 once the transaction commits, its links absolute (``NEWSROOM_BASE_URL``, else the request's
-host) and to a comment's permalink, which finds the page holding it.
+host) and to a comment's permalink, which finds the page holding it; a background job sends
+it (``newsroom.tasks``), so a slow or dead mail server never holds up the request.
 """
 
 from collections.abc import Iterable
@@ -11,7 +12,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -36,6 +36,7 @@ from articles.models.comment import email_digest
 from articles.permissions import ArticlePermissions, CommentPermissions
 from articles.roles import MODERATOR_ROLE
 from newsroom.absolute import absolute_url
+from newsroom.tasks import send_email_on_commit
 
 
 def _normalized(text: str) -> str:
@@ -81,9 +82,7 @@ def _mail_on_commit(*, template: str, to: list[str], context: dict) -> None:
     context = {"site_name": settings.NEWSROOM_SITE_NAME, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, None, to, fail_silently=False), robust=True
-    )
+    send_email_on_commit(subject=subject, body=body, to=to)
 
 
 def _notify_reply(comment: Comment, request: HttpRequest | None) -> None:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import is_ratelimited
 
 from articles.forms import CommentForm, ReportForm
 from articles.models import Article, Comment
@@ -37,11 +37,24 @@ from articles.selectors import (
     order_query,
 )
 from articles.services import comment_create, comment_delete, comment_edit, comment_report
+from newsroom.cache import CACHE_ERRORS, log_unavailable
 
 
 def comment_rate(group, request) -> str:
     # A callable, so the limit follows the setting (and tests can change it).
     return settings.NEWSROOM_COMMENT_RATE
+
+
+def _too_fast(request: HttpRequest) -> bool | None:
+    """Whether this post is over the reader's limit (counting it), or None when the limit
+    cannot be checked (the shared cache does not answer): refused then, not waved through."""
+    try:
+        return is_ratelimited(
+            request, group="comment-post", key="user_or_ip", rate=comment_rate, increment=True
+        )
+    except CACHE_ERRORS as error:
+        log_unavailable(error)
+        return None
 
 
 def _order(request: HttpRequest) -> str:
@@ -106,9 +119,14 @@ def _announce(request: HttpRequest, comment: Comment) -> None:
         messages.success(request, _("Your comment is published."))
 
 
-def _refusal(request: HttpRequest, permissions: ArticlePermissions) -> tuple[int, str] | None:
+def _refusal(permissions: ArticlePermissions, *, too_fast: bool | None) -> tuple[int, str] | None:
     """Why this post is refused whatever it says, as (status, message), or None."""
-    if getattr(request, "limited", False):
+    if too_fast is None:
+        return 503, _(
+            "We cannot check the posting limit right now; your comment is below, try again "
+            "in a minute."
+        )
+    if too_fast:
         return 429, _(
             "You are commenting faster than the site allows. Your text is below: wait a "
             "minute, then send it again."
@@ -119,8 +137,8 @@ def _refusal(request: HttpRequest, permissions: ArticlePermissions) -> tuple[int
 
 
 @require_POST
-@ratelimit(group="comment-post", key="user_or_ip", rate=comment_rate, block=False)
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    too_fast = _too_fast(request)  # every post counts, as django-ratelimit's decorator does
     article = get_object_or_404(Article.objects.published(), slug=slug)
     permissions = ArticlePermissions(request.user, article)
     if permissions.comment_refusal == Refusal.ANONYMOUS:
@@ -128,7 +146,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     form = CommentForm(request.POST, article=article)
     is_valid = form.is_valid()
     parent = form.cleaned_data.get("parent")
-    if refusal := _refusal(request, permissions):
+    if refusal := _refusal(permissions, too_fast=too_fast):
         status, note = refusal
         return _form_page(
             request,
@@ -139,8 +157,9 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             comment=parent,
             status=status,
             note=note,
-            # Too fast: the same text may go again in a minute. Otherwise it cannot.
-            readonly=status != 429,
+            # Too fast, or the limit unknown: the same text may go again in a minute.
+            # Otherwise it cannot.
+            readonly=status not in (429, 503),
         )
     if is_valid:
         try:

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "django_ratelimit",
+    # Background jobs (newsroom/tasks.py): Django 6's django.tasks, backported, and its
+    # database backend with the db_worker command.
+    "django_tasks",
+    "django_tasks_db",
     # Editorial admin: rich text editor, revisions, image renditions.
     "django_prose_editor",
     "simple_history",
@@ -58,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One log line per request, timed around everything below.
+    "newsroom.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy and Cross-Origin-Resource-Policy, on static files too.
     "newsroom.middleware.SecurityHeadersMiddleware",
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "newsroom.middleware.NewsroomCSPMiddleware",
     # Static files answer here, already compressed, before anything below runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database or Redis that does not answer: a 503 page, not a 500.
+    "newsroom.middleware.UnavailableMiddleware",
     # HTML, feeds and sitemaps compressed; then ETag and 304 answers to conditional requests
     # (on the uncompressed body, so both encodings share one ETag, made weak by gzip).
     "newsroom.middleware.TextGZipMiddleware",
@@ -137,6 +145,11 @@ if DATABASE_REPLICA_URL:
 NEWSROOM_REPLICA_LAG_SECONDS = env_int(
     "NEWSROOM_REPLICA_LAG_SECONDS", 5 if DATABASE_REPLICA_URL else 1
 )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database server that does not answer costs a reader two seconds and a 503 page
+    # (newsroom.middleware.UnavailableMiddleware), not a hung worker. A connect_timeout in
+    # DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 
 # --- Authentication and allauth ----------------------------------------------------------
 
@@ -211,6 +224,8 @@ AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
 # Image renditions are made on first use and then kept in the media storage.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
+# Whether a rendition exists is remembered in a cache whose outage is a miss, not an error.
+IMAGEKIT_CACHE_BACKEND = "renditions"
 
 # --- Email -------------------------------------------------------------------------------
 
@@ -329,8 +344,9 @@ RATELIMIT_IP_META_KEY = "newsroom.client_ip.client_ip"
 # must see the same counts. NEWSROOM_CACHE_URL=redis://127.0.0.1:6379/0 in production;
 # an in-process cache by default for development and tests.
 NEWSROOM_CACHE_URL = os.environ.get("NEWSROOM_CACHE_URL", "").strip()
-# Two caches in it: "default" (rate limits, sessions' neighbours) and "pages" (whole reader
-# pages, newsroom/page_cache.py), so flushing pages never resets a rate limit.
+# Three caches in it: "default" (rate limits, sessions' neighbours), "pages" (whole reader
+# pages, newsroom/page_cache.py), so flushing pages never resets a rate limit, and
+# "renditions" (imagekit's, the same keys as before it had its own alias).
 if NEWSROOM_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     _REDIS = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -341,6 +357,8 @@ if NEWSROOM_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": _REDIS,
         "pages": {**_REDIS, "KEY_PREFIX": "pages"},
+        # Which image renditions exist (imagekit): without Redis, asked of the storage.
+        "renditions": {**_REDIS, "BACKEND": "newsroom.cache.MissingIsMissCache"},
     }
 elif NEWSROOM_CACHE_URL:
     raise ImproperlyConfigured("NEWSROOM_CACHE_URL must be a redis:// URL (or empty).")
@@ -351,6 +369,10 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "renditions",
         },
     }
 # Reader pages (newsroom/page_cache.py): how long a stored page may live at most, and how
@@ -379,12 +401,48 @@ ACCOUNT_RATE_LIMITS = {
 
 # --- Logging -----------------------------------------------------------------------------
 
+# One line per request on stdout (newsroom.middleware.RequestLogMiddleware), everything else
+# (errors with their tracebacks, the job worker) on stderr; JSON when NEWSROOM_LOG_FORMAT=json.
+# Every handler masks email addresses and drops secrets (newsroom/logs.py).
+NEWSROOM_LOG_FORMAT = os.environ.get("NEWSROOM_LOG_FORMAT", "plain").strip().lower()
+if NEWSROOM_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("NEWSROOM_LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "newsroom.logs.Redact"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "newsroom.logs.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": NEWSROOM_LOG_FORMAT,
+            "filters": ["redact"],
+        },
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": NEWSROOM_LOG_FORMAT,
+            "filters": ["redact"],
+        },
+    },
+    "loggers": {
+        "newsroom.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+        # Django's own console and mail_admins handlers are left out (nothing would redact
+        # them): its records reach the root's handler. Errors go to Sentry when it is set.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+# Errors and their tracebacks to Sentry (sentry-sdk's Django integration), never the user's
+# address, cookies or form data (send_default_pii=False, newsroom/logs.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from newsroom.logs import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=os.environ.get("DJANGO_ENV", "development"))
 
 # --- Newsroom: the site ------------------------------------------------------------------
 

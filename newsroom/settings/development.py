@@ -32,5 +32,16 @@ EMAIL_BACKEND = os.environ.get(
 if os.environ.get("DJANGO_EMAIL_HOST"):
     from .smtp import *  # noqa: F403
 
+# Background jobs (every email) run at once, in the request that queues them: make run needs
+# no worker. DJANGO_TASKS_BACKEND=django_tasks_db.DatabaseBackend queues them as production
+# does, for `make worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
 # An in-process cache is fine for one development process (production needs a shared one).
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]

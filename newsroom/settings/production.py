@@ -52,6 +52,8 @@ if DEBUG:
 # HTTPS: behind a proxy that says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# Load balancers and monitors often ask over plain HTTP: /health/ answers them, not a 301.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
@@ -77,3 +79,20 @@ WHITENOISE_MAX_AGE = 60
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
+
+# --- Background jobs ---------------------------------------------------------------------
+# Every email is sent by a job (newsroom/tasks.py), queued in the database for the worker
+# that make serve runs beside gunicorn (docs/DEPLOY.md); DJANGO_TASKS_BACKEND names another
+# django-tasks backend (a queue) instead. A job has no request to take the site's address
+# from, so production needs NEWSROOM_BASE_URL.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
+if not NEWSROOM_BASE_URL.startswith(("https://", "http://")):  # noqa: F405
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production needs NEWSROOM_BASE_URL, the site's address, e.g. "
+        "'https://news.example.org': emails are sent by background jobs, which have no "
+        "request to take it from."
+    )

@@ -10,7 +10,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    "renditions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "renditions",
+    },
 }
+# Jobs run at once, inside the test (the shell's DJANGO_TASKS_BACKEND is ignored), so every
+# email reaches mail.outbox; tests/test_tasks.py swaps in the dummy and database backends.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Tests change rows directly (factories), which no page-cache invalidation follows: pages are
 # rendered every time, with their cache headers. tests/test_page_cache.py turns it on.
 NEWSROOM_PAGE_CACHE = False

@@ -15,7 +15,9 @@ from tests.helpers import comment_count_label
 pytestmark = pytest.mark.django_db
 
 
-def test_reader_signs_up_verifies_returns_and_comments(client, article):
+def test_reader_signs_up_verifies_returns_and_comments(
+    client, article, django_capture_on_commit_callbacks
+):
     article_url = article.get_absolute_url()
     next_url = f"{article_url}#comments"
 
@@ -29,16 +31,17 @@ def test_reader_signs_up_verifies_returns_and_comments(client, article):
     # Sign up from the login page's link, carrying next.
     signup = client.get(reverse("account_signup"), {"next": next_url})
     assertContains(signup, f'value="{next_url}"')
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "ada@example.com",
-            "username": "Ada",
-            "password1": "a long harbour password",
-            "password2": "a long harbour password",
-            "next": next_url,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the email is sent by a job
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "ada@example.com",
+                "username": "Ada",
+                "password1": "a long harbour password",
+                "password2": "a long harbour password",
+                "next": next_url,
+            },
+        )
     # Verification is mandatory (so that sign-up never tells whether an address has an
     # account): "check your inbox", and not signed in yet.
     assert response.status_code == 302
@@ -75,13 +78,16 @@ def test_reader_signs_up_verifies_returns_and_comments(client, article):
     assert comment_count_label(page) == "1 comment"
 
 
-def test_resending_the_link_returns_to_the_article_and_keeps_next(client, article, reader):
+def test_resending_the_link_returns_to_the_article_and_keeps_next(
+    client, article, reader, django_capture_on_commit_callbacks
+):
     client.force_login(reader)
     next_url = f"{article.get_absolute_url()}#comments"
     resend = reverse("accounts:resend-verification")
     data = {"email": reader.email, "action_send": "", "next": next_url}
 
-    response = client.post(resend, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(resend, data)
 
     assert response.status_code == 302
     assert response["Location"] == next_url
@@ -89,7 +95,8 @@ def test_resending_the_link_returns_to_the_article_and_keeps_next(client, articl
     assert len(mail.outbox) == 1
 
     # Again at once: allauth's rate limit sends nothing, and the reader is told why.
-    response = client.post(resend, data, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(resend, data, follow=True)
     assert response.redirect_chain == [(next_url, 302)]
     assertContains(response, "We sent you a link a few minutes ago, and it still works")
     assert len(mail.outbox) == 1
