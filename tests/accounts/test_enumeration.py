@@ -29,10 +29,14 @@ def signup(client, email, username):
     )
 
 
-def test_signing_up_with_a_registered_address_looks_like_any_sign_up(client, commenter):
-    fresh = signup(client, "new@example.com", "Newcomer")
+def test_signing_up_with_a_registered_address_looks_like_any_sign_up(
+    client, commenter, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # mail is sent by a job
+        fresh = signup(client, "new@example.com", "Newcomer")
     client.logout()
-    taken = signup(client, commenter.email, "Impostor")
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = signup(client, commenter.email, "Impostor")
 
     assert taken.status_code == fresh.status_code == 302
     assert taken["Location"] == fresh["Location"] == reverse("account_email_verification_sent")
