@@ -49,6 +49,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import pytest
 from allauth.account.models import EmailAddress
+from django_tasks_db.models import DBTaskResult, get_date_max
 from taggit.models import Tag
 
 from accounts.models import User
@@ -212,6 +213,12 @@ def _build_world() -> SimpleNamespace:
         email_address=EmailAddress.objects.get(user=owner),
         preview_link=preview_link_create(article=draft, by=editor, note="Our lawyer"),
         revisions=revisions,
+        job=DBTaskResult.objects.create(
+            args_kwargs={"args": [], "kwargs": {"subject": "Hello", "to": ["a@example.org"]}},
+            task_path="newsroom.tasks.send_email",
+            backend_name="default",
+            run_after=get_date_max(),  # "as soon as possible", which any backend accepts
+        ),
     )
 
 
@@ -730,6 +737,9 @@ MODEL_RIGHTS = {
     "auth.group": {"superuser": "vacdx"},
     "account.emailaddress": {"superuser": "vacdx"},
     "accounts.user": {"superuser": "vacdx"},
+    # Queued and sent mail (readers' addresses, verification links): superusers only, and
+    # read-only for them too (django-tasks-db's admin offers no add, change or delete).
+    "django_tasks_database.dbtaskresult": {"superuser": "v"},
 }
 
 OBJECTS = {
@@ -745,6 +755,7 @@ OBJECTS = {
     "auth.group": "group",
     "account.emailaddress": "email_address",
     "accounts.user": "owner",
+    "django_tasks_database.dbtaskresult": "job",
 }
 
 ACTIONS = {"articles.comment": "remove"}
@@ -814,6 +825,7 @@ CHANGE_DATA = {
         "max_links": "1",
     },
     "articles.moderationlogentry": lambda w, role: {},
+    "django_tasks_database.dbtaskresult": lambda w, role: {},
     "auth.group": lambda w, role: {"name": "Writers"},
     "account.emailaddress": lambda w, role: {
         "user": w.owner.pk,
