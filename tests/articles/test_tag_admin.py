@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains
 from taggit.models import Tag
 
 from articles.models import TaggedArticle
-from tests.factories import ArticleFactory, staff_user
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,13 +92,3 @@ def test_editing_a_tag_goes_through_the_service(client, editor, monkeypatch):
     )
 
     assert [call["tag"].name for call in calls] == ["Harbour"]
-
-
-@pytest.fixture
-def writer(db):
-    return staff_user("wendy", "Writer")
-
-
-@pytest.fixture
-def editor(db):
-    return staff_user("edith", "Editor")
