@@ -8,11 +8,12 @@ an outage there is a miss, and the work is done again.
 """
 
 import logging
-import time
 
 from django.core.cache.backends.redis import RedisCache
 
 import redis
+
+from newsroom.logs import OUTAGES
 
 logger = logging.getLogger(__name__)
 
@@ -20,15 +21,9 @@ logger = logging.getLogger(__name__)
 # redis-py wraps its socket errors.
 CACHE_ERRORS = (redis.exceptions.RedisError,)
 
-_last_failure_logged = 0.0
-
-
 def log_unavailable(error: Exception) -> None:
     """Log an outage at most once a minute: every request would log it otherwise."""
-    global _last_failure_logged
-    now = time.monotonic()
-    if now - _last_failure_logged >= 60:
-        _last_failure_logged = now
+    if OUTAGES.allows("cache"):
         logger.warning(
             "The cache is unavailable (%s: %s): what it remembers is worked out again.",
             type(error).__name__,

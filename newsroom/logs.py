@@ -14,6 +14,8 @@ there (``settings.LOGGING`` attaches :class:`Redact` to every handler).
 import json
 import logging
 import re
+import threading
+import time
 from datetime import UTC, datetime
 
 from django.http import HttpRequest
@@ -151,3 +153,34 @@ def init_sentry(dsn: str, *, environment: str) -> None:
         before_send=sentry_before_send,
         before_breadcrumb=lambda crumb, hint: _clean(crumb, []),
     )
+
+
+class Throttle:
+    """Says yes at most once every ``seconds`` for each key.
+
+    An outage fails every request; logging each would bury the one line that matters. The
+    cache, the page cache and the 503 middleware share :data:`OUTAGES`, one key each.
+    """
+
+    def __init__(self, seconds: float = 60.0, *, clock=time.monotonic):
+        self.seconds = seconds
+        self._clock = clock
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def allows(self, key: str) -> bool:
+        now = self._clock()
+        with self._lock:
+            last = self._last.get(key)
+            if last is not None and now - last < self.seconds:
+                return False
+            self._last[key] = now
+            return True
+
+    def reset(self) -> None:
+        with self._lock:
+            self._last.clear()
+
+
+# Outage warnings: once a minute for each dependency (and for each kind of database error).
+OUTAGES = Throttle(60.0)

@@ -19,7 +19,7 @@ from csp.utils import default_config
 from js_asset import Media
 
 from newsroom.cache import CACHE_ERRORS
-from newsroom.logs import safe_path
+from newsroom.logs import OUTAGES, safe_path
 
 COMPRESSIBLE_TYPES = ("text/", "application/json", "application/xml", "application/rss+xml")
 COMPRESSIBLE_TYPES += ("application/atom+xml", "application/ld+json", "application/javascript")
@@ -30,7 +30,6 @@ request_logger = logging.getLogger("newsroom.requests")
 # Seconds a client (a browser, a crawler, a monitor) is asked to wait before trying again.
 RETRY_AFTER_SECONDS = 30
 DATABASE_ERRORS = (OperationalError, InterfaceError)
-_last_logged: dict[str, float] = {}
 
 
 class RequestLogMiddleware:
@@ -146,9 +145,7 @@ def unavailable_response(reason: str) -> HttpResponse:
 def _log_outage(reason: str, error: Exception) -> None:
     # With its traceback, so that an error that is not an outage (SQLite's "no such
     # table") can be told apart; once a minute, since an outage fails every request.
-    now = time.monotonic()
-    if now - _last_logged.get(reason, -60.0) >= 60:
-        _last_logged[reason] = now
+    if OUTAGES.allows(reason):
         logger.error(
             "The %s is unavailable (%s: %s): answering 503 until it is back.",
             reason,

@@ -35,6 +35,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
+from newsroom.logs import OUTAGES
+
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
@@ -47,7 +49,6 @@ TOKEN_TIMEOUT = 60 * 60 * 24 * 30
 _ENTRY_PREFIX = "page:"
 _GENERATION_PREFIX = "gen:"
 
-_last_failure_logged = 0.0
 # Set when an invalidation could not be written: once the cache answers again, this process
 # invalidates everything, since copies stored before the outage may be stale.
 _invalidate_everything_when_back = False
@@ -59,10 +60,7 @@ def _cache():
 
 def _failed(error: Exception) -> None:
     """Log a cache failure, at most once a minute (an outage would log every request)."""
-    global _last_failure_logged
-    now = time.monotonic()
-    if now - _last_failure_logged >= 60:
-        _last_failure_logged = now
+    if OUTAGES.allows("page cache"):
         logger.warning(
             "The page cache is unavailable (%s: %s): pages are rendered uncached.",
             type(error).__name__,

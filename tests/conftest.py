@@ -23,11 +23,14 @@ def media(settings, tmp_path):
 def _fresh_cache():
     """Rate limits (allauth's, the comment limit) count in the cache, pages are kept in the
     page cache, and which image renditions exist in the renditions cache: every test starts
-    with all three empty."""
+    with all three empty. Outage warnings are throttled per process: each test may log its own."""
     from django.core.cache import caches
+
+    from newsroom.logs import OUTAGES
 
     for alias in ("default", "pages", "renditions"):
         caches[alias].clear()
+    OUTAGES.reset()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 import pytest
 
-from newsroom.logs import JSONFormatter, Redact, mask_emails, sentry_before_send
+from newsroom.logs import JSONFormatter, Redact, Throttle, mask_emails, sentry_before_send
 from tests.helpers import closed_port, run_django
 
 PLAIN = logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"])
@@ -201,3 +201,15 @@ def test_what_goes_to_sentry_has_its_email_addresses_masked():
 
     assert cleaned["logentry"]["message"] == "Reset asked for a***@example.org"
     assert cleaned["exception"]["values"][0]["value"] == "No account for t***@example.com"
+
+
+def test_an_outage_is_logged_once_a_minute_for_each_dependency():
+    now = [1000.0]
+    throttle = Throttle(60, clock=lambda: now[0])
+    assert throttle.allows("database")
+    assert not throttle.allows("database")  # the next request, same outage
+    assert throttle.allows("cache")  # another dependency has its own minute
+    now[0] += 59
+    assert not throttle.allows("database")
+    now[0] += 1
+    assert throttle.allows("database")
