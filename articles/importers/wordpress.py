@@ -11,8 +11,7 @@ run creates nothing twice and updates only what the export changed since.
 import hashlib
 import json
 import logging
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -28,6 +27,7 @@ from taggit.models import Tag
 
 from articles import caching
 from articles.html import library_image_url_prefix
+from articles.importers.summary import DryRun, Summary
 from articles.importers.wordpress_content import headline_text, plain_text, post_body
 from articles.importers.wxr import Site, WPAuthor, WPComment, WPItem, WPTerm, path_of, read
 from articles.importers.xml import ExportError
@@ -60,43 +60,6 @@ MAX_TAG_LENGTH = Tag._meta.get_field("name").max_length
 MAX_HEADLINE_LENGTH = Article._meta.get_field("headline").max_length
 MAX_STANDFIRST_LENGTH = Article._meta.get_field("standfirst").max_length
 UPLOADS = "/wp-content/uploads/"
-
-
-@dataclass
-class Summary:
-    """What a run did, per kind: created, updated, unchanged, and skipped with reasons."""
-
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
-    skipped: Counter = field(default_factory=Counter)  # (kind, reason) → count
-    notes: Counter = field(default_factory=Counter)  # things worth knowing, not skips
-    problems: list[str] = field(default_factory=list)  # items refused, one line each
-
-    def skip(self, kind: str, reason: str) -> None:
-        self.skipped[(kind, reason)] += 1
-
-    def lines(self) -> list[str]:
-        kinds = sorted(
-            {*self.created, *self.updated, *self.unchanged, *(k for k, _ in self.skipped)}
-        )
-        out = []
-        for kind in kinds:
-            out.append(
-                f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, "
-                f"{self.unchanged[kind]} unchanged"
-            )
-            for (skipped_kind, reason), count in sorted(self.skipped.items()):
-                if skipped_kind == kind:
-                    out.append(f"  skipped {count}: {reason}")
-        for note, count in sorted(self.notes.items()):
-            out.append(f"{note}: {count}")
-        out.extend(f"refused: {problem}" for problem in self.problems)
-        return out
-
-
-class DryRun(Exception):
-    """Raised at the end of a dry run so that its transaction rolls back."""
 
 
 @dataclass
@@ -265,6 +228,10 @@ class WordPressImport:
         if status is None:
             self.summary.skip("post", f"status {item.status!r} (trash, auto-draft...)")
             return
+        if item.password and status == Status.PUBLISHED:
+            # Readers there needed its password: here it waits for an editor as a draft.
+            status = Status.DRAFT
+            self.summary.notes["password-protected posts imported as drafts"] += 1
         try:
             with transaction.atomic():
                 article = self._article(item, status)
@@ -290,6 +257,7 @@ class WordPressImport:
             sorted((t.kind, t.nicename, t.name) for t in item.terms),
             item.meta.get("_thumbnail_id", ""),
             item.comment_status,
+            bool(item.password),
         ]
         return hashlib.sha256(json.dumps(facts).encode()).hexdigest()
 

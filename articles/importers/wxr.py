@@ -75,6 +75,7 @@ class WPItem:
     attachment_url: str = ""
     parent_id: str = ""
     comment_status: str = "open"
+    password: str = ""
     terms: list[WPTerm] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[WPComment] = field(default_factory=list)
@@ -142,6 +143,7 @@ def _item(node: Node, zone: tzinfo) -> WPItem:
         attachment_url=node.get("wp:attachment_url").strip(),
         parent_id=node.get("wp:post_parent").strip().lstrip("0"),
         comment_status=node.get("wp:comment_status").strip() or "open",
+        password=node.get("wp:post_password"),
         terms=[
             WPTerm(
                 kind=term.attrs.get("domain", ""),

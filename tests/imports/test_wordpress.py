@@ -41,15 +41,17 @@ def test_posts_come_in_with_the_status_readers_had_there(export_path):
         "Budget draft",
         "Council vote, pending review",
         "Staff only notes",
+        "Members only briefing",  # password-protected there
     }
     scheduled = article("election-night")
     assert scheduled.status == Article.Status.PUBLISHED
     assert scheduled.published_at == datetime(2099, 5, 6, 21, 0, tzinfo=UTC)
     # The bin and the site's pages are not stories.
     assert not Article.objects.filter(headline__in=["Old rubbish", "About us"]).exists()
-    assert "post: 6 created, 0 updated, 0 unchanged" in output
+    assert "post: 7 created, 0 updated, 0 unchanged" in output
     assert "skipped 1: a page, not a story" in output
     assert "skipped 1: status 'trash'" in output
+    assert "password-protected posts imported as drafts: 1" in output
 
 
 def test_fields_keep_what_the_old_site_showed(export_path):
@@ -261,7 +263,7 @@ def test_a_second_run_creates_nothing_twice(export_path, uploads):
     output = run_import(export_path, media_dir=uploads)
 
     assert everything() == before
-    assert "post: 0 created, 0 updated, 6 unchanged" in output
+    assert "post: 0 created, 0 updated, 7 unchanged" in output
     assert "comment: 0 created, 0 updated, 4 unchanged" in output
 
 
@@ -281,7 +283,7 @@ def test_a_second_run_updates_what_the_export_changed(export_path, tmp_path):
     ferry.refresh_from_db()
     assert ferry.headline == "Ferry timetable changes, again"
     assert ferry.slug == "ferry-timetable"
-    assert "post: 0 created, 1 updated, 5 unchanged" in output
+    assert "post: 0 created, 1 updated, 6 unchanged" in output
     assert "comment: 0 created, 1 updated, 3 unchanged" in output
     assert ferry.comments.get(imported_author_name="Ann Lee").body.endswith(
         "Please, please reconsider."
@@ -294,7 +296,7 @@ def test_a_dry_run_changes_nothing_and_says_what_it_would_do(export_path, upload
     assert everything() == dict.fromkeys(everything(), 0)
     assert not any(uploads.parent.joinpath("media").rglob("*.*"))
     assert "Dry run: nothing was changed." in output
-    assert "post: 6 created" in output
+    assert "post: 7 created" in output
     assert "comment: 4 created" in output
     assert "image: 2 created" in output
 
@@ -364,5 +366,5 @@ def test_every_export_version_reads_the_same(export_path, tmp_path, version, sch
     variant = tmp_path / "variant.xml"
     variant.write_text(text, encoding="utf-8")
     run_import(variant)
-    assert Article.objects.count() == 6
+    assert Article.objects.count() == 7
     assert Comment.objects.count() == 4
