@@ -2,6 +2,7 @@
 see it."""
 
 import re
+import zoneinfo
 from datetime import UTC, datetime
 
 from django.core.management import CommandError
@@ -10,6 +11,7 @@ from django.urls import reverse
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles.importers.wxr import parse_date
 from articles.models import Article, Author, Comment, Image, ImportRecord, LegacyRedirect
 from tests.imports.conftest import run_import
 
@@ -115,6 +117,17 @@ def test_block_markup_loses_its_comments_and_hostile_html_its_teeth(export_path,
 def test_unknown_shortcodes_are_dropped_and_counted(export_path):
     output = run_import(export_path)
     assert "shortcode [contact-form-7] dropped (its text kept): 1" in output
+
+
+def test_dates_recorded_only_in_local_time_are_read_in_the_site_time_zone():
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    assert parse_date("0000-00-00 00:00:00", "2021-07-01 12:00:00", zone=berlin) == datetime(
+        2021, 7, 1, 10, 0, tzinfo=UTC
+    )
+    assert parse_date("2021-07-01 09:00:00", "2021-07-01 11:00:00", zone=berlin) == datetime(
+        2021, 7, 1, 9, 0, tzinfo=UTC
+    )
+    assert parse_date("0000-00-00 00:00:00", "0000-00-00 00:00:00", zone=berlin) is None
 
 
 # --- Pictures ------------------------------------------------------------------------------
