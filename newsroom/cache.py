@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 # redis-py wraps its socket errors.
 CACHE_ERRORS = (redis.exceptions.RedisError,)
 
+
 def log_unavailable(error: Exception) -> None:
     """Log an outage at most once a minute: every request would log it otherwise."""
     if OUTAGES.allows("cache"):

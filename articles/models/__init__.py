@@ -11,6 +11,7 @@ from articles.models.comment import (
     WordRule,
 )
 from articles.models.image import RENDITION_WIDTHS, Image, Rendition
+from articles.models.imports import ImportRecord, LegacyRedirect
 from articles.models.workflow import (
     ArticleEvent,
     Correction,
@@ -35,6 +36,8 @@ __all__ = [
     "Correction",
     "CorrectionQuerySet",
     "Image",
+    "ImportRecord",
+    "LegacyRedirect",
     "ModerationLogEntry",
     "ModerationSettings",
     "PreviewLink",

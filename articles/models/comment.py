@@ -99,6 +99,11 @@ class Comment(models.Model):
     )
     is_deleted_by_author = models.BooleanField(_("deleted by its author"), default=False)
     held_reason = models.CharField(_("why it was held"), max_length=200, blank=True)
+    # A comment brought in from WordPress or Disqus: its author's name as recorded there
+    # (they have no account here). Pages show it, marked as imported.
+    imported_author_name = models.CharField(
+        _("imported author name"), max_length=245, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
 
@@ -131,7 +136,13 @@ class Comment(models.Model):
 
     @property
     def author_name(self) -> str:
-        return self.author.get_username() if self.author_id else str(_("deleted user"))
+        if self.author_id:
+            return self.author.get_username()
+        return self.imported_author_name or str(_("deleted user"))
+
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.imported_author_name)
 
     @property
     def anchor(self) -> str:

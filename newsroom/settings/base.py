@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Records who made each revision (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # An imported site's old addresses (/2019/03/04/slug/, /?p=123): a 301 to their page.
+    "articles.middleware.LegacyRedirectMiddleware",
 ]
 
 # --- Templates ---------------------------------------------------------------------------
