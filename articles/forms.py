@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Comment, CommentReport, Image, PreviewLink
-from articles.models.comment import validate_comment_length
+from articles.models.comment import validate_comment_has_text, validate_comment_length
 from articles.search import QUERY_MAX_LENGTH
 from articles.services.articles import TAG_MAX_LENGTH
 from articles.services.workflow import transition_error
@@ -67,6 +67,7 @@ class CommentForm(forms.Form):
     def clean_body(self):
         body = self.cleaned_data["body"].replace("\r\n", "\n")
         validate_comment_length(body)
+        validate_comment_has_text(body)
         return body
 
     def clean_parent(self) -> Comment | None:

@@ -969,10 +969,11 @@ UNNAMED_VIEWS = {
 
 @cache
 def _tables() -> tuple[str, ...]:
+    """The site's data. Not the sessions: a visitor's own (the comment kept for them while
+    they log in) changes nothing anyone else sees or may do."""
     models = apps.get_models(include_auto_created=True)
-    return tuple(
-        sorted({m._meta.db_table for m in models if m._meta.managed and not m._meta.proxy})
-    )
+    tables = {m._meta.db_table for m in models if m._meta.managed and not m._meta.proxy}
+    return tuple(sorted(tables - {"django_session"}))
 
 
 @cache

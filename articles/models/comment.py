@@ -1,5 +1,6 @@
 import hashlib
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,31 @@ def validate_comment_length(value: str) -> None:
             _("Comments are at most %(limit)d characters; this one has %(length)d."),
             code="max_length",
             params={"limit": limit, "length": len(value)},
+        )
+
+
+# Characters that print nothing though Unicode files them as letters or symbols: the
+# Hangul fillers and the blank Braille pattern, favourites for posting "nothing".
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Format (zero-width spaces and joiners, bidi marks), control, separator and combining marks.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def has_visible_text(value: str) -> bool:
+    """Whether a reader would see anything of ``value`` on the page."""
+    return any(
+        not ch.isspace()
+        and ch not in _BLANK_LOOKING
+        and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+        for ch in value
+    )
+
+
+def validate_comment_has_text(value: str) -> None:
+    if not has_visible_text(value):
+        raise ValidationError(
+            _("Your comment is empty: it has only spaces or invisible characters."),
+            code="blank",
         )
 
 

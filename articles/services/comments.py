@@ -32,7 +32,7 @@ from articles.models import (
     ModerationSettings,
     WordRule,
 )
-from articles.models.comment import email_digest
+from articles.models.comment import email_digest, validate_comment_has_text
 from articles.permissions import ArticlePermissions, CommentPermissions
 from articles.roles import MODERATOR_ROLE
 from newsroom.absolute import absolute_url
@@ -47,18 +47,25 @@ def _clean_body(body: str) -> str:
     return (body or "").replace("\r\n", "\n").strip()
 
 
+def _check_text(body: str) -> None:
+    try:
+        validate_comment_has_text(body)
+    except ValidationError as error:
+        raise ValidationError({"body": error.messages}, code="blank") from None
+
+
 def _hold_reason(*, author, body: str, moderation: ModerationSettings) -> str:
     """Apply the word rules (rejecting raises) and say why the comment is held, or ''."""
     rules = [rule for rule in WordRule.objects.filter(is_active=True) if rule.matches(body)]
-    rejected = [rule.phrase for rule in rules if rule.action == WordRule.Action.REJECT]
-    if rejected:
+    if any(rule.action == WordRule.Action.REJECT for rule in rules):
+        # Which words is not said: the page would print them (some are slurs), and
+        # whoever probes the list one word at a time would learn it.
         raise ValidationError(
             {
                 "body": _(
-                    "Your comment was not posted: it uses words this site does not allow "
-                    "(%(words)s). Please rephrase it."
+                    "Your comment was not posted: it uses words this site does not allow. "
+                    "Please rephrase it; your text is below."
                 )
-                % {"words": ", ".join(f"“{word}”" for word in rejected)}
             },
             code="word_rule",
         )
@@ -118,6 +125,7 @@ def comment_create(
     if permissions.comment_refusal:
         raise PermissionDenied(permissions.comment_refusal_message)
     body = _clean_body(body)
+    _check_text(body)
     replied_to = None
     if parent is not None:
         if parent.article_id != article.pk:
@@ -167,6 +175,7 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
     if refusal := CommentPermissions(by, comment).edit_refusal():
         raise PermissionDenied(refusal)
     body = _clean_body(body)
+    _check_text(body)
     if body == comment.body:
         return comment
     comment.body = body

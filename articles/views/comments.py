@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from django_ratelimit.core import is_ratelimited
 
@@ -68,6 +68,8 @@ def comment_section(request: HttpRequest, article: Article, *, form=None) -> dic
         article, request.user, order=_order(request), number=request.GET.get(PAGE_PARAMETER)
     )
     can_comment = page.permissions.can_comment()
+    if can_comment and form is None and (draft := _take_draft(request, article)) is not None:
+        form = CommentForm(initial={"body": draft})
     return {"comment_page": page, "comment_form": (form or CommentForm()) if can_comment else None}
 
 
@@ -136,13 +138,58 @@ def _refusal(permissions: ArticlePermissions, *, too_fast: bool | None) -> tuple
     return None
 
 
-@require_POST
+# Where a comment typed by a reader whose session had ended waits while they log in.
+DRAFT_SESSION_KEY = "newsroom:comment-draft"
+
+
+def _keep_draft(request: HttpRequest, article: Article, *, keep: bool = True) -> str:
+    """Keep what an anonymous reader typed (their session ended while they wrote) for after
+    they log in, and say where to bring them back: the reply form, or the comments."""
+    body = (request.POST.get("body") or "")[: settings.NEWSROOM_COMMENT_MAX_LENGTH]
+    parent = (request.POST.get("parent") or "").strip()
+    back = f"{article.get_absolute_url()}{order_query(_order(request))}#comments"
+    if parent.isascii() and parent.isdigit():
+        back = reverse("articles:comment-reply", kwargs={"pk": int(parent)})
+        back += order_query(_order(request))
+    else:
+        parent = ""
+    if keep and body.strip():
+        request.session[DRAFT_SESSION_KEY] = {
+            "article": article.pk,
+            "parent": parent,
+            "body": body,
+        }
+    return back
+
+
+def _take_draft(request: HttpRequest, article: Article, *, parent: Comment | None = None):
+    """The text kept by :func:`_keep_draft` for this form, once; None when there is none."""
+    if not request.user.is_authenticated or DRAFT_SESSION_KEY not in request.session:
+        return None
+    draft = request.session[DRAFT_SESSION_KEY]
+    wanted = str(parent.pk) if parent else ""
+    if draft.get("article") != article.pk or draft.get("parent", "") != wanted:
+        return None
+    del request.session[DRAFT_SESSION_KEY]
+    messages.info(
+        request,
+        _("Your comment was kept while you logged in. Check it, then post it."),
+    )
+    return draft["body"]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method != "POST":
+        # The form's address, loaded again (a restored phone tab): the comments it is under.
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+        return redirect(f"{article.get_absolute_url()}{order_query(_order(request))}#comments")
     too_fast = _too_fast(request)  # every post counts, as django-ratelimit's decorator does
     article = get_object_or_404(Article.objects.published(), slug=slug)
     permissions = ArticlePermissions(request.user, article)
     if permissions.comment_refusal == Refusal.ANONYMOUS:
-        return redirect_to_login(f"{article.get_absolute_url()}#comments")
+        # Kept only within the posting limit: a flood of anonymous posts stores nothing.
+        return redirect_to_login(_keep_draft(request, article, keep=too_fast is False))
     form = CommentForm(request.POST, article=article)
     is_valid = form.is_valid()
     parent = form.cleaned_data.get("parent")
@@ -204,11 +251,12 @@ def _own_comment(request: HttpRequest, pk: int) -> tuple[Comment, CommentPermiss
 def reply_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(comments_on_published_articles().visible(), pk=pk)
     refusal = CommentPermissions(request.user, comment).reply_refusal()
+    draft = "" if refusal else _take_draft(request, comment.article, parent=comment) or ""
     action = reverse("articles:comment-post", kwargs={"slug": comment.article.slug})
     return _form_page(
         request,
         article=comment.article,
-        form=None if refusal else CommentForm(initial={"parent": comment.pk}),
+        form=None if refusal else CommentForm(initial={"parent": comment.pk, "body": draft}),
         title=_reply_title(comment),
         action=action + order_query(_order(request)),
         comment=comment,
