@@ -60,11 +60,27 @@ def library_image_url_prefix() -> str:
     return default_storage.url("images/")
 
 
-def _keep_library_images_only(element: str, attribute: str, value: str) -> str | None:
+# What a browser ignores in a URL before reading its scheme ("java\tscript:" is
+# "javascript:"): tabs and newlines anywhere, and controls and spaces at either end.
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_URL_EDGES = "".join(chr(code) for code in range(0x21))
+_URL_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def has_allowed_scheme(url: str, schemes=BODY_URL_SCHEMES) -> bool:
+    """Whether ``url`` is relative or uses one of ``schemes``, read as a browser reads it."""
+    match = _URL_SCHEME.match(_URL_IGNORED.sub("", url).strip(_URL_EDGES))
+    return match is None or match.group(1).lower() in schemes
+
+
+def _filter_body_attribute(element: str, attribute: str, value: str) -> str | None:
     # A body image is a picture from our library, never a hotlinked or tracking image;
     # readers get its renditions (articles.models.image.responsive_body_images).
     if element == "img" and attribute == "src":
         return value if value.startswith(library_image_url_prefix()) else None
+    # nh3 checks the schemes of href and src only; a quotation's source is a URL too.
+    if attribute == "cite":
+        return value if has_allowed_scheme(value) else None
     return value
 
 
@@ -78,7 +94,7 @@ def clean_body_html(html: str) -> str:
         html or "",
         tags=set(BODY_TAGS),
         attributes={tag: set(attrs) for tag, attrs in BODY_ATTRIBUTES.items()},
-        attribute_filter=_keep_library_images_only,
+        attribute_filter=_filter_body_attribute,
         url_schemes=set(BODY_URL_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
