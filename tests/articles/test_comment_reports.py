@@ -193,3 +193,40 @@ def test_the_digest_links_are_on_the_base_url_when_it_is_set(
     assert f"https://news.example.org/comments/{comment.pk}/" in body
     assert f"https://news.example.org/admin/articles/comment/{comment.pk}/change/" in body
     assert "https://news.example.org/admin/articles/comment/?reported=open" in body
+
+
+def test_a_report_saved_while_a_digest_is_being_sent_gets_the_next_digest(
+    article,
+    stranger,
+    commenter,
+    moderators,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """The digest read the waiting reports before this one was saved: it queues the next
+    digest, so the report is never left waiting for a job that will not come."""
+    from django_tasks import default_task_backend
+
+    from articles.models import CommentReport as Report
+    from articles.services import comments as service
+
+    settings.NEWSROOM_BASE_URL = "https://news.example.org"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    first, second = CommentFactory.create_batch(2, article=article, author=stranger)
+    Report.objects.create(comment=first, reporter=commenter, reason="spam")
+    listed_moderators = service.moderators
+
+    def moderators_while_a_report_arrives():
+        Report.objects.create(comment=second, reporter=commenter, reason="abuse")
+        return listed_moderators()
+
+    monkeypatch.setattr(service, "moderators", moderators_while_a_report_arrives)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_digest_send() == 1
+
+    (job,) = [r for r in default_task_backend.results if r.task.name == "send_report_digest"]
+    assert job.kwargs == {"base_url": ""}
+    assert Report.objects.get(comment=second).mailed_at is None
+    default_task_backend.clear()
