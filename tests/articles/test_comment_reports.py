@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains
 
 from articles.models import CommentReport
+from articles.roles import MODERATOR_ROLE
 from articles.services import comment_report
 from articles.services.comments import report_digest_send
 from tests.factories import CommentFactory, UserFactory, VerifiedUserFactory
@@ -30,11 +31,16 @@ def report_url(comment) -> str:
 
 
 @pytest.fixture
-def moderators(db, moderator):
+def moderators(db):
     """Two moderators with an address (the group's and a superuser) and one without."""
+    # get_or_create: a transactional test before this one may have flushed the group the
+    # accounts migration makes.
+    group, _ = Group.objects.get_or_create(name=MODERATOR_ROLE)
+    moderator = UserFactory(username="moderator", email="moderator@example.com", is_staff=True)
+    moderator.groups.add(group)
     boss = UserFactory(username="boss", email="boss@example.com", is_superuser=True)
     silent = UserFactory(username="silent", email="")
-    silent.groups.add(Group.objects.get(name="Moderator"))
+    silent.groups.add(group)
     return [moderator, boss]
 
 
