@@ -1,7 +1,7 @@
-"""The corpus in a real browser: an article carrying it (body, standfirst, byline, tag,
-comments and their authors' names) and a search page showing it; no payload opens a dialog,
-even with every element's mouse, focus and animation handlers fired, and the page's
-Content-Security-Policy never had anything to block."""
+"""The XSS corpus (tests/security/xss_payloads.txt) in a real browser: an article carrying
+it (body, standfirst, byline, tag, comments and their authors' names) and search pages
+showing it. No payload opens a dialog, even with every element's mouse, focus and animation
+handlers fired, and the page's Content-Security-Policy never has anything to block."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +10,6 @@ import pytest
 
 from articles.models import Article
 from articles.services import article_create
-from tests.e2e.conftest import browser, page  # noqa: F401 - the fixtures
 from tests.factories import AuthorFactory, CommentFactory, UserFactory
 from tests.security.htmlcheck import payloads
 
@@ -36,7 +35,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });"""
 
 
-def test_no_payload_opens_a_dialog_on_the_article_comments_or_search(page, settings):  # noqa: F811
+def test_no_payload_opens_a_dialog_on_the_article_comments_or_search(page, settings):
     settings.NEWSROOM_COMMENTS_PAGE_SIZE = 1000
     settings.NEWSROOM_SEARCH_PAGE_SIZE = 1000
     dialogs, violations = [], []
