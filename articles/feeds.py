@@ -99,11 +99,16 @@ class LatestArticlesFeed(Feed):
     def title(self, source: FeedSource):
         return settings.NEWSROOM_SITE_NAME
 
-    def description(self, source: FeedSource):
+    def description_text(self, source: FeedSource) -> str:
         return site_description()
 
+    def description(self, source: FeedSource):
+        # Readers take an RSS channel's description as HTML, as its items': escaped once.
+        return escape(self.description_text(source))
+
     def subtitle(self, source: FeedSource):
-        return self.description(source)
+        # Atom's subtitle is text (Django writes no type): as it is.
+        return self.description_text(source)
 
     def link(self, source: FeedSource):
         return source.url(reverse("articles:home"))
@@ -168,7 +173,7 @@ class TagFeed(LatestArticlesFeed):
     def title(self, source: FeedSource):
         return _("%(site)s: %(tag)s") % {"site": settings.NEWSROOM_SITE_NAME, "tag": source.tag}
 
-    def description(self, source: FeedSource):
+    def description_text(self, source: FeedSource) -> str:
         return _("The latest stories tagged %(tag)s.") % {"tag": source.tag}
 
     def link(self, source: FeedSource):
@@ -192,7 +197,7 @@ class AuthorFeed(LatestArticlesFeed):
             "author": source.author.display_name,
         }
 
-    def description(self, source: FeedSource):
+    def description_text(self, source: FeedSource) -> str:
         return _("The latest stories by %(author)s.") % {"author": source.author.display_name}
 
     def link(self, source: FeedSource):

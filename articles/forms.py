@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article, Comment, CommentReport, Image, PreviewLink
 from articles.models.comment import validate_comment_has_text, validate_comment_length
 from articles.search import QUERY_MAX_LENGTH
-from articles.services.articles import TAG_MAX_LENGTH
+from articles.services.tags import tag_names_clean
 from articles.services.workflow import transition_error
 from articles.share import INSTANCE_MAX_LENGTH, mastodon_instance_host
 
@@ -220,15 +220,7 @@ class ArticleAdminForm(forms.ModelForm):
         return value
 
     def clean_tags(self):
-        tags = self.cleaned_data.get("tags") or []
-        too_long = [name for name in tags if len(name) > TAG_MAX_LENGTH]
-        if too_long:
-            raise ValidationError(
-                _("Tags are at most %(max)d characters: %(tags)s")
-                % {"max": TAG_MAX_LENGTH, "tags": ", ".join(too_long)},
-                code="tag_length",
-            )
-        return tags
+        return tag_names_clean(self.cleaned_data.get("tags") or [])
 
     def _stored(self) -> dict | None:
         """The article as stored, its row locked until the save commits.

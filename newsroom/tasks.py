@@ -9,11 +9,16 @@ reader nothing: the job fails, is logged with its traceback, and is queued again
 django-tasks has no retries of its own (0.12): a failed sending queues a new job with a
 later ``run_after`` and ``attempt`` one higher, up to ``MAX_ATTEMPTS``; each failed job
 stays recorded as failed.
+
+Comment reports are not mailed one by one: the first report queues
+:func:`send_report_digest` a few minutes later (``NEWSROOM_REPORT_DIGEST_MINUTES``), and
+every report made meanwhile joins the one email each moderator gets.
 """
 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
@@ -119,3 +124,27 @@ def send_email_on_commit(
         "headers": headers or None,
     }
     transaction.on_commit(lambda: send_email.enqueue(**kwargs), robust=True)
+
+
+@task()
+def send_report_digest(*, base_url: str = "") -> None:
+    """Email each moderator one list of the comment reports no digest has listed yet."""
+    # The reports are the articles app's; imported here, as this module is imported by it.
+    from articles.services.comments import report_digest_send
+
+    report_digest_send(base_url=base_url)
+
+
+def queue_report_digest_on_commit(*, base_url: str = "") -> None:
+    """Queue :func:`send_report_digest` to run ``NEWSROOM_REPORT_DIGEST_MINUTES`` after this
+    transaction commits (at once on a backend that cannot run a job later), so the reports
+    made meanwhile join the same email."""
+    delay = timedelta(minutes=settings.NEWSROOM_REPORT_DIGEST_MINUTES)
+
+    def enqueue():
+        job = send_report_digest
+        if delay and job.get_backend().supports_defer:
+            job = job.using(run_after=timezone.now() + delay)
+        job.enqueue(base_url=base_url)
+
+    transaction.on_commit(enqueue, robust=True)

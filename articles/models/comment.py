@@ -205,6 +205,11 @@ class CommentReport(models.Model):
     note = models.TextField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # Empty until the moderators' digest (articles.services.comments.report_digest_send)
+    # has listed the report: the next digest lists what is still empty.
+    mailed_at = models.DateTimeField(
+        _("in the moderators' digest at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ("-created_at",)

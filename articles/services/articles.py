@@ -23,6 +23,7 @@ from articles import caching
 from articles.models import Article, ArticleEvent, Author, Byline, Image, SlugRedirect
 from articles.models.article import current_relations
 from articles.permissions import ArticlePermissions
+from articles.services.tags import tag_names_clean
 from articles.services.workflow import article_transition
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -89,17 +90,10 @@ def author_update(*, author: Author, by=None, **changes) -> Author:
 
 
 def _tag_names(tags: Iterable[str]) -> list[str]:
-    """Tag names cleaned of blanks and repeats; too long a name is a ValidationError."""
-    names = list(dict.fromkeys(name.strip() for name in tags if name and name.strip()))
-    too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
-    if too_long:
-        raise ValidationError(
-            {
-                "tags": _("Tags are at most %(max)d characters: %(tags)s")
-                % {"max": TAG_MAX_LENGTH, "tags": ", ".join(too_long)}
-            }
-        )
-    return names
+    try:
+        return tag_names_clean(tags)
+    except ValidationError as error:
+        raise ValidationError({"tags": error.messages}) from None
 
 
 def _hero_image(hero_upload: dict | None, by):

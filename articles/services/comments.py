@@ -8,6 +8,7 @@ it (``newsroom.tasks``), so a slow or dead mail server never holds up the reques
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,7 +37,7 @@ from articles.models.comment import email_digest, validate_comment_has_text
 from articles.permissions import ArticlePermissions, CommentPermissions
 from articles.roles import MODERATOR_ROLE
 from newsroom.absolute import absolute_url
-from newsroom.tasks import send_email_on_commit
+from newsroom.tasks import queue_report_digest_on_commit, send_email_on_commit
 
 
 def _normalized(text: str) -> str:
@@ -221,7 +222,7 @@ def comment_report(
     note: str = "",
     request: HttpRequest | None = None,
 ) -> CommentReport:
-    """A reader flags a comment once; the moderators get an email."""
+    """A reader flags a comment once; the moderators get it in their next digest."""
     if refusal := CommentPermissions(by, comment).report_refusal():
         raise PermissionDenied(refusal)
     report = CommentReport(comment=comment, reporter=by, reason=reason, note=note.strip())
@@ -234,19 +235,72 @@ def comment_report(
             _("You have already reported this comment; the moderators will look at it."),
             code="duplicate",
         ) from None
-    _mail_on_commit(
-        template="articles/email/comment_reported",
-        to=[user.email for user in moderators() if user.email],
-        context={
-            "report": report,
-            "comment": comment,
-            "url": absolute_url(comment.get_absolute_url(), request),
-            "admin_url": absolute_url(
-                reverse("admin:articles_comment_change", args=[comment.pk]), request
-            ),
-        },
-    )
+    _join_report_digest(report, base_url=absolute_url("/", request).removesuffix("/"))
     return report
+
+
+def _join_report_digest(report: CommentReport, *, base_url: str) -> None:
+    """Make sure a digest job will list ``report``: the first report of a window queues one;
+    the reports after it, while it is due, join it."""
+    now = timezone.now()
+    window = timedelta(minutes=settings.NEWSROOM_REPORT_DIGEST_MINUTES)
+    # Locked, so a digest being sent meanwhile either lists this report or has marked these
+    # rows when we read them (then none is waiting, and this report queues the next digest).
+    waiting = list(
+        CommentReport.objects.select_for_update()
+        .filter(mailed_at__isnull=True)
+        .exclude(pk=report.pk)
+        .values_list("created_at", flat=True)
+    )
+    # A waiting report younger than the window has a digest due; an older one's digest is
+    # late (a stopped worker): another is queued, and finds what the first did not send.
+    if not any(created_at > now - window for created_at in waiting):
+        queue_report_digest_on_commit(base_url=base_url)
+
+
+@transaction.atomic
+def report_digest_send(*, base_url: str = "") -> int:
+    """Email every moderator one list of the reports no digest has listed yet, mark them,
+    and say how many were listed. Run by ``newsroom.tasks.send_report_digest``; links are
+    on ``NEWSROOM_BASE_URL``, else on ``base_url`` (the reporting request's site)."""
+
+    def url(path: str) -> str:
+        return (settings.NEWSROOM_BASE_URL or base_url) + path
+
+    reports = list(
+        CommentReport.objects.select_for_update(of=("self",))
+        .filter(mailed_at__isnull=True)
+        .select_related("reporter", "comment__author", "comment__article")
+        .order_by("created_at", "pk")
+    )
+    if reports:
+        CommentReport.objects.filter(pk__in=[report.pk for report in reports]).update(
+            mailed_at=timezone.now()
+        )
+        entries = [
+            {
+                "report": report,
+                "comment": report.comment,
+                "url": url(report.comment.get_absolute_url()),
+                "admin_url": url(
+                    reverse("admin:articles_comment_change", args=[report.comment_id])
+                ),
+            }
+            for report in reports
+        ]
+        queue_url = url(reverse("admin:articles_comment_changelist") + "?reported=open")
+        for moderator in moderators():
+            # Every moderator is told: reports are their work, not a notice they opt into.
+            _mail_on_commit(
+                template="articles/email/report_digest",
+                to=[moderator.email] if moderator.email else [],
+                context={"entries": entries, "count": len(entries), "queue_url": queue_url},
+            )
+    # A report saved while this ran (it waited on these rows) found nothing waiting only if
+    # these were already marked; one that read them before was not listed: queue its digest.
+    if CommentReport.objects.filter(mailed_at__isnull=True).exists():
+        queue_report_digest_on_commit(base_url=base_url)
+    return len(reports)
 
 
 MODERATION_STATUSES = {

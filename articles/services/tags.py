@@ -1,4 +1,6 @@
-"""Tags (django-taggit's ``Tag``): writes with side effects."""
+"""Tags (django-taggit's ``Tag``): writes with side effects, and which names a tag may have."""
+
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +12,29 @@ from articles import caching
 from articles.models import TaggedArticle
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+
+
+def tag_names_clean(names: Iterable[str]) -> list[str]:
+    """The tag names a story may take: blanks and repeats dropped; a name over
+    ``TAG_MAX_LENGTH`` or with no letter or digit to make its address from (``"!!!"``, whose
+    slug would be empty: a tag page that cannot be linked) is a ValidationError."""
+    names = list(dict.fromkeys(name.strip() for name in names if name and name.strip()))
+    too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
+    if too_long:
+        raise ValidationError(
+            _("Tags are at most %(max)d characters: %(tags)s")
+            % {"max": TAG_MAX_LENGTH, "tags": ", ".join(too_long)},
+            code="tag_length",
+        )
+    # taggit's own slugify, which its save() uses for a new tag.
+    unaddressable = [name for name in names if not Tag().slugify(name).strip("-_")]
+    if unaddressable:
+        raise ValidationError(
+            _("A tag needs at least one letter or digit: %(tags)s")
+            % {"tags": ", ".join(unaddressable)},
+            code="tag_slug",
+        )
+    return names
 
 
 def _check(by, action: str) -> None:
@@ -60,6 +85,7 @@ def tag_merge(*, tags, into: str, by=None) -> Tag:
             _("A tag name is 1 to %(max)d characters.") % {"max": TAG_MAX_LENGTH},
             code="name",
         )
+    tag_names_clean([name])
     # taggit's save() makes the slug, unique among tags.
     target = Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
     merged = [tag for tag in tags if tag.pk != target.pk]

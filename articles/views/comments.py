@@ -45,13 +45,17 @@ def comment_rate(group, request) -> str:
     return settings.NEWSROOM_COMMENT_RATE
 
 
-def _too_fast(request: HttpRequest) -> bool | None:
+def report_rate(group, request) -> str:
+    return settings.NEWSROOM_COMMENT_REPORT_RATE
+
+
+def _too_fast(
+    request: HttpRequest, *, group: str = "comment-post", rate=comment_rate
+) -> bool | None:
     """Whether this post is over the reader's limit (counting it), or None when the limit
     cannot be checked (the shared cache does not answer): refused then, not waved through."""
     try:
-        return is_ratelimited(
-            request, group="comment-post", key="user_or_ip", rate=comment_rate, increment=True
-        )
+        return is_ratelimited(request, group=group, key="user_or_ip", rate=rate, increment=True)
     except CACHE_ERRORS as error:
         log_unavailable(error)
         return None
@@ -327,19 +331,41 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(refusal)
     order = _order(request)
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            comment_report(comment=comment, by=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Thank you. The moderators will look at the comment you reported.")
+    status = 200
+    if request.method == "POST":
+        # Every report sent counts, as for comments: a burst is refused, nothing stored.
+        too_fast = _too_fast(request, group="comment-report", rate=report_rate)
+        if too_fast is None:
+            status = 503
+            form.add_error(
+                None, _("We cannot check the reporting limit right now; try again in a minute.")
             )
-            return redirect(comment_page_url(comment, request.user, order=order))
+        elif too_fast:
+            status = 429
+            form.add_error(
+                None,
+                _(
+                    "You are sending reports faster than the site allows. Wait a minute, "
+                    "then send this one again."
+                ),
+            )
+        elif form.is_valid():
+            try:
+                comment_report(
+                    comment=comment, by=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Thank you. The moderators will look at the comment you reported.")
+                )
+                return redirect(comment_page_url(comment, request.user, order=order))
+        if status == 200:
+            status = 400
     return render(
         request,
         "articles/comment_report.html",
         {"comment": comment, "form": form, "order_query": order_query(order)},
-        status=400 if form.errors else 200,
+        status=status,
     )

@@ -469,6 +469,12 @@ if NEWSROOM_COMMENT_MODERATION not in {"post", "pre"}:
     raise ImproperlyConfigured("NEWSROOM_COMMENT_MODERATION must be 'post' or 'pre'.")
 NEWSROOM_COMMENT_HOLD_FIRST = env_bool("NEWSROOM_COMMENT_HOLD_FIRST", False)
 NEWSROOM_COMMENT_MAX_LINKS = env_int("NEWSROOM_COMMENT_MAX_LINKS", 2)
+# Reports: how many a reader may send (django-ratelimit's rate, as for comments), and how
+# long the first report waits for others before the moderators get their one digest email.
+NEWSROOM_COMMENT_REPORT_RATE = os.environ.get("NEWSROOM_COMMENT_REPORT_RATE", "5/m")
+NEWSROOM_REPORT_DIGEST_MINUTES = env_int("NEWSROOM_REPORT_DIGEST_MINUTES", 10)
+if NEWSROOM_REPORT_DIGEST_MINUTES < 0:
+    raise ImproperlyConfigured("NEWSROOM_REPORT_DIGEST_MINUTES must be 0 or more.")
 
 # --- Newsroom: editorial -----------------------------------------------------------------
 
