@@ -10,7 +10,7 @@ from articles.models.comment import (
     ModerationSettings,
     WordRule,
 )
-from articles.models.image import RENDITION_WIDTHS, Image, Rendition
+from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.workflow import (
     ArticleEvent,
     Correction,
@@ -35,6 +35,7 @@ __all__ = [
     "Correction",
     "CorrectionQuerySet",
     "Image",
+    "ImageRendition",
     "ModerationLogEntry",
     "ModerationSettings",
     "PreviewLink",

@@ -38,13 +38,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(comment_count=Coalesce(Subquery(visible), 0))
 
     def with_listing_data(self):
-        """Everything a card or article page shows, in a fixed number of queries."""
+        """Everything a card or article page shows, in a fixed number of queries: the
+        hero images' renditions in one for the whole page."""
         return (
             self.with_comment_count()
             .select_related("hero_image")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 "tags",
+                "hero_image__stored_renditions",
             )
         )
 
