@@ -12,7 +12,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Comment, CommentReport
 from articles.permissions import ArticlePermissions, CommentPermissions
@@ -79,15 +82,60 @@ def reported_ids(user, comments) -> set[int]:
     )
 
 
-@dataclass(frozen=True)
+class CommentUrls:
+    """The addresses of every comment's pages (permalink, reply, edit, delete, report),
+    from one ``reverse()`` each for the whole page rather than one per comment and link."""
+
+    # A pk no comment has: reversed once, then replaced by each comment's.
+    _PLACEHOLDER = 987654321
+    NAMES = ("comment", "comment-reply", "comment-edit", "comment-delete", "comment-report")
+
+    def __init__(self, suffix: str = ""):
+        self._suffix = suffix
+        self._parts = {}
+        for name in self.NAMES:
+            url = reverse(f"articles:{name}", kwargs={"pk": self._PLACEHOLDER})
+            head, tail = url.split(str(self._PLACEHOLDER))
+            self._parts[name] = (head, tail + suffix)
+
+    def url(self, name: str, pk: int) -> str:
+        """``reverse(f"articles:{name}", pk=pk)`` and the reader's order query."""
+        head, tail = self._parts[name]
+        return f"{head}{pk}{tail}"
+
+
+@dataclass(frozen=True, slots=True)
 class CommentEntry:
-    """A comment as the reader sees it: what they may do with it (``permissions``), and
-    whether the comment it answers is on the same page (``answers_anchor``), so its
-    "in reply to" can link there."""
+    """A comment as the reader sees it, ready to print: what they may do with it
+    (``permissions``), whether the comment it answers is on the same page
+    (``answers_anchor``, so its "in reply to" can link there), and the addresses, dates
+    and link texts worked out once here rather than by template tags per comment."""
 
     comment: Comment
     permissions: CommentPermissions
     answers_anchor: bool
+    # In a thread: whether it is a reply, the first or the last one under its top comment.
+    is_reply: bool = False
+    opens_replies: bool = False
+    closes_replies: bool = False
+    # None when the text is shown; else what shows in its place.
+    placeholder: str | None = None
+    answers_name: str = ""
+    answers_url: str = ""
+    permalink: str = ""
+    created_iso: str = ""
+    created_text: str = ""
+    # The logged-in reader's links: an address when the link is shown, else "".
+    reply_url: str = ""
+    reply_label: str = ""
+    edit_url: str = ""
+    delete_url: str = ""
+    report_url: str = ""
+    is_reported: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return self.comment.anchor
 
 
 @dataclass(frozen=True)
@@ -96,6 +144,11 @@ class ThreadEntry:
 
     top: CommentEntry
     replies: list[CommentEntry]
+
+    @property
+    def entries(self) -> list[CommentEntry]:
+        """The top comment then its replies, as ``articles/_comments.html`` prints them."""
+        return [self.top, *self.replies]
 
 
 @dataclass(frozen=True)
@@ -139,9 +192,16 @@ class CommentPage:
         )
 
 
+# What shows in place of a comment's text, and the hidden words of a "Reply" link.
+DELETED_BY_AUTHOR = _("This comment was deleted by its author.")
+REMOVED_BY_MODERATOR = _("This comment was removed by a moderator.")
+AWAITING_MODERATION = _("This comment is awaiting moderation.")
+REPLY_LABEL = _("to %(name)s")
+
+
 def comment_page(article: Article, user, *, order: str = OLDEST, number=None) -> CommentPage:
     """Page ``number`` of the article's threads as ``user`` sees them (a stale or mistyped
-    number shows the nearest page), each comment with its permissions."""
+    number shows the nearest page), each comment with its permissions and what it prints."""
     paginator = Paginator(
         threads_for(article, user, order=order), settings.NEWSROOM_COMMENTS_PAGE_SIZE
     )
@@ -153,8 +213,18 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
     reported = reported_ids(user, comments)
     on_page = {comment.pk for comment in comments}
     now = timezone.now()
+    urls = CommentUrls(order_query(order))
+    logged_in = user.is_authenticated
+    # The words are the same on every comment: translated once for the page.
+    deleted, removed, awaiting = (
+        str(DELETED_BY_AUTHOR),
+        str(REMOVED_BY_MODERATOR),
+        str(AWAITING_MODERATION),
+    )
+    reply_label = str(REPLY_LABEL)
+    date_format = get_format("DATETIME_FORMAT")
 
-    def entry(comment: Comment) -> CommentEntry:
+    def entry(comment: Comment, position: int = 0, replies: int = 0) -> CommentEntry:
         permissions = CommentPermissions(
             user,
             comment,
@@ -162,13 +232,55 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
             reported_ids=reported,
             now=now,
         )
+        pk = comment.pk
         # A reply to a reply since deleted or removed answers someone no longer shown.
-        return CommentEntry(comment, permissions, answers_anchor=comment.replied_to_id in on_page)
+        answers_anchor = comment.replied_to_id in on_page
+        where = {
+            "is_reply": position > 0,
+            "opens_replies": position == 1,
+            "closes_replies": position > 0 and position == replies,
+        }
+        if comment.is_removed:
+            placeholder = deleted if comment.is_deleted_by_author else removed
+            return CommentEntry(
+                comment, permissions, answers_anchor, placeholder=placeholder, **where
+            )
+        if comment.is_pending and not permissions.is_own:
+            return CommentEntry(comment, permissions, answers_anchor, placeholder=awaiting, **where)
+        created = timezone.localtime(comment.created_at)
+        shown = {
+            "permalink": urls.url("comment", pk),
+            "created_iso": created.isoformat(),
+            # The date filter's work, with the format looked up once for the page.
+            "created_text": dateformat.format(created, date_format),
+        }
+        if comment.replied_to_id:
+            shown["answers_name"] = comment.replied_to.author_name
+            if answers_anchor:
+                shown["answers_url"] = f"#{comment.replied_to.anchor}"
+        if logged_in:
+            if permissions.can_reply():
+                shown["reply_url"] = urls.url("comment-reply", pk)
+                shown["reply_label"] = reply_label % {"name": comment.author_name}
+            if permissions.can_edit():
+                shown["edit_url"] = urls.url("comment-edit", pk)
+            if permissions.can_delete():
+                shown["delete_url"] = urls.url("comment-delete", pk)
+            if permissions.can_report():
+                shown["report_url"] = urls.url("comment-report", pk)
+            else:
+                shown["is_reported"] = permissions.is_reported
+        return CommentEntry(comment, permissions, answers_anchor, **where, **shown)
 
-    threads = [
-        ThreadEntry(entry(thread), [entry(reply) for reply in thread.shown_replies])
-        for thread in page.object_list
-    ]
+    threads = []
+    for thread in page.object_list:
+        count = len(thread.shown_replies)
+        threads.append(
+            ThreadEntry(
+                entry(thread),
+                [entry(reply, n, count) for n, reply in enumerate(thread.shown_replies, 1)],
+            )
+        )
     return CommentPage(article, page, threads, order, article_permissions)
 
 
