@@ -20,6 +20,10 @@ from articles.models.comment import Comment
 from articles.models.rendering import RenderedHTMLField, article_body_html
 
 
+# The columns a listing (home, tag, author pages, feeds' cards) never prints: the largest.
+LISTING_DEFERRED = ("body", "body_html")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what readers may see: published, and not scheduled for later."""
@@ -38,10 +42,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(comment_count=Coalesce(Subquery(visible), 0))
 
     def with_listing_data(self):
-        """Everything a card or article page shows, in a fixed number of queries: the
-        hero images' renditions in one for the whole page."""
+        """Everything a card shows, in a fixed number of queries (the hero images'
+        renditions in one for the whole page), and none of the columns it does not: no
+        body, stored or rendered (``LISTING_DEFERRED``)."""
         return (
-            self.with_comment_count()
+            self.defer(*LISTING_DEFERRED)
+            .with_comment_count()
             .select_related("hero_image")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
@@ -59,8 +65,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_page_data(self):
-        """Everything the article page shows, its comment form re-rendered with errors too."""
-        return self.with_listing_data().with_correction_flag()
+        """Everything the article page shows, its comment form re-rendered with errors too:
+        what a card shows, and the body."""
+        return self.with_listing_data().defer(None).with_correction_flag()
 
     def scheduled(self):
         """Published, but not yet: readers see these from ``published_at`` on."""
