@@ -19,7 +19,6 @@ from articles.html import BODY_EDITOR_EXTENSIONS, clean_body_html
 from articles.models.comment import Comment
 from articles.models.rendering import RenderedHTMLField, article_body_html
 
-
 # The columns a listing (home, tag, author pages, feeds' cards) never prints: the largest.
 LISTING_DEFERRED = ("body", "body_html")
 
