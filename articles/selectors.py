@@ -1,17 +1,20 @@
 """Reads that views and templates share: an article's comment threads, the page a comment
 is on, and what the reader may do with each comment shown.
 
-Nothing here writes. The queries of a page of comments are fixed in number (threads count,
-threads, replies with their authors; for a logged-in reader also their verified addresses,
-ban and reports), whatever the number of comments: nothing is asked per comment.
+Nothing here writes. A page of comments is one query (its threads, their replies, authors,
+how many threads there are and, for a logged-in reader, which they reported), plus the
+reader's verified addresses and ban when logged in, whatever the number of comments:
+nothing is asked per comment. Each comment comes ready to print (``CommentEntry``).
 """
 
 from dataclasses import dataclass
+from math import ceil
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
@@ -60,26 +63,37 @@ def comments_on_published_articles() -> QuerySet:
 
 
 def threads_for(article: Article, user, *, order: str = OLDEST) -> QuerySet:
-    """The article's threads as ``user`` sees them, replies and authors in two more queries."""
-    replies = Comment.objects.shown_to(user).select_related("author", "replied_to__author")
-    threads = (
-        Comment.objects.filter(article=article)
-        .threads_shown_to(user)
-        .select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))
-    )
+    """The article's threads (top-level comments) as ``user`` sees them, in ``order``."""
+    threads = Comment.objects.filter(article=article).threads_shown_to(user)
     return threads.order_by(*_thread_ordering(order))
 
 
-def reported_ids(user, comments) -> set[int]:
-    """Which of ``comments`` the reader has reported, in one query."""
-    if not user.is_authenticated or not comments:
-        return set()
-    return set(
-        CommentReport.objects.filter(
-            reporter=user, comment__in=[comment.pk for comment in comments]
-        ).values_list("comment_id", flat=True)
+def _comments_of_page(threads: QuerySet, user, *, start: int, size: int) -> list[Comment]:
+    """The threads ``start`` to ``start + size`` and the replies shown under them, with
+    their authors, how many threads there are (``thread_total``) and, for a logged-in
+    reader, whether they reported each (``is_reported_by_reader``): one query."""
+    page_ids = threads.values("pk")[start : start + size]
+    replies = Comment.objects.shown_to(user).filter(parent_id__in=page_ids).values("pk")
+    total = threads.order_by().values("article").annotate(count=Count("pk")).values("count")
+    comments = (
+        Comment.objects.filter(Q(pk__in=page_ids) | Q(pk__in=replies))
+        .select_related("author", "replied_to__author")
+        .annotate(thread_total=Coalesce(Subquery(total), 0))
     )
+    if user.is_authenticated:
+        reports = CommentReport.objects.filter(comment=OuterRef("pk"), reporter=user)
+        comments = comments.annotate(is_reported_by_reader=Exists(reports))
+    return list(comments)
+
+
+def _requested_page(number) -> int | None:
+    """The page a reader asked for, 1 for none or a mistyped one, None for one below 1
+    (the last page then, as ``Paginator.get_page`` answers)."""
+    try:
+        requested = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        return 1
+    return requested if requested >= 1 else None
 
 
 class CommentUrls:
@@ -199,18 +213,43 @@ AWAITING_MODERATION = _("This comment is awaiting moderation.")
 REPLY_LABEL = _("to %(name)s")
 
 
+def _threads_in_order(comments: list[Comment], order: str) -> list[Comment]:
+    """The top-level comments in the reader's order, each with its ``shown_replies``
+    (oldest first, as a conversation reads)."""
+    replies = {}
+    for comment in sorted(comments, key=lambda c: (c.created_at, c.pk)):
+        if comment.parent_id is not None:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    threads = sorted(
+        (comment for comment in comments if comment.parent_id is None),
+        key=lambda c: (c.created_at, c.pk),
+        reverse=order == NEWEST,
+    )
+    for thread in threads:
+        thread.shown_replies = replies.get(thread.pk, [])
+    return threads
+
+
 def comment_page(article: Article, user, *, order: str = OLDEST, number=None) -> CommentPage:
     """Page ``number`` of the article's threads as ``user`` sees them (a stale or mistyped
     number shows the nearest page), each comment with its permissions and what it prints."""
-    paginator = Paginator(
-        threads_for(article, user, order=order), settings.NEWSROOM_COMMENTS_PAGE_SIZE
+    threads = threads_for(article, user, order=order)
+    size = settings.NEWSROOM_COMMENTS_PAGE_SIZE
+    number = _requested_page(number)
+    comments = (
+        _comments_of_page(threads, user, start=(number - 1) * size, size=size) if number else []
     )
-    page = paginator.get_page(number)
-    comments = [
-        comment for thread in page.object_list for comment in (thread, *thread.shown_replies)
-    ]
+    if not comments and number != 1:
+        # A stale or mistyped number beyond the last page (or below the first): the last
+        # page, at the cost of a count. Links the page prints never need this.
+        number = max(1, ceil(threads.count() / size))
+        comments = _comments_of_page(threads, user, start=(number - 1) * size, size=size)
+    total = comments[0].thread_total if comments else 0
+    page = Page(_threads_in_order(comments, order), number, Paginator(range(total), size))
     article_permissions = ArticlePermissions(user, article)
-    reported = reported_ids(user, comments)
+    reported = {
+        comment.pk for comment in comments if getattr(comment, "is_reported_by_reader", False)
+    }
     on_page = {comment.pk for comment in comments}
     now = timezone.now()
     urls = CommentUrls(order_query(order))

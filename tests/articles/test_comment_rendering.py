@@ -116,3 +116,23 @@ def test_asking_whether_a_reader_may_act_translates_no_refusal(article, commente
     assert isinstance(refusal, Promise)  # translated only when printed
     assert str(refusal) == "You can only edit your own comments."
     assert CommentPermissions(stranger, comment).edit_refusal() is None
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"), [("2", 2), ("9", 3), ("0", 3), ("-1", 3), ("two", 1), ("", 1)]
+)
+def test_a_stale_or_mistyped_comment_page_shows_the_nearest_one(
+    client, article, settings, asked, shown
+):
+    settings.NEWSROOM_COMMENTS_PAGE_SIZE = 2
+    comments = CommentFactory.create_batch(5, article=article)
+
+    response = client.get(f"{article.get_absolute_url()}?cpage={asked}")
+
+    assertContains(response, f"Page {shown} of 3")
+    on_page = comments[(shown - 1) * 2 : shown * 2]
+    for comment in comments:
+        if comment in on_page:
+            assertContains(response, f'id="{comment.anchor}"')
+        else:
+            assert f'id="{comment.anchor}"' not in response.content.decode()
