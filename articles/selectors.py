@@ -12,6 +12,7 @@ from math import ceil
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -68,6 +69,19 @@ def threads_for(article: Article, user, *, order: str = OLDEST) -> QuerySet:
     return threads.order_by(*_thread_ordering(order))
 
 
+def _printed_columns() -> tuple[str, ...]:
+    """What a page of comments prints and decides with: not the typed text (``body``), nor
+    the authors' passwords, addresses and dates, each a column to read and convert."""
+    username = get_user_model().USERNAME_FIELD
+    return (
+        *("article", "author", "parent", "replied_to", "status", "is_deleted_by_author"),
+        *("held_reason", "edited_at", "created_at", "body_html"),
+        f"author__{username}",
+        "replied_to__author",
+        f"replied_to__author__{username}",
+    )
+
+
 def _comments_of_page(threads: QuerySet, user, *, start: int, size: int) -> list[Comment]:
     """The threads ``start`` to ``start + size`` and the replies shown under them, with
     their authors, how many threads there are (``thread_total``) and, for a logged-in
@@ -78,6 +92,7 @@ def _comments_of_page(threads: QuerySet, user, *, start: int, size: int) -> list
     comments = (
         Comment.objects.filter(Q(pk__in=page_ids) | Q(pk__in=replies))
         .select_related("author", "replied_to__author")
+        .only(*_printed_columns())
         .annotate(thread_total=Coalesce(Subquery(total), 0))
     )
     if user.is_authenticated:

@@ -23,6 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.test")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--comments", type=int, default=200, help="a multiple of 4")
     parser.add_argument("--profile", choices=("anonymous", "logged-in"))
     options = parser.parse_args()
 
@@ -50,7 +51,7 @@ def main() -> None:
     from articles.models import CommentReport
 
     others = [UserFactory() for _ in range(8)]
-    for number in range(50):
+    for number in range(options.comments // 4):
         top = CommentFactory(article=article, author=reader if number % 10 == 0 else others[0])
         for reply in range(3):
             CommentFactory(article=article, parent=top, author=others[(number + reply) % 8])
@@ -75,7 +76,7 @@ def main() -> None:
         for _ in range(20):
             client.get(url)
         profiler.disable()
-        stats = pstats.Stats(profiler).sort_stats("tottime")
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
         stats.print_stats(30)
         if os.environ.get("PROFILE_CALLERS"):
             stats.print_callers(os.environ["PROFILE_CALLERS"])
