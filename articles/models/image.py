@@ -226,9 +226,14 @@ class Image(models.Model):
 
     def make_renditions(self) -> None:
         """Make and store every rendition a page may ask for (after an upload or a new file)."""
-        self.__dict__.pop("_stored_by_width", None)
+        self.forget_renditions()
         for width in self._rendition_widths():
             self.rendition(width)
+
+    def forget_renditions(self) -> None:
+        """Drop the rows read (or prefetched) so far: they are about to change."""
+        self.__dict__.pop("_stored_by_width", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("stored_renditions", None)
 
     def rendition_file_names(self) -> list[str]:
         """The stored names of the rendition files, for deleting them with the image."""

@@ -51,7 +51,7 @@ def _delete_renditions(image: Image) -> None:
     (a rolled-back change keeps both)."""
     names = image.rendition_file_names()
     image.stored_renditions.all().delete()
-    image.__dict__.pop("_stored_by_width", None)
+    image.forget_renditions()
     storage = ImageRendition._meta.get_field("file").storage
 
     def delete_files():

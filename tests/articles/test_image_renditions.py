@@ -131,3 +131,16 @@ def test_a_new_file_replaces_the_renditions(client):
     page = client.get(Article.objects.get(pk=article.pk).get_absolute_url()).content.decode()
     assert 'width="600" height="900"' in page
     assert not any(name in page for name in old)
+
+
+def test_a_new_file_for_an_image_read_with_its_renditions_gets_new_ones():
+    uploaded(2000, 1000)
+    image = Image.objects.prefetch_related("stored_renditions").get()
+    assert image.default_rendition.width == 800
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        image_update(image=image, by=None, file=upload(400, 600, "small.png"))
+
+    assert (image.default_rendition.width, image.default_rendition.height) == (400, 600)
+    assert (image.rendition(320).width, image.rendition(320).height) == (320, 480)
+    assert ImageRendition.objects.filter(image=image).count() == 2
