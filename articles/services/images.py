@@ -127,6 +127,19 @@ def image_delete(*, image: Image, by) -> None:
     caching.everything_changed()
 
 
+def image_make_missing_renditions(*, images=None) -> int:
+    """Make and store the renditions library images lack (all of them, or ``images``), such
+    as those uploaded before renditions were rows, so that no reader waits for them.
+    Returns how many were made; a picture that cannot be made is logged and skipped."""
+    queryset = Image.objects.all() if images is None else images
+    made = 0
+    for image in queryset.prefetch_related("stored_renditions").iterator(chunk_size=200):
+        before = len(image._stored_by_width)
+        image.renditions()
+        made += len(image._stored_by_width) - before
+    return made
+
+
 @transaction.atomic
 def article_repoint_library_images(*, old_prefix: str) -> int:
     """Point the bodies' library images at the address the storage gives them now.

@@ -144,3 +144,25 @@ def test_a_new_file_for_an_image_read_with_its_renditions_gets_new_ones():
     assert (image.default_rendition.width, image.default_rendition.height) == (400, 600)
     assert (image.rendition(320).width, image.rendition(320).height) == (320, 480)
     assert ImageRendition.objects.filter(image=image).count() == 2
+
+
+def test_the_command_makes_only_the_renditions_the_library_lacks():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    done = uploaded(900, 600, "done.png")
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        older = image_create(
+            file=upload(1000, 750, "older.png"), alt_text="a", caption="c", credit="d"
+        )
+    kept = set(ImageRendition.objects.filter(image=done).values_list("pk", "file"))
+    output = StringIO()
+
+    call_command("make_renditions", stdout=output)
+
+    assert "Renditions made: 4" in output.getvalue()
+    assert ImageRendition.objects.filter(image=older).count() == 4
+    assert set(ImageRendition.objects.filter(image=done).values_list("pk", "file")) == kept
+    call_command("make_renditions", stdout=output)
+    assert "Renditions made: 0" in output.getvalue()
