@@ -123,6 +123,11 @@ class ArticlePermissions:
     # Readers
 
     @cached_property
+    def is_reader_active(self) -> bool:
+        """Whether ``user`` is a logged-in, active account: asked once for a page."""
+        return _is_active(self.user)
+
+    @cached_property
     def _verified_emails(self) -> list[str]:
         from allauth.account.models import EmailAddress
 
@@ -194,16 +199,24 @@ class CommentPermissions:
     def article_permissions(self) -> ArticlePermissions:
         return self._article_permissions or ArticlePermissions(self.user, self.comment.article)
 
-    @property
+    @cached_property
+    def _is_reader_active(self) -> bool:
+        # Every check asks it: once for a whole page when given the page's permissions
+        # (request.user is a lazy object, each attribute a proxied call).
+        if self._article_permissions is not None:
+            return self._article_permissions.is_reader_active
+        return _is_active(self.user)
+
+    @cached_property
     def is_own(self) -> bool:
         # Compared here, not in a template: an anonymous reader's pk and a deleted author's
         # are both None.
-        return _is_active(self.user) and self.comment.author_id == self.user.pk
+        return self._is_reader_active and self.comment.author_id == self.user.pk
 
     @property
     def is_reported(self) -> bool:
         """Whether this reader has reported the comment already."""
-        if not _is_active(self.user):
+        if not self._is_reader_active:
             return False
         if self._reported_ids is not None:
             return self.comment.pk in self._reported_ids
@@ -255,7 +268,7 @@ class CommentPermissions:
         ban would otherwise leave a way to reach the moderators' inboxes); closed comments
         can still be reported.
         """
-        if not _is_active(self.user) or self.comment.status != Comment.Status.VISIBLE:
+        if not self._is_reader_active or self.comment.status != Comment.Status.VISIBLE:
             return _("This comment cannot be reported.")
         if self.is_own:
             return _("You cannot report your own comment.")
@@ -277,4 +290,4 @@ class CommentPermissions:
 
     def can_moderate(self) -> bool:
         """Approve, remove, mark as spam, ban: the Moderator role (and superusers)."""
-        return _is_active(self.user) and self.user.has_perm("articles.moderate_comment")
+        return self._is_reader_active and self.user.has_perm("articles.moderate_comment")
