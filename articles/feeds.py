@@ -84,8 +84,14 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, source: FeedSource):
+        # The body, not its rendering: a story without a standfirst is described by the
+        # opening of its body (article_description).
         articles = list(
-            self.articles(source).with_listing_data().latest_first()[: settings.NEWSROOM_FEED_ITEMS]
+            self.articles(source)
+            .with_listing_data()
+            .defer(None)
+            .defer("body_html")
+            .latest_first()[: settings.NEWSROOM_FEED_ITEMS]
         )
         for article in articles:
             article.absolute_url = source.url(article.get_absolute_url())

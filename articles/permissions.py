@@ -123,6 +123,11 @@ class ArticlePermissions:
     # Readers
 
     @cached_property
+    def is_reader_active(self) -> bool:
+        """Whether ``user`` is a logged-in, active account: asked once for a page."""
+        return _is_active(self.user)
+
+    @cached_property
     def _verified_emails(self) -> list[str]:
         from allauth.account.models import EmailAddress
 
@@ -172,7 +177,7 @@ class CommentPermissions:
 
     On a page of comments, pass the page's ``ArticlePermissions`` (``article_permissions``)
     and the ids of the comments the reader has reported (``reported_ids``), so asking costs
-    no query per comment.
+    no query per comment. The ``*_refusal`` sentences are lazy: ``can_*`` never translate.
     """
 
     def __init__(
@@ -194,16 +199,24 @@ class CommentPermissions:
     def article_permissions(self) -> ArticlePermissions:
         return self._article_permissions or ArticlePermissions(self.user, self.comment.article)
 
-    @property
+    @cached_property
+    def _is_reader_active(self) -> bool:
+        # Every check asks it: once for a whole page when given the page's permissions
+        # (request.user is a lazy object, each attribute a proxied call).
+        if self._article_permissions is not None:
+            return self._article_permissions.is_reader_active
+        return _is_active(self.user)
+
+    @cached_property
     def is_own(self) -> bool:
         # Compared here, not in a template: an anonymous reader's pk and a deleted author's
         # are both None.
-        return _is_active(self.user) and self.comment.author_id == self.user.pk
+        return self._is_reader_active and self.comment.author_id == self.user.pk
 
     @property
     def is_reported(self) -> bool:
         """Whether this reader has reported the comment already."""
-        if not _is_active(self.user):
+        if not self._is_reader_active:
             return False
         if self._reported_ids is not None:
             return self.comment.pk in self._reported_ids
@@ -212,14 +225,14 @@ class CommentPermissions:
     def edit_refusal(self) -> str | None:
         """Why ``user`` may not edit the comment now, in words for them, or None."""
         if not self.is_own:
-            return str(_("You can only edit your own comments."))
+            return _("You can only edit your own comments.")
         if self.comment.is_removed:
-            return str(_("This comment is removed: it can no longer be edited."))
+            return _("This comment is removed: it can no longer be edited.")
         window = timezone.timedelta(minutes=settings.NEWSROOM_COMMENT_EDIT_MINUTES)
         if (self._now or timezone.now()) >= self.comment.created_at + window:
-            return str(_("The time to edit this comment has passed."))
+            return _("The time to edit this comment has passed.")
         # Editing is commenting: a ban or closed comments stop it too.
-        return self.article_permissions.comment_refusal_message or None
+        return self._comment_refusal_message()
 
     def can_edit(self) -> bool:
         return self.edit_refusal() is None
@@ -227,9 +240,9 @@ class CommentPermissions:
     def delete_refusal(self) -> str | None:
         """Why ``user`` may not withdraw the comment, in words for them, or None."""
         if not self.is_own:
-            return str(_("You can only delete your own comments."))
+            return _("You can only delete your own comments.")
         if self.comment.is_removed:
-            return str(_("This comment is already removed."))
+            return _("This comment is already removed.")
         return None
 
     def can_delete(self) -> bool:
@@ -241,8 +254,8 @@ class CommentPermissions:
         if self.comment.status != Comment.Status.VISIBLE:
             # A reply under a held or removed comment would be counted but have no
             # visible place to sit.
-            return str(_("That comment is no longer open for replies."))
-        return self.article_permissions.comment_refusal_message or None
+            return _("That comment is no longer open for replies.")
+        return self._comment_refusal_message()
 
     def can_reply(self) -> bool:
         """Only visible comments take replies, from readers who may comment."""
@@ -255,20 +268,26 @@ class CommentPermissions:
         ban would otherwise leave a way to reach the moderators' inboxes); closed comments
         can still be reported.
         """
-        if not _is_active(self.user) or self.comment.status != Comment.Status.VISIBLE:
-            return str(_("This comment cannot be reported."))
+        if not self._is_reader_active or self.comment.status != Comment.Status.VISIBLE:
+            return _("This comment cannot be reported.")
         if self.is_own:
-            return str(_("You cannot report your own comment."))
+            return _("You cannot report your own comment.")
         if self.article_permissions._is_banned:
-            return str(_("You can no longer report comments on this site."))
+            return _("You can no longer report comments on this site.")
         if not self.article_permissions._verified_emails:
-            return str(_("Please verify your email address before you report a comment."))
+            return _("Please verify your email address before you report a comment.")
         return None
 
     def can_report(self) -> bool:
         """Shown as a "Report" link: not own, visible, not reported by this reader yet."""
         return self.report_refusal() is None and not self.is_reported
 
+    def _comment_refusal_message(self):
+        # The code is asked once per page (ArticlePermissions keeps it); the sentence is
+        # only translated if someone prints it.
+        code = self.article_permissions.comment_refusal
+        return REFUSAL_MESSAGES[code] if code else None
+
     def can_moderate(self) -> bool:
         """Approve, remove, mark as spam, ban: the Moderator role (and superusers)."""
-        return _is_active(self.user) and self.user.has_perm("articles.moderate_comment")
+        return self._is_reader_active and self.user.has_perm("articles.moderate_comment")

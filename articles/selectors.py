@@ -1,18 +1,25 @@
 """Reads that views and templates share: an article's comment threads, the page a comment
 is on, and what the reader may do with each comment shown.
 
-Nothing here writes. The queries of a page of comments are fixed in number (threads count,
-threads, replies with their authors; for a logged-in reader also their verified addresses,
-ban and reports), whatever the number of comments: nothing is asked per comment.
+Nothing here writes. A page of comments is one query (its threads, their replies, authors,
+how many threads there are and, for a logged-in reader, which they reported), plus the
+reader's verified addresses and ban when logged in, whatever the number of comments:
+nothing is asked per comment. Each comment comes ready to print (``CommentEntry``).
 """
 
 from dataclasses import dataclass
+from math import ceil
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Comment, CommentReport
 from articles.permissions import ArticlePermissions, CommentPermissions
@@ -57,37 +64,107 @@ def comments_on_published_articles() -> QuerySet:
 
 
 def threads_for(article: Article, user, *, order: str = OLDEST) -> QuerySet:
-    """The article's threads as ``user`` sees them, replies and authors in two more queries."""
-    replies = Comment.objects.shown_to(user).select_related("author", "replied_to__author")
-    threads = (
-        Comment.objects.filter(article=article)
-        .threads_shown_to(user)
-        .select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))
-    )
+    """The article's threads (top-level comments) as ``user`` sees them, in ``order``."""
+    threads = Comment.objects.filter(article=article).threads_shown_to(user)
     return threads.order_by(*_thread_ordering(order))
 
 
-def reported_ids(user, comments) -> set[int]:
-    """Which of ``comments`` the reader has reported, in one query."""
-    if not user.is_authenticated or not comments:
-        return set()
-    return set(
-        CommentReport.objects.filter(
-            reporter=user, comment__in=[comment.pk for comment in comments]
-        ).values_list("comment_id", flat=True)
+def _printed_columns() -> tuple[str, ...]:
+    """What a page of comments prints and decides with: not the typed text (``body``), nor
+    the authors' passwords, addresses and dates, each a column to read and convert."""
+    username = get_user_model().USERNAME_FIELD
+    return (
+        *("article", "author", "parent", "replied_to", "status", "is_deleted_by_author"),
+        *("held_reason", "edited_at", "created_at", "body_html"),
+        f"author__{username}",
+        "replied_to__author",
+        f"replied_to__author__{username}",
     )
 
 
-@dataclass(frozen=True)
+def _comments_of_page(threads: QuerySet, user, *, start: int, size: int) -> list[Comment]:
+    """The threads ``start`` to ``start + size`` and the replies shown under them, with
+    their authors, how many threads there are (``thread_total``) and, for a logged-in
+    reader, whether they reported each (``is_reported_by_reader``): one query."""
+    page_ids = threads.values("pk")[start : start + size]
+    replies = Comment.objects.shown_to(user).filter(parent_id__in=page_ids).values("pk")
+    total = threads.order_by().values("article").annotate(count=Count("pk")).values("count")
+    comments = (
+        Comment.objects.filter(Q(pk__in=page_ids) | Q(pk__in=replies))
+        .select_related("author", "replied_to__author")
+        .only(*_printed_columns())
+        .annotate(thread_total=Coalesce(Subquery(total), 0))
+    )
+    if user.is_authenticated:
+        reports = CommentReport.objects.filter(comment=OuterRef("pk"), reporter=user)
+        comments = comments.annotate(is_reported_by_reader=Exists(reports))
+    return list(comments)
+
+
+def _requested_page(number) -> int | None:
+    """The page a reader asked for, 1 for none or a mistyped one, None for one below 1
+    (the last page then, as ``Paginator.get_page`` answers)."""
+    try:
+        requested = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        return 1
+    return requested if requested >= 1 else None
+
+
+class CommentUrls:
+    """The addresses of every comment's pages (permalink, reply, edit, delete, report),
+    from one ``reverse()`` each for the whole page rather than one per comment and link."""
+
+    # A pk no comment has: reversed once, then replaced by each comment's.
+    _PLACEHOLDER = 987654321
+    NAMES = ("comment", "comment-reply", "comment-edit", "comment-delete", "comment-report")
+
+    def __init__(self, suffix: str = ""):
+        self._suffix = suffix
+        self._parts = {}
+        for name in self.NAMES:
+            url = reverse(f"articles:{name}", kwargs={"pk": self._PLACEHOLDER})
+            head, tail = url.split(str(self._PLACEHOLDER))
+            self._parts[name] = (head, tail + suffix)
+
+    def url(self, name: str, pk: int) -> str:
+        """``reverse(f"articles:{name}", pk=pk)`` and the reader's order query."""
+        head, tail = self._parts[name]
+        return f"{head}{pk}{tail}"
+
+
+@dataclass(frozen=True, slots=True)
 class CommentEntry:
-    """A comment as the reader sees it: what they may do with it (``permissions``), and
-    whether the comment it answers is on the same page (``answers_anchor``), so its
-    "in reply to" can link there."""
+    """A comment as the reader sees it, ready to print: what they may do with it
+    (``permissions``), whether the comment it answers is on the same page
+    (``answers_anchor``, so its "in reply to" can link there), and the addresses, dates
+    and link texts worked out once here rather than by template tags per comment."""
 
     comment: Comment
     permissions: CommentPermissions
     answers_anchor: bool
+    # In a thread: whether it is a reply, the first or the last one under its top comment.
+    is_reply: bool = False
+    opens_replies: bool = False
+    closes_replies: bool = False
+    # None when the text is shown; else what shows in its place.
+    placeholder: str | None = None
+    answers_name: str = ""
+    answers_url: str = ""
+    permalink: str = ""
+    created_iso: str = ""
+    created_text: str = ""
+    # The logged-in reader's links: an address when the link is shown, else "".
+    reply_url: str = ""
+    reply_label: str = ""
+    edit_url: str = ""
+    delete_url: str = ""
+    report_url: str = ""
+    is_reported: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return self.comment.anchor
 
 
 @dataclass(frozen=True)
@@ -96,6 +173,11 @@ class ThreadEntry:
 
     top: CommentEntry
     replies: list[CommentEntry]
+
+    @property
+    def entries(self) -> list[CommentEntry]:
+        """The top comment then its replies, as ``articles/_comments.html`` prints them."""
+        return [self.top, *self.replies]
 
 
 @dataclass(frozen=True)
@@ -139,22 +221,64 @@ class CommentPage:
         )
 
 
+# What shows in place of a comment's text, and the hidden words of a "Reply" link.
+DELETED_BY_AUTHOR = _("This comment was deleted by its author.")
+REMOVED_BY_MODERATOR = _("This comment was removed by a moderator.")
+AWAITING_MODERATION = _("This comment is awaiting moderation.")
+REPLY_LABEL = _("to %(name)s")
+
+
+def _threads_in_order(comments: list[Comment], order: str) -> list[Comment]:
+    """The top-level comments in the reader's order, each with its ``shown_replies``
+    (oldest first, as a conversation reads)."""
+    replies = {}
+    for comment in sorted(comments, key=lambda c: (c.created_at, c.pk)):
+        if comment.parent_id is not None:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    threads = sorted(
+        (comment for comment in comments if comment.parent_id is None),
+        key=lambda c: (c.created_at, c.pk),
+        reverse=order == NEWEST,
+    )
+    for thread in threads:
+        thread.shown_replies = replies.get(thread.pk, [])
+    return threads
+
+
 def comment_page(article: Article, user, *, order: str = OLDEST, number=None) -> CommentPage:
     """Page ``number`` of the article's threads as ``user`` sees them (a stale or mistyped
-    number shows the nearest page), each comment with its permissions."""
-    paginator = Paginator(
-        threads_for(article, user, order=order), settings.NEWSROOM_COMMENTS_PAGE_SIZE
+    number shows the nearest page), each comment with its permissions and what it prints."""
+    threads = threads_for(article, user, order=order)
+    size = settings.NEWSROOM_COMMENTS_PAGE_SIZE
+    number = _requested_page(number)
+    comments = (
+        _comments_of_page(threads, user, start=(number - 1) * size, size=size) if number else []
     )
-    page = paginator.get_page(number)
-    comments = [
-        comment for thread in page.object_list for comment in (thread, *thread.shown_replies)
-    ]
+    if not comments and number != 1:
+        # A stale or mistyped number beyond the last page (or below the first): the last
+        # page, at the cost of a count. Links the page prints never need this.
+        number = max(1, ceil(threads.count() / size))
+        comments = _comments_of_page(threads, user, start=(number - 1) * size, size=size)
+    total = comments[0].thread_total if comments else 0
+    page = Page(_threads_in_order(comments, order), number, Paginator(range(total), size))
     article_permissions = ArticlePermissions(user, article)
-    reported = reported_ids(user, comments)
+    reported = {
+        comment.pk for comment in comments if getattr(comment, "is_reported_by_reader", False)
+    }
     on_page = {comment.pk for comment in comments}
     now = timezone.now()
+    urls = CommentUrls(order_query(order))
+    logged_in = user.is_authenticated
+    # The words are the same on every comment: translated once for the page.
+    deleted, removed, awaiting = (
+        str(DELETED_BY_AUTHOR),
+        str(REMOVED_BY_MODERATOR),
+        str(AWAITING_MODERATION),
+    )
+    reply_label = str(REPLY_LABEL)
+    date_format = get_format("DATETIME_FORMAT")
 
-    def entry(comment: Comment) -> CommentEntry:
+    def entry(comment: Comment, position: int = 0, replies: int = 0) -> CommentEntry:
         permissions = CommentPermissions(
             user,
             comment,
@@ -162,13 +286,55 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
             reported_ids=reported,
             now=now,
         )
+        pk = comment.pk
         # A reply to a reply since deleted or removed answers someone no longer shown.
-        return CommentEntry(comment, permissions, answers_anchor=comment.replied_to_id in on_page)
+        answers_anchor = comment.replied_to_id in on_page
+        where = {
+            "is_reply": position > 0,
+            "opens_replies": position == 1,
+            "closes_replies": position > 0 and position == replies,
+        }
+        if comment.is_removed:
+            placeholder = deleted if comment.is_deleted_by_author else removed
+            return CommentEntry(
+                comment, permissions, answers_anchor, placeholder=placeholder, **where
+            )
+        if comment.is_pending and not permissions.is_own:
+            return CommentEntry(comment, permissions, answers_anchor, placeholder=awaiting, **where)
+        created = timezone.localtime(comment.created_at)
+        shown = {
+            "permalink": urls.url("comment", pk),
+            "created_iso": created.isoformat(),
+            # The date filter's work, with the format looked up once for the page.
+            "created_text": dateformat.format(created, date_format),
+        }
+        if comment.replied_to_id:
+            shown["answers_name"] = comment.replied_to.author_name
+            if answers_anchor:
+                shown["answers_url"] = f"#{comment.replied_to.anchor}"
+        if logged_in:
+            if permissions.can_reply():
+                shown["reply_url"] = urls.url("comment-reply", pk)
+                shown["reply_label"] = reply_label % {"name": comment.author_name}
+            if permissions.can_edit():
+                shown["edit_url"] = urls.url("comment-edit", pk)
+            if permissions.can_delete():
+                shown["delete_url"] = urls.url("comment-delete", pk)
+            if permissions.can_report():
+                shown["report_url"] = urls.url("comment-report", pk)
+            else:
+                shown["is_reported"] = permissions.is_reported
+        return CommentEntry(comment, permissions, answers_anchor, **where, **shown)
 
-    threads = [
-        ThreadEntry(entry(thread), [entry(reply) for reply in thread.shown_replies])
-        for thread in page.object_list
-    ]
+    threads = []
+    for thread in page.object_list:
+        count = len(thread.shown_replies)
+        threads.append(
+            ThreadEntry(
+                entry(thread),
+                [entry(reply, n, count) for n, reply in enumerate(thread.shown_replies, 1)],
+            )
+        )
     return CommentPage(article, page, threads, order, article_permissions)
 
 

@@ -16,7 +16,7 @@ def mark_existing_reports_mailed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0013_rendered_html"),
+        ("articles", "0014_image_renditions"),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from articles.models.comment import (
     ModerationSettings,
     WordRule,
 )
-from articles.models.image import RENDITION_WIDTHS, Image, Rendition
+from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
 from articles.models.workflow import (
     ArticleEvent,
@@ -36,6 +36,7 @@ __all__ = [
     "Correction",
     "CorrectionQuerySet",
     "Image",
+    "ImageRendition",
     "ImportRecord",
     "LegacyRedirect",
     "ModerationLogEntry",

@@ -19,6 +19,9 @@ from articles.html import BODY_EDITOR_EXTENSIONS, clean_body_html
 from articles.models.comment import Comment
 from articles.models.rendering import RenderedHTMLField, article_body_html
 
+# The columns a listing (home, tag, author pages, feeds' cards) never prints: the largest.
+LISTING_DEFERRED = ("body", "body_html")
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -38,13 +41,17 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(comment_count=Coalesce(Subquery(visible), 0))
 
     def with_listing_data(self):
-        """Everything a card or article page shows, in a fixed number of queries."""
+        """Everything a card shows, in a fixed number of queries (the hero images'
+        renditions in one for the whole page), and none of the columns it does not: no
+        body, stored or rendered (``LISTING_DEFERRED``)."""
         return (
-            self.with_comment_count()
+            self.defer(*LISTING_DEFERRED)
+            .with_comment_count()
             .select_related("hero_image")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 "tags",
+                "hero_image__stored_renditions",
             )
         )
 
@@ -57,8 +64,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_page_data(self):
-        """Everything the article page shows, its comment form re-rendered with errors too."""
-        return self.with_listing_data().with_correction_flag()
+        """Everything the article page shows, its comment form re-rendered with errors too:
+        what a card shows, and the body."""
+        return self.with_listing_data().defer(None).with_correction_flag()
 
     def scheduled(self):
         """Published, but not yet: readers see these from ``published_at`` on."""

@@ -3,21 +3,22 @@
 import logging
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from html import unescape
 from pathlib import PurePath
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from imagekit import ImageSpec, register
-from imagekit.cachefiles import ImageCacheFile
+from imagekit import ImageSpec
 from imagekit.exceptions import MissingSource
 from imagekit.processors import ResizeToFit
 from PIL import Image as PILImage
@@ -144,10 +145,6 @@ class _WebPRendition(ImageSpec):
         super().__init__(source=source)
 
 
-# Registered so imagekit's cache-file strategy (made on first use) applies to it.
-register.generator("articles:webp_rendition", _WebPRendition)
-
-
 @dataclass(frozen=True)
 class Rendition:
     url: str
@@ -197,29 +194,26 @@ class Image(models.Model):
         return self.alt_text
 
     def rendition(self, width: int) -> Rendition | None:
-        """The WebP rendition for ``width`` pixels (rounded up to a size we make), made on use.
+        """The WebP rendition for ``width`` pixels (rounded up to a size we make).
 
-        None when it cannot be made (the original is missing or unreadable): a page then
-        shows no picture rather than failing.
+        Read from the image's ``ImageRendition`` rows (prefetch ``stored_renditions`` for a
+        page of images: then this costs no query, file or cache lookup); a missing one is
+        made and stored now. None when it cannot be made (the original is missing or
+        unreadable): a page then shows no picture rather than failing.
         """
         chosen = next((w for w in RENDITION_WIDTHS if w >= width), RENDITION_WIDTHS[-1])
-        cache_file = ImageCacheFile(_WebPRendition(source=self.file, width=chosen))
-        try:
-            url = cache_file.url
-        except (OSError, ValueError, MissingSource, PILImage.DecompressionBombError):
-            logger.exception("Cannot make the %spx rendition of image %s", chosen, self.pk)
-            return None
-        actual_width, actual_height = self._fitted_size(chosen)
-        return Rendition(url=url, width=actual_width, height=actual_height)
+        # Asked wider than the original, every size gives the original's own width: one file.
+        chosen = min(chosen, self._rendition_widths()[-1])
+        stored = self._stored_by_width.get(self._fitted_size(chosen)[0])
+        if stored is None:
+            stored = self._make_rendition(chosen)
+            if stored is None:
+                return None
+        return Rendition(url=stored.url, width=stored.width, height=stored.height)
 
     def renditions(self) -> list[Rendition]:
         """One rendition per width up to the original's, for a ``srcset``."""
-        original = self.width or RENDITION_WIDTHS[-1]
-        widths = [w for w in RENDITION_WIDTHS if w < original]
-        if original <= RENDITION_WIDTHS[-1]:
-            # The smallest size at least as wide as the original: the original's own width.
-            widths.append(min(w for w in RENDITION_WIDTHS if w >= original))
-        return [r for r in (self.rendition(w) for w in widths) if r is not None]
+        return [r for r in (self.rendition(w) for w in self._rendition_widths()) if r is not None]
 
     @property
     def srcset(self) -> str:
@@ -230,12 +224,107 @@ class Image(models.Model):
         """The rendition for the ``src`` fallback: article-column width."""
         return self.rendition(800)
 
+    def make_renditions(self) -> None:
+        """Make and store every rendition a page may ask for (after an upload or a new file)."""
+        self.forget_renditions()
+        for width in self._rendition_widths():
+            self.rendition(width)
+
+    def forget_renditions(self) -> None:
+        """Drop the rows read (or prefetched) so far: they are about to change."""
+        self.__dict__.pop("_stored_by_width", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("stored_renditions", None)
+
+    def rendition_file_names(self) -> list[str]:
+        """The stored names of the rendition files, for deleting them with the image."""
+        return list(self.stored_renditions.values_list("file", flat=True))
+
+    def _rendition_widths(self) -> list[int]:
+        # The sizes we make: each one narrower than the original, then the original's own
+        # width (as the smallest size at least as wide as it).
+        original = self.width or RENDITION_WIDTHS[-1]
+        widths = [w for w in RENDITION_WIDTHS if w < original]
+        if original <= RENDITION_WIDTHS[-1]:
+            widths.append(min(w for w in RENDITION_WIDTHS if w >= original))
+        return widths
+
+    @cached_property
+    def _stored_by_width(self) -> dict[int, "ImageRendition"]:
+        # The prefetched rows when there are (with_listing_data, responsive_body_images),
+        # else one query for this image's rows.
+        if self.pk is None:
+            return {}
+        return {r.width: r for r in self.stored_renditions.all()}
+
+    def _make_rendition(self, width: int) -> "ImageRendition | None":
+        actual_width, actual_height = self._fitted_size(width)
+        try:
+            content = _WebPRendition(source=self.file, width=width).generate()
+        except (OSError, ValueError, MissingSource, PILImage.DecompressionBombError):
+            logger.exception("Cannot make the %spx rendition of image %s", width, self.pk)
+            return None
+        rendition = ImageRendition(image=self, width=actual_width, height=actual_height)
+        rendition.file.save(
+            _rendition_name(self.file.name, actual_width), ContentFile(content.read()), save=False
+        )
+        try:
+            with transaction.atomic():
+                rendition.save()
+        except IntegrityError:
+            # Another request made it meanwhile: keep theirs, drop our copy of the file.
+            rendition.file.delete(save=False)
+            rendition = ImageRendition.objects.filter(image=self, width=actual_width).first()
+            if rendition is None:
+                return None
+        self._stored_by_width[actual_width] = rendition
+        return rendition
+
     def _fitted_size(self, width: int) -> tuple[int, int]:
         # Mirrors pilkit's ResizeToFit(upscale=False) so pages need not open the file.
         if not self.width or not self.height or self.width <= width:
             return self.width or width, self.height or width
         ratio = width / self.width
         return round(self.width * ratio), round(self.height * ratio)
+
+
+def _rendition_name(original: str, width: int) -> str:
+    stem = PurePath(original).with_suffix("")
+    return f"renditions/{stem}-{width}w.webp"
+
+
+def _rendition_upload_to(instance, filename: str) -> str:
+    return filename  # named by _rendition_name, from the original's own name
+
+
+class ImageRendition(models.Model):
+    """A made WebP copy of a library image, as Wagtail keeps them: pages read these rows
+    (prefetched, one query for a page of pictures) instead of asking the storage or a
+    cache whether each file exists. Made when the image is uploaded or changed
+    (``articles.services.images``), or on first use for older images."""
+
+    image = models.ForeignKey(
+        Image,
+        verbose_name=_("image"),
+        on_delete=models.CASCADE,
+        related_name="stored_renditions",
+    )
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    file = models.FileField(_("file"), upload_to=_rendition_upload_to, max_length=255)
+
+    class Meta:
+        verbose_name = _("image rendition")
+        verbose_name_plural = _("image renditions")
+        constraints = [
+            models.UniqueConstraint(fields=("image", "width"), name="unique_image_rendition")
+        ]
+
+    def __str__(self):
+        return f"{self.file.name} ({self.width}x{self.height})"
+
+    @cached_property
+    def url(self) -> str:
+        return self.file.storage.url(self.file.name)
 
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
@@ -246,7 +335,8 @@ BODY_IMAGE_SIZES = "(min-width: 46rem) 44rem, 100vw"
 def responsive_body_images(html: SafeString) -> SafeString:
     """Swap each library image in sanitized body HTML for its responsive WebP renditions.
 
-    One query for all the images in the body; images not in the library are dropped.
+    Two queries for all the images in the body (the images, their renditions); images not
+    in the library are dropped.
     """
     if "<img" not in html:
         return html
@@ -256,7 +346,8 @@ def responsive_body_images(html: SafeString) -> SafeString:
         src = unescape(dict(_ATTRIBUTE.findall(tag)).get("src", ""))
         if src.startswith(prefix):
             names[tag] = "images/" + unquote(src.removeprefix(prefix))
-    images = {image.file.name: image for image in Image.objects.filter(file__in=names.values())}
+    library = Image.objects.filter(file__in=names.values()).prefetch_related("stored_renditions")
+    images = {image.file.name: image for image in library}
 
     def replace(match) -> str:
         tag = match.group(0)

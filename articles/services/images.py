@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from articles import caching
 from articles.html import library_image_url_prefix
-from articles.models import Article, Image
+from articles.models import Article, Image, ImageRendition
 from articles.services.rendering import article_rerender
 
 IMAGE_FIELDS = frozenset({"file", "alt_text", "caption", "credit"})
@@ -46,6 +46,21 @@ def _replace_in_bodies(old: str, new: str) -> int:
     )
 
 
+def _delete_renditions(image: Image) -> None:
+    """Delete the image's rendition rows now and their files once the transaction commits
+    (a rolled-back change keeps both)."""
+    names = image.rendition_file_names()
+    image.stored_renditions.all().delete()
+    image.forget_renditions()
+    storage = ImageRendition._meta.get_field("file").storage
+
+    def delete_files():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+
+
 def _check(by, action: str) -> None:
     if by is not None and not (by.is_active and by.has_perm(f"articles.{action}_image")):
         raise PermissionDenied(_("Only editors can change or delete library images."))
@@ -63,7 +78,7 @@ def image_create(*, file, alt_text: str, caption: str, credit: str, by=None) -> 
     )
     image.full_clean()
     image.save()
-    transaction.on_commit(image.renditions)
+    transaction.on_commit(image.make_renditions)
     return image
 
 
@@ -87,7 +102,10 @@ def image_update(*, image: Image, by, **changes) -> Image:
     if image.file.name != stored.file.name:
         for old in _src_attributes(stored.file):
             _replace_in_bodies(old, f'src="{image.file.url}"')
-        transaction.on_commit(image.renditions)
+        # The old picture's renditions go; the new one's are made once the change is kept
+        # (and on first use should that fail).
+        _delete_renditions(image)
+        transaction.on_commit(image.make_renditions)
     article_rerender(articles=_articles_showing(image.file))
     # As hero or in a body, on article pages and on listing cards: wherever it is.
     caching.everything_changed()
@@ -103,9 +121,23 @@ def image_delete(*, image: Image, by) -> None:
     """
     _check(by, "delete")
     showing = _articles_showing(image.file)
+    _delete_renditions(image)
     image.delete()
     article_rerender(articles=showing)
     caching.everything_changed()
+
+
+def image_make_missing_renditions(*, images=None) -> int:
+    """Make and store the renditions library images lack (all of them, or ``images``), such
+    as those uploaded before renditions were rows, so that no reader waits for them.
+    Returns how many were made; a picture that cannot be made is logged and skipped."""
+    queryset = Image.objects.all() if images is None else images
+    made = 0
+    for image in queryset.prefetch_related("stored_renditions").iterator(chunk_size=200):
+        before = len(image._stored_by_width)
+        image.renditions()
+        made += len(image._stored_by_width) - before
+    return made
 
 
 @transaction.atomic

@@ -6,7 +6,13 @@ from django.urls import reverse
 
 import pytest
 
-from tests.factories import ArticleFactory, AuthorFactory, CommentFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    UserFactory,
+    VerifiedUserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +55,8 @@ def test_article_page_query_count_is_fixed(
 ):
     article = make_articles(3, tags_each)[0]
     CommentFactory.create_batch(comments, article=article)
-    # Article, bylines, tags; then the comment threads: count, page, replies with authors;
-    # then the related stories.
+    # Article, bylines, tags; then the page of comments (threads, replies, authors and
+    # how many threads, in one); then the related stories.
     # +1 for the page cache: when the next scheduled story appears (see articles/caching.py).
     with django_assert_max_num_queries(8):
         response = client.get(article.get_absolute_url())
@@ -79,3 +85,53 @@ def test_listing_pages_cost_the_same_with_3_or_50_articles(client, view):
     for _ in range(47):
         ArticleFactory(authors=[author, AuthorFactory()], tags=TAG_NAMES)
     assert queries_for(client, url()) == small
+
+
+def comments_on(article, count: int, reader) -> None:
+    """``count`` comments in threads of five, a tenth of them the reader's, some reported
+    by the reader."""
+    from articles.models import CommentReport
+
+    others = [UserFactory() for _ in range(3)]
+    for number in range(count // 5):
+        author = reader if number % 10 == 0 else others[number % 3]
+        top = CommentFactory(article=article, author=author)
+        for reply in range(4):
+            CommentFactory(article=article, parent=top, author=others[reply % 3])
+        if number % 7 == 3:
+            CommentReport.objects.create(comment=top, reporter=reader, reason="spam")
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "logged-in"])
+def test_the_article_page_costs_the_same_from_0_to_500_comments(client, logged_in):
+    from tests.articles.test_listing_images import picture
+
+    reader = VerifiedUserFactory(username="reader")
+    if logged_in:
+        client.force_login(reader)
+    counts = {}
+    hero = picture(width=900, height=600)
+    for comments in (0, 50, 500):
+        article = ArticleFactory(tags=TAG_NAMES[:3], authors=[AuthorFactory()], hero_image=hero)
+        comments_on(article, comments, reader)
+        counts[comments] = queries_for(client, article.get_absolute_url())
+    # Article, bylines, tags, hero renditions, comments, related stories; logged in also
+    # the session, the user, their verified addresses and whether they are banned.
+    assert counts[0] == counts[50] == counts[500] <= 10, counts
+
+
+def test_listing_pages_with_pictures_cost_the_same_with_1_or_12_stories(client):
+    from tests.articles.test_listing_images import picture
+
+    author = AuthorFactory()
+    ArticleFactory(authors=[author], tags=TAG_NAMES[:2], hero_image=picture())
+    urls = [
+        reverse("articles:home"),
+        reverse("articles:tag", kwargs={"slug": "tag-0"}),
+        reverse("articles:author", kwargs={"slug": author.slug}),
+        reverse("articles:feed"),
+    ]
+    few = [queries_for(client, url) for url in urls]
+    for _ in range(11):
+        ArticleFactory(authors=[author, AuthorFactory()], tags=TAG_NAMES, hero_image=picture())
+    assert [queries_for(client, url) for url in urls] == few
