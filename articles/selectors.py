@@ -75,10 +75,12 @@ def _printed_columns() -> tuple[str, ...]:
     username = get_user_model().USERNAME_FIELD
     return (
         *("article", "author", "parent", "replied_to", "status", "is_deleted_by_author"),
-        *("held_reason", "edited_at", "created_at", "body_html"),
+        *("held_reason", "edited_at", "created_at", "body_html", "imported_author_name"),
         f"author__{username}",
         "replied_to__author",
         f"replied_to__author__{username}",
+        # An imported comment's author has no account: "in reply to" names them as recorded.
+        "replied_to__imported_author_name",
     )
 
 

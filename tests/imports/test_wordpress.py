@@ -196,6 +196,8 @@ def test_readers_see_imported_comments_marked_and_defused(export_path, client):
     assertContains(response, "Ann Lee")
     assertContains(response, "(imported)", count=3)
     assertContains(response, "We asked the harbour authority.")
+    # Ben answered Tunde's reply: the page names whom, as recorded.
+    assert re.search(r"in reply to\s*<a[^>]*>Tunde Okafor</a>", response.content.decode())
     assertNotContains(response, "Not yet approved.")
     for hostile in ('alert("xss")', "javascript:", "steal()"):
         assertNotContains(response, hostile)
