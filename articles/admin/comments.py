@@ -270,6 +270,7 @@ class CommentReportAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("comment", "reason", "reporter", "created_at", "resolved_at")
     list_filter = ("reason", ("resolved_at", admin.EmptyFieldListFilter))
     list_select_related = ("comment__article", "comment__author", "reporter")
+    list_deferred = ("comment__body_html", "comment__article__body", "comment__article__body_html")
     search_fields = ("comment__body", "reporter__username", "note")
     readonly_fields = ("comment", "reporter", "reason", "note", "created_at", "resolved_at")
 
@@ -385,6 +386,7 @@ class ModerationLogEntryAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("created_at", "moderator", "action", "comment", "target_user", "details")
     list_filter = ("action", ModeratorFilter, ("created_at", admin.DateFieldListFilter))
     list_select_related = ("moderator", "comment__article", "comment__author", "target_user")
+    list_deferred = ("comment__body_html", "comment__article__body", "comment__article__body_html")
     search_fields = ("moderator__username", "target_user__username", "details")
 
     def has_add_permission(self, request):
