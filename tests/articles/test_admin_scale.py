@@ -171,25 +171,32 @@ def test_the_queue_still_filters_by_status_and_reports(client, moderator):
     assertNotContains(held, "Reported one")
 
 
-def test_the_queue_counts_open_reports_of_the_rows_shown_and_sorts_by_them(client, moderator):
+def test_the_queue_counts_open_reports_of_the_rows_shown_most_reported_first(client, moderator):
     client.force_login(moderator)
     calm = CommentFactory(body="Calm comment")
+    warm = CommentFactory(body="Warm comment")
     hot = CommentFactory(body="Hot comment")
     for name in ("one", "two", "three"):
         reporter = UserFactory(username=name)
         CommentReport.objects.create(comment=hot, reporter=reporter, reason="spam")
+    CommentReport.objects.create(comment=warm, reporter=UserFactory(), reason="spam")
     CommentReport.objects.create(
         comment=calm, reporter=UserFactory(), reason="spam", resolved_at=timezone.now()
     )
-    # The "o" parameter counts the columns from the action checkbox, as the list does.
-    column = client.get(reverse(QUEUE)).context["cl"].list_display.index("open_reports")
 
-    response = client.get(reverse(QUEUE), {"o": f"-{column}"})
-    html = response.content.decode()
-    assert html.index("Hot comment") < html.index("Calm comment")
-    upward = client.get(reverse(QUEUE), {"o": str(column)}).content.decode()
-    assert upward.index("Calm comment") < upward.index("Hot comment")
+    def order(**params):
+        html = client.get(reverse(QUEUE), params).content.decode()
+        found = [(html.find(b), b) for b in ("Calm comment", "Warm comment", "Hot comment")]
+        return [body for position, body in sorted(found) if position >= 0]
+
+    assert order() == ["Calm comment", "Warm comment", "Hot comment"]  # oldest first
+    assert order(reported="open") == ["Hot comment", "Warm comment"]
+    assert order(reported="any") == ["Hot comment", "Warm comment", "Calm comment"]
+    # A column chosen to sort by wins over the reports' order.
+    assert order(reported="any", o="7") == ["Calm comment", "Warm comment", "Hot comment"]
+    response = client.get(reverse(QUEUE))
     assertContains(response, '<td class="field-open_reports">3</td>', html=True)
+    assertContains(response, '<td class="field-open_reports">1</td>', html=True)
     assertContains(response, '<td class="field-open_reports">0</td>', html=True)
 
 
