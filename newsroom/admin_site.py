@@ -1,6 +1,7 @@
 """The Django admin under the site's name, not "Django administration", with its login
 limited as the reader login is."""
 
+import json
 from http import HTTPStatus
 
 from django.conf import settings
@@ -166,21 +167,38 @@ def estimated_row_count(queryset) -> int | None:
     return row[0] if row and row[0] >= 0 else None
 
 
+def planned_row_count(queryset) -> int:
+    """The rows PostgreSQL's planner expects ``queryset`` to return (EXPLAIN, not run)."""
+    plan = json.loads(queryset.explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 class EstimatedCountPaginator(Paginator):
-    """The admin's paginator: the number of rows of a whole big table is PostgreSQL's
-    estimate, since an exact ``COUNT(*)`` reads every row (over a million comments, on
-    every page of the queue). A filtered list, a small table and SQLite get the exact count,
-    which their indexes make cheap. ``is_estimate`` tells the page to say "about"."""
+    """The admin's paginator, whose counts cost no more on a million rows than on ten
+    thousand. On PostgreSQL, a whole big table is counted by its estimate
+    (``pg_class.reltuples``), and a filtered or searched list exactly up to
+    ``ESTIMATE_COUNTS_ABOVE`` rows (a bounded count, which stops there), beyond that by the
+    planner's estimate: an exact ``COUNT(*)`` reads every row it counts, on every page. A
+    small table and SQLite get the exact count. ``is_estimate`` tells the page to say
+    "about"."""
 
     is_estimate = False
 
     @cached_property
     def count(self):
-        estimate = estimated_row_count(self.object_list)
+        rows = self.object_list
+        estimate = estimated_row_count(rows)
         if estimate is not None and estimate > ESTIMATE_COUNTS_ABOVE:
             self.is_estimate = True
             return estimate
-        return super().count
+        if not isinstance(rows, QuerySet) or connections[rows.db].vendor != "postgresql":
+            return super().count
+        # Unordered: counting needs no sort.
+        bounded = rows.order_by()[: ESTIMATE_COUNTS_ABOVE + 1].count()
+        if bounded <= ESTIMATE_COUNTS_ABOVE:
+            return bounded
+        self.is_estimate = True
+        return max(planned_row_count(rows), bounded)
 
 
 class CheckedChangeListMixin:

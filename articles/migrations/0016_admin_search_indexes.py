@@ -14,7 +14,6 @@ the operations do nothing there. ``CONCURRENTLY`` keeps the tables writable whil
 archive is indexed, hence a non-atomic migration.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 INDEXES = {
@@ -31,6 +30,10 @@ INDEXES = {
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Trusted since PostgreSQL 13: the database's owner may create it. Not Django's
+    # TrigramExtension operation, whose reverse asks pg_extension on SQLite too; and left
+    # in place when unapplied, as other indexes or queries may use it.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, definition in INDEXES.items():
         schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
 
@@ -50,7 +53,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Does nothing on SQLite; PostgreSQL 13+ lets a database owner create it (trusted).
-        TrigramExtension(),
         migrations.RunPython(create_indexes, drop_indexes, elidable=False),
     ]
