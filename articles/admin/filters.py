@@ -56,7 +56,7 @@ class InputFilter(admin.SimpleListFilter):
 
     def matching_ids(self, value: str) -> list[int]:
         match = Q(**{f"{self.text_field}__{self.text_lookup}": value})
-        if value.isdigit() and len(value) < 19:  # a number a database id column can hold
+        if value.isascii() and value.isdigit() and len(value) < 19:  # an id a column can hold
             match |= Q(pk=int(value))
         found = self.model._default_manager.filter(match).values_list("pk", flat=True)
         return list(found[: self.max_matches])
