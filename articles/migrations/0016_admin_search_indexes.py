@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("articles", "0013_rendered_html"),
+        ("articles", "0014_image_renditions"),
     ]
 
     operations = [

@@ -16,7 +16,7 @@ def mark_existing_reports_mailed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0014_image_renditions"),
+        ("articles", "0016_admin_search_indexes"),
     ]
 
     operations = [
