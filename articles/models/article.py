@@ -17,7 +17,12 @@ from taggit.models import TaggedItemBase
 
 from articles.html import BODY_EDITOR_EXTENSIONS, clean_body_html
 from articles.models.comment import Comment
-from articles.models.rendering import RenderedHTMLField, article_body_html
+from articles.models.rendering import (
+    RENDERING_VERSION,
+    RenderedHTMLField,
+    article_body_html,
+    html_version_field,
+)
 
 # The columns a listing (home, tag, author pages, feeds' cards) never prints: the largest.
 LISTING_DEFERRED = ("body", "body_html")
@@ -159,6 +164,7 @@ class Article(models.Model):
     # renditions. Rendered by save(); re-rendered when an image it shows changes and by
     # ``manage.py render_html`` (see articles.models.rendering).
     body_html = RenderedHTMLField(_("rendered body"))
+    html_version = html_version_field()
     hero_image = models.ForeignKey(
         "articles.Image",
         verbose_name=_("hero image"),
@@ -208,7 +214,9 @@ class Article(models.Model):
     # Every save keeps a revision (django-simple-history), admin or not. Not of body_html:
     # it is derived from the body (a restore renders it again) and depends on the image
     # library as it is now, so an old copy would only be stale.
-    history = HistoricalRecords(bases=[ArticleRevision], excluded_fields=["body_html"])
+    history = HistoricalRecords(
+        bases=[ArticleRevision], excluded_fields=["body_html", "html_version"]
+    )
 
     class Meta:
         ordering = ("-published_at", "-pk")
@@ -232,8 +240,9 @@ class Article(models.Model):
         if update_fields is None or "body" in update_fields or body != self.body:
             self.body = body
             self.body_html = article_body_html(body)
+            self.html_version = RENDERING_VERSION
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "body", "body_html"}
+                kwargs["update_fields"] = {*update_fields, "body", "body_html", "html_version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.models.rendering import RenderedHTMLField, comment_body_html
+from articles.models.rendering import (
+    RENDERING_VERSION,
+    RenderedHTMLField,
+    comment_body_html,
+    html_version_field,
+)
 
 
 def validate_comment_length(value: str) -> None:
@@ -120,6 +125,7 @@ class Comment(models.Model):
     body = models.TextField(_("comment"), validators=[validate_comment_length])
     # What the page prints, rendered by save() whenever the body is saved.
     body_html = RenderedHTMLField(_("rendered comment"))
+    html_version = html_version_field()
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.VISIBLE, db_index=True
     )
@@ -152,8 +158,9 @@ class Comment(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
             self.body_html = comment_body_html(self.body)
+            self.html_version = RENDERING_VERSION
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "body_html"}
+                kwargs["update_fields"] = {*update_fields, "body_html", "html_version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

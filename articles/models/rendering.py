@@ -12,6 +12,19 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.html import comment_text_html, safe_body_html
 from articles.models.image import responsive_body_images
 
+# Which renderers made a row's stored HTML (``html_version``, beside it). Raise it whenever
+# what they make changes (a rule of the sanitizer in articles/html.py, an nh3 upgrade, the
+# markup of renditions): the next ``migrate`` renders every row made by an older version
+# again (``articles.apps.render_stale_html``), so a sanitizer fix reaches what is stored.
+# 2: quotations' cite schemes, one link in another, lang/title, addresses in comments,
+#    renditions as rows (issue 9 and 10).
+RENDERING_VERSION = 2
+
+
+def html_version_field():
+    """The column recording which ``RENDERING_VERSION`` rendered the row's HTML."""
+    return models.PositiveSmallIntegerField(default=0, editable=False)
+
 
 class RenderedHTMLField(models.TextField):
     """A column holding only what one of the renderers below made, never user input.

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from articles import caching
 from articles.models import Article, Comment
-from articles.models.rendering import article_body_html, comment_body_html
+from articles.models.rendering import RENDERING_VERSION, article_body_html, comment_body_html
 
 DEFAULT_BATCH_SIZE = 200
 
@@ -49,7 +49,10 @@ def rerender_rows(
     run over a large archive holds no long transaction and can be stopped and run again.
     """
     manager = queryset.model._base_manager.db_manager(queryset.db)
-    queryset = queryset.order_by("pk").only("pk", "body", "body_html")
+    # A migration-state model from before migration 0019 has no version column.
+    versioned = any(field.name == "html_version" for field in queryset.model._meta.fields)
+    columns = ["body_html", "html_version"] if versioned else ["body_html"]
+    queryset = queryset.order_by("pk").only("pk", "body", *columns)
     changed, last_pk = 0, None
     while True:
         rows = list((queryset if last_pk is None else queryset.filter(pk__gt=last_pk))[:batch_size])
@@ -57,12 +60,16 @@ def rerender_rows(
             if changed:
                 caching.everything_changed()
             return changed
-        stale = []
+        stale, behind = [], []
         for row in rows:
             html = render(row.body)
             if html != row.body_html:
                 row.body_html = html
                 stale.append(row)
-        manager.bulk_update(stale, ["body_html"])
+            elif versioned and row.html_version != RENDERING_VERSION:
+                behind.append(row)  # the same HTML: only its version is recorded
+            if versioned:
+                row.html_version = RENDERING_VERSION
+        manager.bulk_update(stale + behind, columns)
         changed += len(stale)
         last_pk = rows[-1].pk

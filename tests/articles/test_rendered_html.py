@@ -17,6 +17,7 @@ import pytest
 from pytest_django.asserts import assertContains
 
 from articles.models import Article, Comment, Image
+from articles.models.rendering import RENDERING_VERSION
 from articles.services import (
     article_publish,
     comment_edit,
@@ -354,10 +355,11 @@ def test_the_render_command_can_leave_articles_alone():
 def test_migrate_renders_the_rows_left_without_html():
     article = ArticleFactory(body="<p>From before the column.</p>")
     empty = ArticleFactory(body="")
-    stale = ArticleFactory(body="<p>Right.</p>")
+    current = ArticleFactory(body="<p>Right.</p>")
     comment = CommentFactory(body="From before too.")
     Article.objects.filter(pk=article.pk).update(body_html="")
-    Article.objects.filter(pk=stale.pk).update(body_html="<p>Stale.</p>")
+    # Rendered by the current renderers, however it looks: left alone.
+    Article.objects.filter(pk=current.pk).update(body_html="<p>Edited by SQL.</p>")
     Comment.objects.filter(pk=comment.pk).update(body_html="")
 
     call_command("migrate", verbosity=0)
@@ -365,8 +367,38 @@ def test_migrate_renders_the_rows_left_without_html():
     assert Article.objects.get(pk=article.pk).body_html == "<p>From before the column.</p>"
     assert Comment.objects.get(pk=comment.pk).body_html == "<p>From before too.</p>"
     assert Article.objects.get(pk=empty.pk).body_html == ""
-    # Only empty rows: a stale one is the render command's job, not every migrate's.
-    assert Article.objects.get(pk=stale.pk).body_html == "<p>Stale.</p>"
+    assert Article.objects.get(pk=current.pk).body_html == "<p>Edited by SQL.</p>"
+
+
+def test_a_sanitizer_fix_reaches_stored_html_at_the_next_migrate():
+    """Rows rendered by an older RENDERING_VERSION (before a sanitizer fix) are rendered
+    again by migrate: the fix needs nobody to remember render_html."""
+    hostile = '<blockquote cite="javascript:alert(1)"><p>Quoted.</p></blockquote>'
+    article = ArticleFactory(body="<blockquote><p>Quoted.</p></blockquote>")
+    comment = CommentFactory(body="Write to ada@example.org")
+    old = RENDERING_VERSION - 1
+    Article.objects.filter(pk=article.pk).update(body_html=hostile, html_version=old)
+    Comment.objects.filter(pk=comment.pk).update(
+        body_html='<p>Write to <a href="mailto:ada@example.org"></a></p>', html_version=old
+    )
+
+    call_command("migrate", verbosity=0)
+
+    article.refresh_from_db()
+    comment.refresh_from_db()
+    assert "javascript:" not in article.body_html
+    assert article.html_version == RENDERING_VERSION
+    assert comment.body_html == "<p>Write to ada@example.org</p>"
+    assert comment.html_version == RENDERING_VERSION
+    # Nothing left to do: the next migrate writes nothing.
+    with CaptureQueriesContext(connection) as queries:
+        call_command("migrate", verbosity=0)
+    assert not [q for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+
+
+def test_saving_records_which_renderers_made_the_html(article, commenter):
+    assert ArticleFactory().html_version == RENDERING_VERSION
+    assert CommentFactory(article=article).html_version == RENDERING_VERSION
 
 
 def test_after_a_media_address_change_the_command_points_bodies_at_the_new_one(settings):

@@ -37,7 +37,7 @@ from accounts.models import User
 from articles.html import clean_body_html
 from articles.management.progress import Progress
 from articles.models import Article, Author, Byline, Comment, Image, TaggedArticle
-from articles.models.rendering import article_body_html, comment_body_html
+from articles.models.rendering import RENDERING_VERSION, article_body_html, comment_body_html
 
 PREFIX = "bench-"
 BENCH_CREDIT = "Newsroom bench"
@@ -548,6 +548,7 @@ class Command(BaseCommand):
             "created_at",
             "updated_at",
             "is_commenting_open",
+            "html_version",
         ]
         visible = []
         progress = Progress(self.stdout, "stories", count)
@@ -589,6 +590,7 @@ class Command(BaseCommand):
                         written_at,
                         published_at or written_at,
                         n == special or rng.random() > 0.05,
+                        RENDERING_VERSION,
                     )
                 )
                 if status == Status.PUBLISHED and published_at <= now:
@@ -644,6 +646,7 @@ class Command(BaseCommand):
             "held_reason",
             "created_at",
             "edited_at",
+            "html_version",
         ]
         self.comment_id = next_id(Comment)
         progress = Progress(self.stdout, "comments", total)
@@ -700,7 +703,7 @@ class Command(BaseCommand):
         deleted = status == Comment.Status.REMOVED and self.rng.random() < 0.4
         edited = at + timedelta(minutes=5) if self.rng.random() < 0.03 else None
         return (self._new_id(), article_id, author, parent, replied_to, body, html, status,
-                deleted, reason, at, edited)  # fmt: skip
+                deleted, reason, at, edited, RENDERING_VERSION)  # fmt: skip
 
     def _thread(self, article_id, published_at, count: int, pool):
         rng, now = self.rng, self.now
