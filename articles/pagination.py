@@ -47,15 +47,17 @@ class Cursor:
     def encode(self) -> str:
         return f"{self.published_at.astimezone(UTC).strftime(_CURSOR_TIME_FORMAT)},{self.pk}"
 
+    # Each condition starts with a plain bound on published_at, which the index
+    # (status, published_at, id) can start its range from; the rest only settles ties.
     def older(self) -> Q:
         """Stories after this one in the list (published earlier, or as a tie a lower id)."""
-        return Q(published_at__lt=self.published_at) | Q(
-            published_at=self.published_at, pk__lt=self.pk
+        return Q(published_at__lte=self.published_at) & (
+            Q(published_at__lt=self.published_at) | Q(pk__lt=self.pk)
         )
 
     def newer(self) -> Q:
-        return Q(published_at__gt=self.published_at) | Q(
-            published_at=self.published_at, pk__gt=self.pk
+        return Q(published_at__gte=self.published_at) & (
+            Q(published_at__gt=self.published_at) | Q(pk__gt=self.pk)
         )
 
 
