@@ -415,3 +415,30 @@ def test_the_search_document_migrations_are_reversible(client):
     assert search_objects() == (FULL_TEXT, FULL_TEXT)
     # Rows written before the migration are found too.
     assert headlines(search(client, "bridge")) == [article.headline]
+
+
+def test_a_common_word_ranks_the_newest_matches_and_says_there_are_more(client, monkeypatch):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 3)
+    ArticleFactory(headline="Ferry ferry ferry: the old story", published_at=ago(days=30))
+    for days in range(4):
+        ArticleFactory(
+            headline=f"News {days}", body="<p>A ferry ran.</p>", published_at=ago(days=days)
+        )
+    ArticleFactory(headline="Ferry strike", published_at=ago(days=5, hours=1))
+
+    response = search(client, "ferry")
+
+    # Ranked among the newest three matches (and a fourth, to know there are more): the
+    # old story matching best is past them.
+    assert "Ferry ferry ferry: the old story" not in headlines(response)
+    assert len(headlines(response)) == 3
+    assertContains(response, "More than 3 stories found for “ferry”: the 3 most recent are shown")
+    assertNotContains(response, "stories found for “ferry”.")
+
+
+def test_a_few_matches_are_counted_exactly(client, monkeypatch):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 3)
+    ArticleFactory.create_batch(3, headline="Ferry news")
+    response = search(client, "ferry")
+    assertContains(response, "3 stories found for “ferry”.")
+    assertNotContains(response, "More than")
