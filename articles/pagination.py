@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -181,3 +182,21 @@ def keyset_page(queryset: QuerySet, params, *, per_page: int) -> KeysetPage:
         newer_url=newer_url,
         own_query=_query(**own) if own else "",
     )
+
+
+class PositionPaginator(Paginator):
+    """Django's ``Paginator`` for a queryset newest first (``published_at``, then id) whose
+    pages are read from a position: page n starts after the last row of page n - 1, found
+    by one read of the index, so no page makes the database fetch and skip the full rows
+    before it (``OFFSET``). The sitemaps' pages of 10,000 stories use it."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        queryset = self.object_list.order_by("-published_at", "-pk")
+        skipped = (number - 1) * self.per_page
+        if skipped:
+            positions = queryset.values_list("published_at", "pk")
+            start = Cursor(*positions[skipped - 1])
+            queryset = queryset.filter(start.older())
+        rows = list(queryset[: self.per_page])
+        return self._get_page(rows, number, self)

@@ -4,6 +4,8 @@
 - ``article (status, published_at DESC, id DESC)``: every list newest first, read from a
   ``(published_at, id)`` position (articles/pagination.py), sitemaps, related candidates;
   it replaces ``(status, published_at DESC)``, of which it is an extension.
+- ``article (status, updated_at DESC)``: the last change to a published story (the
+  sitemap index).
 - ``tagged article (tag, article)`` and ``byline (author, article)``: a tag's or an
   author's stories found in the index alone.
 
@@ -30,6 +32,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='article',
             index=models.Index(fields=['status', '-published_at', '-id'], name='article_status_pub_id_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(fields=['status', '-updated_at'], name='article_status_updated_idx'),
         ),
         migrations.AddIndex(
             model_name='byline',

@@ -218,7 +218,9 @@ class Article(models.Model):
         indexes = [
             models.Index(
                 fields=("status", "-published_at", "-id"), name="article_status_pub_id_idx"
-            )
+            ),
+            # The last change to any published story (the sitemap index's lastmod).
+            models.Index(fields=("status", "-updated_at"), name="article_status_updated_idx"),
         ]
 
     def __str__(self):
