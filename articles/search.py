@@ -181,6 +181,8 @@ def search_articles(text: str) -> QuerySet:
         return (
             published.filter(pk__in=candidates)
             .annotate(search=SearchDocument(), rank=SearchRank(F("search"), query))
+            # The snippets come from their own query (add_snippets): no body here.
+            .only("headline", "slug", "standfirst", "published_at")
             .order_by("-rank", "-published_at", "-pk")
         )
     words = fallback_words(text)

@@ -442,3 +442,19 @@ def test_a_few_matches_are_counted_exactly(client, monkeypatch):
     response = search(client, "ferry")
     assertContains(response, "3 stories found for “ferry”.")
     assertNotContains(response, "More than")
+
+
+def test_the_results_read_the_body_only_where_snippets_need_it(client):
+    from django.test.utils import CaptureQueriesContext
+
+    ArticleFactory(headline="Ferry news", body="<p>The ferry sails.</p>")
+    with CaptureQueriesContext(connection) as queries:
+        search(client, "ferry")
+    results = next(
+        q["sql"]
+        for q in queries.captured_queries
+        if "ORDER BY" in q["sql"] and "COUNT" not in q["sql"]
+    )
+    # PostgreSQL's snippets come from ts_headline in a query of their own; the fallback
+    # cuts them from the body in Python.
+    assert ('"articles_article"."body"' in results) is not FULL_TEXT
