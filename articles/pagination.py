@@ -188,7 +188,7 @@ class PositionPaginator(Paginator):
     """Django's ``Paginator`` for a queryset newest first (``published_at``, then id) whose
     pages are read from a position: page n starts after the last row of page n - 1, found
     by one read of the index, so no page makes the database fetch and skip the full rows
-    before it (``OFFSET``). The sitemaps' pages of 10,000 stories use it."""
+    before it (``OFFSET``). The article sitemaps' pages use it."""
 
     def page(self, number):
         number = self.validate_number(number)

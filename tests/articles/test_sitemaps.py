@@ -242,3 +242,19 @@ def test_previews_are_kept_out_by_robots_txt(client):
     assert any(preview.startswith(prefix) for prefix in disallowed), preview
     search = reverse("articles:search")
     assert any(search.startswith(prefix) for prefix in disallowed)
+
+
+def test_a_full_article_sitemap_stays_under_2_mb_even_with_the_longest_slugs(client, settings):
+    from articles.models import Article
+    from articles.sitemaps import ARTICLES_PER_SITEMAP
+
+    settings.NEWSROOM_BASE_URL = "https://news.example-newsroom.org"
+    longest = Article._meta.get_field("slug").max_length
+    empty = len(client.get(section_url("articles")).content)
+    for n in range(4):
+        ArticleFactory(slug=f"{n}{'x' * (longest - 1)}")
+
+    per_url = (len(client.get(section_url("articles")).content) - empty) / 4
+
+    assert ARTICLES_PER_SITEMAP <= 10_000
+    assert empty + per_url * ARTICLES_PER_SITEMAP < 2_000_000
