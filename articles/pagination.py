@@ -64,7 +64,7 @@ class Cursor:
 
 def _query(**params) -> str:
     # ":" and "," may stand in a query string: the cursor stays readable.
-    return f"?{urlencode(params, safe=':,')}" if params else "?"
+    return f"?{urlencode(params, safe=':,')}" if params else ""
 
 
 @dataclass
@@ -72,15 +72,15 @@ class KeysetPage:
     """One page of a list of stories, in the names templates use for a page (``page_obj``).
 
     ``number`` is known only for the first page and for pages reached by an old
-    ``?page=N`` link; ``older_url``/``newer_url`` are the query strings of the pages
-    around it (``newer_url`` is ``"?"``, the list's own address, when that is the first),
-    ``own_query`` its own ("" for the first page), for its canonical address.
+    ``?page=N`` link. ``older_query``/``newer_query`` are the query strings of the pages
+    around it, None where there is none (``newer_query`` is "" when the newer page is the
+    first, the list's own address); ``own_query`` is its own ("" for the first page).
     """
 
     object_list: list
     number: int | None
-    older_url: str | None
-    newer_url: str | None
+    older_query: str | None
+    newer_query: str | None
     own_query: str = ""
 
     def __iter__(self):
@@ -90,21 +90,17 @@ class KeysetPage:
         return len(self.object_list)
 
     def has_next(self) -> bool:
-        return self.older_url is not None
+        return self.older_query is not None
 
     def has_previous(self) -> bool:
-        return self.newer_url is not None
+        return self.newer_query is not None
 
     def has_other_pages(self) -> bool:
         return self.has_next() or self.has_previous()
 
     @property
     def is_first(self) -> bool:
-        return self.newer_url is None
-
-    @property
-    def newer_is_first(self) -> bool:
-        return self.newer_url == "?"
+        return self.newer_query is None
 
     @property
     def first_published_at(self) -> datetime | None:
@@ -166,21 +162,21 @@ def keyset_page(queryset: QuerySet, params, *, per_page: int) -> KeysetPage:
     shown = keys[:per_page]
     if not shown and own:
         raise Http404("No such page.")
-    older_url = None
+    older_query = None
     if len(keys) > per_page:
-        older_url = _query(before=Cursor(*shown[-1]).encode())
-    newer_url = None
+        older_query = _query(before=Cursor(*shown[-1]).encode())
+    newer_query = None
     if own and shown:
         first = Cursor(*shown[0])
         # A page just below the first links to the list's own address.
         above = positions.filter(first.newer()).order_by("published_at", "pk")
-        newer_url = _query(after=first.encode()) if len(above[: per_page + 1]) > per_page else "?"
+        newer_query = _query(after=first.encode()) if len(above[: per_page + 1]) > per_page else ""
     return KeysetPage(
         object_list=_ids_then_rows(queryset, [pk for _at, pk in shown]),
         number=number,
-        older_url=older_url,
-        newer_url=newer_url,
-        own_query=_query(**own) if own else "",
+        older_query=older_query,
+        newer_query=newer_query,
+        own_query=_query(**own),
     )
 
 

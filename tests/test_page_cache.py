@@ -266,7 +266,7 @@ def test_older_pages_are_served_from_the_cache_and_unpublishing_shows_there(
         "tag": tag_url(story),
         "author": story.bylines.get().author.get_absolute_url(),
     }[page]
-    older = url + client.get(url).context["page_obj"].older_url
+    older = url + client.get(url).context["page_obj"].older_query
     assertContains(client.get(older), "Harbour bridge reopens")
 
     with django_assert_num_queries(0):

@@ -69,8 +69,8 @@ def test_newer_links_lead_back_through_the_same_pages(client, archive):
 
 def test_deep_pages_link_to_the_latest_stories(client, archive):
     home = reverse("articles:home")
-    second = client.get(home + client.get(home).context["page_obj"].older_url)
-    third = client.get(home + second.context["page_obj"].older_url)
+    second = client.get(home + client.get(home).context["page_obj"].older_query)
+    third = client.get(home + second.context["page_obj"].older_query)
 
     assertContains(third, f'<a href="{home}">Latest stories</a>', html=True)
     assert "Latest stories</a>" not in second.content.decode()
@@ -143,7 +143,7 @@ def test_a_deep_page_costs_what_the_second_does_and_nothing_is_counted(client, s
     url = reverse(f"articles:{name}", kwargs=kwargs)
     pages = [url]
     for _ in range(6):
-        pages.append(url + client.get(pages[-1]).context["page_obj"].older_url)
+        pages.append(url + client.get(pages[-1]).context["page_obj"].older_query)
 
     second, deep = queries(client, pages[1]), queries(client, pages[-1])
 
