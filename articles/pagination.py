@@ -138,8 +138,10 @@ def keyset_page(queryset: QuerySet, params, *, per_page: int) -> KeysetPage:
             if len(above) <= per_page:
                 # Nothing newer than a full page: that is the first page.
                 return keyset_page(queryset, {}, per_page=per_page)
-            # The story the link started from comes next: there is an older page.
-            keys = [*reversed(above[:per_page]), (start.published_at, start.pk)]
+            shown = list(reversed(above[:per_page]))
+            # Whether anything is older than the page: the story the link started from,
+            # unless it has been unpublished since (or the cursor was made up).
+            keys = shown + list(positions.filter(Cursor(*shown[-1]).older())[:1])
             own = {"after": params["after"]}
         else:
             number = int(params.get("page", 1))

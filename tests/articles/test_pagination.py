@@ -92,6 +92,16 @@ def test_a_newer_link_from_near_the_top_shows_the_first_page(client, archive):
     assertContains(response, f'<link rel="canonical" href="http://testserver{home}">')
 
 
+def test_a_newer_link_past_the_oldest_story_shows_the_oldest_without_an_older_link(client, archive):
+    home = reverse("articles:home")
+
+    response = client.get(home, {"after": "0001-01-01T00:00:00.000000Z,1"})
+
+    assert [a.headline for a in response.context["articles"]] == archive[-3:]
+    assert not response.context["page_obj"].has_next()
+    assert response.context["page_obj"].has_previous()
+
+
 @pytest.mark.parametrize(
     "params",
     [
