@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -152,11 +152,11 @@ def keyset_page(queryset: QuerySet, params, *, per_page: int) -> KeysetPage:
                 own = {}
             else:
                 # The last story of the page before: one read of an index, no cards.
-                before = positions[(number - 1) * per_page - 1 : (number - 1) * per_page]
-                before = list(before)
-                if not before:
+                skipped = (number - 1) * per_page
+                previous = list(positions[skipped - 1 : skipped])
+                if not previous:
                     raise Http404("No such page.")
-                start = Cursor(*before[0])
+                start = Cursor(*previous[0])
                 keys = list(positions.filter(start.older())[: per_page + 1])
                 own = {"page": number}
     except (ValueError, OverflowError) as error:
@@ -193,8 +193,10 @@ class PositionPaginator(Paginator):
         queryset = self.object_list.order_by("-published_at", "-pk")
         skipped = (number - 1) * self.per_page
         if skipped:
-            positions = queryset.values_list("published_at", "pk")
-            start = Cursor(*positions[skipped - 1])
-            queryset = queryset.filter(start.older())
+            previous = list(queryset.values_list("published_at", "pk")[skipped - 1 : skipped])
+            if not previous:
+                # Stories went since the count: the page is past the end now.
+                raise EmptyPage("That page contains no results")
+            queryset = queryset.filter(Cursor(*previous[0]).older())
         rows = list(queryset[: self.per_page])
         return self._get_page(rows, number, self)

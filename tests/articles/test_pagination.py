@@ -161,3 +161,18 @@ def test_a_deep_page_costs_what_the_second_does_and_nothing_is_counted(client, s
     for sql in second + deep + queries(client, url):
         assert "COUNT(*)" not in sql.upper(), sql
         assert "OFFSET" not in sql.upper(), sql
+
+
+def test_a_position_paginator_page_gone_since_the_count_is_an_empty_page(archive):
+    from django.core.paginator import EmptyPage
+
+    from articles.models import Article
+    from articles.pagination import PositionPaginator
+
+    paginator = PositionPaginator(Article.objects.published(), 3)
+    assert paginator.num_pages == 4
+    assert [a.headline for a in paginator.page(2)] == archive[3:6]
+    Article.objects.filter(headline__in=archive[1:]).update(status=Article.Status.DRAFT)
+
+    with pytest.raises(EmptyPage):
+        paginator.page(4)
