@@ -181,8 +181,6 @@ def search_articles(text: str) -> QuerySet:
         return (
             published.filter(pk__in=candidates)
             .annotate(search=SearchDocument(), rank=SearchRank(F("search"), query))
-            # The snippets come from their own query (add_snippets): no body here.
-            .only("headline", "slug", "standfirst", "published_at")
             .order_by("-rank", "-published_at", "-pk")
         )
     words = fallback_words(text)
@@ -208,12 +206,20 @@ def search_articles(text: str) -> QuerySet:
 
 
 class ResultPaginator(Paginator):
-    """Pages of at most ``SEARCH_CANDIDATES`` results of ``search_articles``: it counts
-    the candidates only, so it knows whether there were more, never how many."""
+    """Pages of at most ``SEARCH_CANDIDATES`` results of ``search_articles``.
+
+    The candidates are ranked once, as ids (at most ``SEARCH_CANDIDATES + 1``: so it knows
+    whether there were more, never how many), and a page's stories are then read by id:
+    the candidates are looked for once a page, not once to count and again to show.
+    """
+
+    @cached_property
+    def ranked_ids(self) -> list[int]:
+        return list(self.object_list.values_list("pk", flat=True))
 
     @cached_property
     def found(self) -> int:
-        return self.object_list.count()
+        return len(self.ranked_ids)
 
     @cached_property
     def count(self) -> int:
@@ -226,6 +232,17 @@ class ResultPaginator(Paginator):
     @property
     def limit(self) -> int:
         return SEARCH_CANDIDATES
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.ranked_ids[bottom : min(bottom + self.per_page, self.count)]
+        stories = Article.objects.published().filter(pk__in=ids)
+        if uses_full_text_search():
+            # The snippets come from their own query (add_snippets): no body here.
+            stories = stories.only("headline", "slug", "standfirst", "published_at")
+        by_id = {story.pk: story for story in stories}
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
 
 def has_searchable_words(text: str) -> bool:
