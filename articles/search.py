@@ -4,7 +4,8 @@ On PostgreSQL: a stored, weighted tsvector (headline A, standfirst B, body C; th
 ``search_document`` column, kept current by a trigger and GIN-indexed, see migrations
 ``0005_article_search_index`` and ``0006_search_document_trigger_without_column_list``)
 matched with ``websearch_to_tsquery`` (quoted phrases, ``or``, ``-word``; stop words
-dropped), ranked with ``ts_rank``, and snippets from ``ts_headline``. On SQLite, a simpler
+dropped), ranked with ``ts_rank`` among the newest ``SEARCH_CANDIDATES`` matches, and
+snippets from ``ts_headline`` for the page shown only. On SQLite, a simpler
 fallback: every word must appear somewhere, ranked by where it appears.
 
 Snippets are built with sentinel characters around matches, then escaped, so only our own
@@ -20,6 +21,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     Case,
@@ -34,6 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat, Replace
+from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -45,6 +48,8 @@ SEARCH_CONFIG = "english"
 SEARCH_DOCUMENT_COLUMN = "search_document"
 SEARCH_INDEX_NAME = "article_search_gin"
 QUERY_MAX_LENGTH = 200
+# Results are the newest this many matches, best first; past that the page says "more than".
+SEARCH_CANDIDATES = 200
 # The fallback ANDs one LIKE per word; keep that bounded.
 FALLBACK_MAX_WORDS = 12
 
@@ -155,15 +160,27 @@ def _contains(field: str, word: str) -> Q:
     return condition
 
 
+def _newest(matching: QuerySet) -> QuerySet:
+    """The candidates: the newest ``SEARCH_CANDIDATES + 1`` matches (one more than are
+    shown, to know that there are more)."""
+    return matching.order_by("-published_at", "-pk").values("pk")[: SEARCH_CANDIDATES + 1]
+
+
 def search_articles(text: str) -> QuerySet:
-    """Published articles matching ``text``, best first, each annotated with ``rank``."""
+    """Published articles matching ``text``, best first, each annotated with ``rank``:
+    the newest ``SEARCH_CANDIDATES`` matches (and one more), ranked among themselves.
+
+    So a word in every other story costs what a rare one does: the planner either reads
+    the GIN index (few matches) or walks the stories newest first until it has found
+    enough (many), and only the candidates are ranked; nothing counts every match.
+    """
     published = Article.objects.published()
     if uses_full_text_search():
         query = search_query(text)
+        candidates = _newest(published.annotate(search=SearchDocument()).filter(search=query))
         return (
-            published.annotate(search=SearchDocument())
-            .filter(search=query)
-            .annotate(rank=SearchRank(F("search"), query))
+            published.filter(pk__in=candidates)
+            .annotate(search=SearchDocument(), rank=SearchRank(F("search"), query))
             .order_by("-rank", "-published_at", "-pk")
         )
     words = fallback_words(text)
@@ -181,7 +198,51 @@ def search_articles(text: str) -> QuerySet:
             + Case(When(in_standfirst, then=2), default=0, output_field=IntegerField())
             + Case(When(in_body, then=1), default=0, output_field=IntegerField())
         )
-    return published.filter(matches).annotate(rank=score).order_by("-rank", "-published_at", "-pk")
+    return (
+        published.filter(pk__in=_newest(published.filter(matches)))
+        .annotate(rank=score)
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+class ResultPaginator(Paginator):
+    """Pages of at most ``SEARCH_CANDIDATES`` results of ``search_articles``.
+
+    The candidates are ranked once, as ids (at most ``SEARCH_CANDIDATES + 1``: so it knows
+    whether there were more, never how many), and a page's stories are then read by id:
+    the candidates are looked for once a page, not once to count and again to show.
+    """
+
+    @cached_property
+    def ranked_ids(self) -> list[int]:
+        return list(self.object_list.values_list("pk", flat=True))
+
+    @cached_property
+    def found(self) -> int:
+        return len(self.ranked_ids)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.found, SEARCH_CANDIDATES)
+
+    @property
+    def has_more(self) -> bool:
+        return self.found > SEARCH_CANDIDATES
+
+    @property
+    def limit(self) -> int:
+        return SEARCH_CANDIDATES
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.ranked_ids[bottom : min(bottom + self.per_page, self.count)]
+        stories = Article.objects.published().filter(pk__in=ids)
+        if uses_full_text_search():
+            # The snippets come from their own query (add_snippets): no body here.
+            stories = stories.only("headline", "slug", "standfirst", "published_at")
+        by_id = {story.pk: story for story in stories}
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
 
 def has_searchable_words(text: str) -> bool:

@@ -254,6 +254,29 @@ def test_unpublishing_takes_it_off_every_page(committed, client, story, editor):
     assertNotContains(client.get(reverse("articles:feed")), "Harbour bridge reopens")
 
 
+@pytest.mark.parametrize("page", ["home", "tag", "author"])
+def test_older_pages_are_served_from_the_cache_and_unpublishing_shows_there(
+    committed, client, story, editor, settings, page, django_assert_num_queries
+):
+    settings.NEWSROOM_PAGE_SIZE = 1
+    Article.objects.filter(pk=story.pk).update(published_at=timezone.now() - timedelta(days=1))
+    ArticleFactory(authors=story.authors.all(), tags=["Transport"])
+    url = {
+        "home": reverse("articles:home"),
+        "tag": tag_url(story),
+        "author": story.bylines.get().author.get_absolute_url(),
+    }[page]
+    older = url + client.get(url).context["page_obj"].older_query
+    assertContains(client.get(older), "Harbour bridge reopens")
+
+    with django_assert_num_queries(0):
+        assertContains(client.get(older), "Harbour bridge reopens")
+    with committed():
+        article_unpublish(article=story, by=editor)
+
+    assert client.get(older).status_code == 404
+
+
 def test_a_scheduled_story_appears_at_its_time_without_any_write(committed, client, story, editor):
     at = timezone.now() + timedelta(hours=1)
     scheduled = ArticleFactory(draft=True, headline="Budget day")

@@ -103,6 +103,8 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=("content_object", "tag"), name="unique_article_tag")
         ]
+        # A tag's stories without reading the stories: tag pages, related stories, sitemaps.
+        indexes = [models.Index(fields=("tag", "content_object"), name="tagged_article_tag_idx")]
 
     def natural_key(self):
         return (self.content_object_id, self.tag.name)
@@ -227,7 +229,15 @@ class Article(models.Model):
             ("edit_others_article", _("Can edit every article, not only their own drafts")),
             ("restore_article_revision", _("Can see revisions of articles and restore them")),
         ]
-        indexes = [models.Index(fields=("status", "-published_at"), name="article_status_pub_idx")]
+        # Lists newest first read a range of this from a (published_at, id) position
+        # (articles/pagination.py); id breaks ties, so the index gives the order whole.
+        indexes = [
+            models.Index(
+                fields=("status", "-published_at", "-id"), name="article_status_pub_id_idx"
+            ),
+            # The last change to any published story (the sitemap index's lastmod).
+            models.Index(fields=("status", "-updated_at"), name="article_status_updated_idx"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -298,6 +308,8 @@ class Byline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("article", "author"), name="unique_byline_per_author")
         ]
+        # An author's stories without reading the stories: author pages, sitemaps.
+        indexes = [models.Index(fields=("author", "article"), name="byline_author_article_idx")]
 
     def __str__(self):
         return f"{self.author} on {self.article}"

@@ -7,20 +7,30 @@ from taggit.models import Tag
 
 from articles import caching
 from articles.models import Article, Author, SlugRedirect
+from articles.pagination import keyset_page
 from articles.views.comments import comment_section
 from newsroom.page_cache import public_response
 
 
 class PublishedArticleListView(ListView):
-    """A paginated list of published articles, newest first."""
+    """Published articles, newest first, a page at a time by position (articles.pagination):
+    page 500 costs what page 1 does, and no page counts the list."""
 
     context_object_name = "articles"
 
-    def get_paginate_by(self, queryset):
-        return settings.NEWSROOM_PAGE_SIZE
-
     def get_queryset(self):
         return Article.objects.published().with_listing_data().latest_first()
+
+    def get_context_data(self, **kwargs):
+        page = keyset_page(self.object_list, self.request.GET, per_page=settings.NEWSROOM_PAGE_SIZE)
+        return super().get_context_data(
+            object_list=page.object_list,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            # A page's address is its position ("?before=..."), or its old number.
+            canonical_path=self.request.path + page.own_query,
+            **kwargs,
+        )
 
 
 class HomeView(PublishedArticleListView):

@@ -1,12 +1,16 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from articles.forms import SearchForm
-from articles.search import add_snippets, has_searchable_words, search_articles
+from articles.search import (
+    ResultPaginator,
+    add_snippets,
+    has_searchable_words,
+    search_articles,
+)
 
 
 @require_safe
@@ -18,7 +22,7 @@ def search(request):
         query = " ".join(form.cleaned_data["q"].split())
         context["query"] = query
         if query:
-            paginator = Paginator(search_articles(query), settings.NEWSROOM_SEARCH_PAGE_SIZE)
+            paginator = ResultPaginator(search_articles(query), settings.NEWSROOM_SEARCH_PAGE_SIZE)
             # A mistyped or stale page number shows the nearest page, never an error.
             page = paginator.get_page(request.GET.get("page"))
             add_snippets(page.object_list, query)

@@ -147,11 +147,19 @@ if DATABASE_REPLICA_URL:
 NEWSROOM_REPLICA_LAG_SECONDS = env_int(
     "NEWSROOM_REPLICA_LAG_SECONDS", 5 if DATABASE_REPLICA_URL else 1
 )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+for _database in DATABASES.values():
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        continue
+    _options = _database.setdefault("OPTIONS", {})
     # A database server that does not answer costs a reader two seconds and a 503 page
     # (newsroom.middleware.UnavailableMiddleware), not a hung worker. A connect_timeout in
-    # DATABASE_URL wins.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # the URL wins.
+    _options.setdefault("connect_timeout", 2)
+    # No JIT: the web's queries are short, and PostgreSQL's estimate for a listing's
+    # comment counts made it compile for 150-270 ms a request (docs/PERFORMANCE.md). Server
+    # options given in the URL are kept; a jit setting there wins.
+    if "jit=" not in _options.get("options", ""):
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 # --- Authentication and allauth ----------------------------------------------------------
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -41,24 +41,54 @@ def test_home_lists_published_articles_newest_first_with_the_lead_story_larger(c
     )
 
 
-def test_home_is_paginated_and_only_page_one_has_a_lead(client, settings):
+def test_home_is_paginated_by_position_and_only_page_one_has_a_lead(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 3
+    stories = [
+        ArticleFactory(
+            headline=f"Story {hours}", published_at=timezone.now() - timedelta(hours=hours + 1)
+        )
+        for hours in range(7)
+    ]
+
+    first = client.get(reverse("articles:home"))
+    older = (
+        f"?before={stories[2].published_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ},{stories[2].pk}"
+    )
+    assertContains(first, f'<a rel="next" href="/{older}">Older stories</a>', html=True)
+    assertNotContains(first, 'rel="prev"')
+    second = client.get(reverse("articles:home") + older)
+    assert [a.headline for a in second.context["articles"]] == ["Story 3", "Story 4", "Story 5"]
+    assertNotContains(second, "card--lead")
+    # Just below the first page, "newer" is the home page itself.
+    assertContains(second, '<a rel="prev" href="/">Newer stories</a>', html=True)
+    assertNotContains(second, "Page 2")
+    last = client.get(reverse("articles:home") + second.context["page_obj"].older_query)
+
+    assert len(first.context["articles"]) == 3
+    assertContains(first, "card--lead", count=1)
+    assert [a.headline for a in last.context["articles"]] == ["Story 6"]
+    assertNotContains(last, 'rel="next"')
+    assert last.context["page_obj"].newer_query.startswith("?after=")
+
+
+def test_old_numbered_links_show_the_same_stories_and_link_by_position(client, settings):
     settings.NEWSROOM_PAGE_SIZE = 3
     for hours in range(7):
         ArticleFactory(published_at=timezone.now() - timedelta(hours=hours + 1))
+    home = reverse("articles:home")
+    second = client.get(home, {"before": client.get(home).context["page_obj"].older_query[8:]})
 
-    first = client.get(reverse("articles:home"))
-    second = client.get(reverse("articles:home"), {"page": 2})
-    last = client.get(reverse("articles:home"), {"page": 3})
+    numbered = client.get(home, {"page": 2})
 
-    assert len(first.context["articles"]) == 3
-    assert len(last.context["articles"]) == 1
-    assertContains(first, "card--lead", count=1)
-    assertNotContains(second, "card--lead")
-    assertContains(second, 'rel="prev" href="?page=1"')
-    assertContains(second, 'rel="next" href="?page=3"')
-    assertContains(second, "Page 2 of 3")
-    assert client.get(reverse("articles:home"), {"page": 4}).status_code == 404
-    assert client.get(reverse("articles:home"), {"page": "x"}).status_code == 404
+    assert list(numbered.context["articles"]) == list(second.context["articles"])
+    assertContains(numbered, "Page 2")
+    assertContains(numbered, "<title>Latest stories, page 2 · Newsroom</title>", html=True)
+    assertContains(numbered, f'rel="next" href="/{second.context["page_obj"].older_query}"')
+    assert list(client.get(home, {"page": 1}).context["articles"]) == list(
+        client.get(home).context["articles"]
+    )
+    for page in (4, 1001, 10**30, 0, -1, "x", ""):
+        assert client.get(home, {"page": page}).status_code == 404, page
 
 
 def test_home_with_no_stories_says_so(client):
@@ -148,8 +178,14 @@ def test_tag_page_is_paginated(client, settings):
     settings.NEWSROOM_PAGE_SIZE = 2
     for _ in range(3):
         ArticleFactory(tags=["Transport"])
+    ArticleFactory(tags=["Sport"])
     url = reverse("articles:tag", kwargs={"slug": "transport"})
-    assert len(client.get(url).context["articles"]) == 2
+    first = client.get(url)
+    assert len(first.context["articles"]) == 2
+    older = client.get(url + first.context["page_obj"].older_query)
+    assert len(older.context["articles"]) == 1
+    assertNotContains(older, 'rel="next"')
+    assertContains(older, f'<a rel="prev" href="{url}">Newer stories</a>', html=True)
     assert len(client.get(url, {"page": 2}).context["articles"]) == 1
     assert client.get(url, {"page": 3}).status_code == 404
 
@@ -181,6 +217,10 @@ def test_author_page_is_paginated(client, settings):
     for _ in range(3):
         ArticleFactory(authors=[author])
     assert len(client.get(author.get_absolute_url(), {"page": 2}).context["articles"]) == 1
+    first = client.get(author.get_absolute_url())
+    assertContains(first, f'rel="next" href="{author.get_absolute_url()}?before=')
+    older = client.get(author.get_absolute_url() + first.context["page_obj"].older_query)
+    assert len(older.context["articles"]) == 1
 
 
 def test_unknown_author_is_404(client):

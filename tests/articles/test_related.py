@@ -91,3 +91,37 @@ def test_related_stories_cost_one_query(story, candidates, django_assert_num_que
     shared = [r.shared_tags for r in related]
     assert shared == sorted(shared, reverse=True)
     assert shared[0] == 3
+
+
+def test_candidates_are_the_newest_stories_of_each_tag_not_the_whole_archive(story, monkeypatch):
+    monkeypatch.setattr("articles.related.CANDIDATES_PER_TAG", 2)
+    ArticleFactory(
+        headline="Old, all three tags",
+        tags=["Transport", "Eastport", "Roads"],
+        published_at=ago(500),
+    )
+    for n in range(2):
+        ArticleFactory(headline=f"Transport {n}", tags=["Transport"], published_at=ago(10 + n))
+        ArticleFactory(headline=f"Eastport {n}", tags=["Eastport"], published_at=ago(20 + n))
+    ArticleFactory(
+        headline="Roads, both others", tags=["Roads", "Eastport", "Transport"], published_at=ago(30)
+    )
+
+    # Roads has two stories, so both are candidates; the old one is past the newest two
+    # of Transport and Eastport, yet a candidate through Roads, and ranks first.
+    assert related_headlines(story)[:2] == ["Roads, both others", "Old, all three tags"]
+    assert set(related_headlines(story)[2:]) <= {
+        "Transport 0",
+        "Transport 1",
+        "Eastport 0",
+        "Eastport 1",
+    }
+
+
+def test_a_story_older_than_every_tags_candidates_is_not_offered(story, monkeypatch):
+    monkeypatch.setattr("articles.related.CANDIDATES_PER_TAG", 1)
+    ArticleFactory(headline="Old story", tags=["Transport"], published_at=ago(100))
+    ArticleFactory(headline="Newer story", tags=["Transport", "Roads"], published_at=ago(1))
+    ArticleFactory(headline="Eastport story", tags=["Eastport"], published_at=ago(2))
+
+    assert related_headlines(story) == ["Newer story", "Eastport story"]

@@ -415,3 +415,45 @@ def test_the_search_document_migrations_are_reversible(client):
     assert search_objects() == (FULL_TEXT, FULL_TEXT)
     # Rows written before the migration are found too.
     assert headlines(search(client, "bridge")) == [article.headline]
+
+
+def test_a_common_word_ranks_the_newest_matches_and_says_there_are_more(client, monkeypatch):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 3)
+    ArticleFactory(headline="Ferry ferry ferry: the old story", published_at=ago(days=30))
+    for days in range(4):
+        ArticleFactory(
+            headline=f"News {days}", body="<p>A ferry ran.</p>", published_at=ago(days=days)
+        )
+    ArticleFactory(headline="Ferry strike", published_at=ago(days=5, hours=1))
+
+    response = search(client, "ferry")
+
+    # Ranked among the newest three matches (and a fourth, to know there are more): the
+    # old story matching best is past them.
+    assert "Ferry ferry ferry: the old story" not in headlines(response)
+    assert len(headlines(response)) == 3
+    assertContains(response, "More than 3 stories found for “ferry”: the 3 most recent are shown")
+    assertNotContains(response, "stories found for “ferry”.")
+
+
+def test_a_few_matches_are_counted_exactly(client, monkeypatch):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 3)
+    ArticleFactory.create_batch(3, headline="Ferry news")
+    response = search(client, "ferry")
+    assertContains(response, "3 stories found for “ferry”.")
+    assertNotContains(response, "More than")
+
+
+def test_the_results_read_the_body_only_where_snippets_need_it(client):
+    from django.test.utils import CaptureQueriesContext
+
+    ArticleFactory(headline="Ferry news", body="<p>The ferry sails.</p>")
+    with CaptureQueriesContext(connection) as queries:
+        search(client, "ferry")
+    sql = [query["sql"] for query in queries.captured_queries]
+    (stories,) = [q for q in sql if '"articles_article"."slug"' in q.split(" FROM ")[0]]
+    # PostgreSQL's snippets come from ts_headline in a query of their own; the fallback
+    # cuts them from the body in Python.
+    assert ('"articles_article"."body"' in stories) is not FULL_TEXT
+    # The candidates (the newest matches) are looked for once, not to count and again.
+    assert sum("LIMIT 201" in q for q in sql) == 1
