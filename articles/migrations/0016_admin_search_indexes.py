@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("articles", "0014_image_renditions"),
+        ("articles", "0015_archive_indexes"),
     ]
 
     operations = [
