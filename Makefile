@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run demo migrate serve worker backup restore test lint format browser clean bench quality
+.PHONY: help install run demo migrate serve worker backup restore test lint format browser clean bench wrk quality
 
 help:
 	@echo "make run     set up, load demo content and serve on http://$(HOST):$(PORT)/"
@@ -90,7 +90,16 @@ BENCH_SIZES ?= 10000,100000
 BENCH_ARGS ?=
 QUALITY_ARGS ?=
 
-bench: install
+# wrk (Debian's) loads the server; installed here as the browser is for the tests.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		echo "Installing Debian's wrk for the benchmark..."; \
+		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		command -v apt-get >/dev/null || { echo "No wrk and no apt-get: install wrk." >&2; exit 1; }; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+bench: install wrk
 	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 quality: install
