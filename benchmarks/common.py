@@ -57,6 +57,8 @@ def production_env(database: str, *, port: int, page_cache: bool, secret_key: st
         DJANGO_MEDIA_ROOT=str(BENCH_DIR / "media"),
         DJANGO_STATIC_ROOT=str(BENCH_DIR / "static"),
         NEWSROOM_CACHE_URL=REDIS_URL,
+        # Production refuses to start without it (emails' links); nothing is mailed here.
+        NEWSROOM_BASE_URL=f"http://127.0.0.1:{port}",
         NEWSROOM_SERVE_MEDIA="true",
         NEWSROOM_PAGE_CACHE="true" if page_cache else "false",
         DATABASE_URL=f"{POSTGRES}/{database}",
