@@ -24,6 +24,10 @@ class ImageAdmin(CheckedChangeListMixin, admin.ModelAdmin):
         "height",
     )
 
+    def get_queryset(self, request):
+        # Every row shows a preview: the renditions of the whole page in one query.
+        return super().get_queryset(request).prefetch_related("stored_renditions")
+
     @admin.display(description=_("preview"))
     def thumbnail(self, obj):
         if not obj.pk or not obj.file:

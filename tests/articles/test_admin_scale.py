@@ -561,3 +561,28 @@ def test_a_typed_filter_of_no_id_or_name_finds_nothing_and_never_fails(client, m
             assertNotContains(response, "Some comment")
         else:
             assertContains(response, "Some comment")  # an empty box filters nothing
+
+
+def test_the_picture_library_costs_the_same_with_2_or_12_pictures(chief):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.services import image_create
+    from tests.factories import png_bytes
+
+    def add(count):
+        for n in range(count):
+            image_create(
+                file=SimpleUploadedFile(f"p{n}.png", png_bytes(400, 300)),
+                alt_text=f"Picture {n}",
+                caption="Caption",
+                credit="Credit",
+            ).make_renditions()
+
+    url = reverse("admin:articles_image_changelist")
+    add(2)
+    few, response = queries_of(chief, url)
+    assertContains(response, 'class="newsroom-thumb"', count=2)
+    add(10)
+    many, response = queries_of(chief, url)
+    assertContains(response, 'class="newsroom-thumb"', count=12)
+    assert many == few
