@@ -4,6 +4,7 @@ Every change goes through the services, as in the site; each test fills the cach
 changes one thing, and reads the affected pages again.
 """
 
+import gzip as gzip_module
 import logging
 from datetime import timedelta
 
@@ -388,6 +389,37 @@ def test_html_is_compressed_for_browsers_that_ask(client, story):
     response = client.get(story.get_absolute_url(), headers={"Accept-Encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
+
+
+def test_a_stored_page_is_served_compressed_and_tagged_without_working_either_out_again(
+    client, story, monkeypatch
+):
+    url = story.get_absolute_url()
+    gzip = {"Accept-Encoding": "gzip, deflate"}
+    plain = client.get(url)
+    compressed = client.get(url, headers=gzip)  # from the cache
+    # The hits neither hash nor compress 150 KB of HTML again.
+    for module in ("django.utils.cache", "django.middleware.gzip"):
+        monkeypatch.setattr(f"{module}.md5", _not_again, raising=False)
+    monkeypatch.setattr("django.middleware.gzip.compress_string", _not_again)
+    monkeypatch.setattr("newsroom.page_cache.compress_string", _not_again, raising=False)
+
+    hit = client.get(url, headers=gzip)
+    assert hit["Content-Encoding"] == "gzip"
+    assert gzip_module.decompress(hit.content) == plain.content
+    assert hit["ETag"] == compressed["ETag"] == "W/" + plain["ETag"]
+    assert "Accept-Encoding" in hit["Vary"]
+    assert int(hit["Content-Length"]) == len(hit.content)
+    unasked = client.get(url)
+    assert unasked.content == plain.content and unasked["ETag"] == plain["ETag"]
+    assert "Accept-Encoding" in unasked["Vary"]
+    # Conditional requests still answer 304, with either form of the tag.
+    assert client.get(url, headers={"If-None-Match": hit["ETag"], **gzip}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": plain["ETag"]}).status_code == 304
+
+
+def _not_again(*args, **kwargs):
+    raise AssertionError("worked out again on a cache hit")
 
 
 # The cache going away.
