@@ -485,7 +485,7 @@ def real_redis(settings):
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/13",
             "KEY_PREFIX": "pages",
         },
@@ -514,3 +514,23 @@ def test_stored_invalidated_and_stored_again_on_redis(
         client.get(url)
         with django_assert_num_queries(0):
             assertContains(client.get(url), "Reopened on Redis")
+
+
+def test_the_shared_cache_keeps_its_redis_clients_between_operations(real_redis, monkeypatch):
+    """Django's RedisCache made a redis.Redis (160 callbacks filled) for every get and set:
+    newsroom.cache.RedisCache, the one NEWSROOM_CACHE_URL configures, keeps them."""
+    import redis
+
+    from newsroom.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/13", {})
+    cache.set("k", "v")
+    made = []
+    original = redis.Redis.__init__
+    monkeypatch.setattr(
+        redis.Redis, "__init__", lambda self, *a, **kw: made.append(1) or original(self, *a, **kw)
+    )
+    for _ in range(5):
+        assert cache.get("k") == "v"
+        cache.set("k", "v")
+    assert made == []

@@ -359,7 +359,8 @@ NEWSROOM_CACHE_URL = os.environ.get("NEWSROOM_CACHE_URL", "").strip()
 # "renditions" (imagekit's, the same keys as before it had its own alias).
 if NEWSROOM_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     _REDIS = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, keeping its redis-py clients (newsroom/cache.py).
+        "BACKEND": "newsroom.cache.RedisCache",
         "LOCATION": NEWSROOM_CACHE_URL,
         # A Redis that stops answering costs a page a fraction of a second, not a hang.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

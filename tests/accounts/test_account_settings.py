@@ -32,9 +32,7 @@ def test_production_sends_mail_through_the_configured_smtp_server():
 def test_cache_is_in_process_by_default_and_redis_from_the_environment():
     assert "LocMemCache" in setting("CACHES['default']['BACKEND']")
     redis = {"NEWSROOM_CACHE_URL": "redis://127.0.0.1:6379/0"}
-    assert setting("CACHES['default']['BACKEND']", **redis) == (
-        "django.core.cache.backends.redis.RedisCache"
-    )
+    assert setting("CACHES['default']['BACKEND']", **redis) == "newsroom.cache.RedisCache"
     assert setting("CACHES['default']['LOCATION']", **redis) == "redis://127.0.0.1:6379/0"
 
 
