@@ -6,8 +6,6 @@ only), once to write the comments; then replies are attached to their threads. A
 transaction, keyed on the forum and Disqus's ids, like ``articles.importers.wordpress``.
 """
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,9 +22,7 @@ from articles.importers.xml import ExportError, Node, stream
 from articles.models import Article, Comment, ImportRecord, LegacyRedirect
 from articles.services.imports import (
     Kind,
-    comment_import,
-    import_record,
-    import_record_save,
+    comment_import_once,
 )
 
 # Our own article addresses, for a forum that was already under Newsroom's pages.
@@ -191,30 +187,16 @@ class DisqusImport:
         if not body:
             self.summary.skip("comment", "empty")
             return
-        digest = hashlib.sha256(json.dumps([body, post.author, post.parent]).encode()).hexdigest()
-        record = import_record(source=self.source, kind=Kind.COMMENT, external_id=post.id)
-        if record and record.comment and record.digest == digest:
-            self.summary.unchanged["comment"] += 1
-            imported[post.id] = record.comment
-            return
-        comment = comment_import(
+        comment, outcome = comment_import_once(
+            source=self.source,
+            external_id=post.id,
+            facts=[body, post.author, post.parent],
             article=Article(pk=article_id),
             body=body,
             author_name=post.author,
             created_at=post.created_at,
-            comment=record.comment if record else None,
         )
-        import_record_save(
-            source=self.source,
-            kind=Kind.COMMENT,
-            external_id=post.id,
-            digest=digest,
-            comment=comment,
-        )
-        if record and record.comment:
-            self.summary.updated["comment"] += 1
-        else:
-            self.summary.created["comment"] += 1
+        getattr(self.summary, outcome)["comment"] += 1
         imported[post.id] = comment
 
     def _thread_replies(self, imported: dict) -> None:

@@ -35,7 +35,7 @@ from articles.models import Article, Author, Comment
 from articles.services import article_create, article_update, author_get_or_create, unique_slug
 from articles.services.imports import (
     Kind,
-    comment_import,
+    comment_import_once,
     image_import,
     import_record,
     import_record_save,
@@ -478,8 +478,6 @@ class WordPressImport:
             self._comment(item, article, wp_comment, status, imported, by_id)
 
     def _comment(self, item, article, wp_comment: WPComment, status, imported, by_id) -> None:
-        external_id = f"{item.id}:{wp_comment.id}"
-        record = import_record(source=self.source, kind=Kind.COMMENT, external_id=external_id)
         body = plain_text(wp_comment.content)
         if not body:
             self.summary.skip("comment", "empty")
@@ -490,14 +488,10 @@ class WordPressImport:
         replied_to = answered if answered and answered.parent_id else None
         if wp_comment.parent and not answered and wp_comment.parent in by_id:
             self.summary.notes["replies to skipped comments imported as threads"] += 1
-        digest = hashlib.sha256(
-            json.dumps([body, wp_comment.author, status, wp_comment.parent]).encode()
-        ).hexdigest()
-        if record and record.comment and record.digest == digest:
-            imported[wp_comment.id] = record.comment
-            self.summary.unchanged["comment"] += 1
-            return
-        comment = comment_import(
+        comment, outcome = comment_import_once(
+            source=self.source,
+            external_id=f"{item.id}:{wp_comment.id}",
+            facts=[body, wp_comment.author, status, wp_comment.parent],
             article=article,
             body=body,
             author_name=wp_comment.author,
@@ -505,20 +499,9 @@ class WordPressImport:
             parent=parent,
             replied_to=replied_to,
             status=status,
-            comment=record.comment if record else None,
         )
-        import_record_save(
-            source=self.source,
-            kind=Kind.COMMENT,
-            external_id=external_id,
-            digest=digest,
-            comment=comment,
-        )
-        if record and record.comment:
-            self.summary.updated["comment"] += 1
-        else:
-            self.summary.created["comment"] += 1
-        if status == Comment.Status.PENDING:
+        getattr(self.summary, outcome)["comment"] += 1
+        if outcome != "unchanged" and status == Comment.Status.PENDING:
             self.summary.notes["comments held for moderation (unapproved in WordPress)"] += 1
         imported[wp_comment.id] = comment
 

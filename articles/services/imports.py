@@ -5,6 +5,8 @@ Articles themselves go through ``article_create`` / ``article_update`` like ever
 write; what is here is what only an import does.
 """
 
+import hashlib
+import json
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -106,6 +108,24 @@ def comment_import(
     Comment.objects.filter(pk=comment.pk).update(created_at=when)
     comment.created_at = when
     return comment
+
+
+def comment_import_once(
+    *, source: str, external_id: str, facts: list, **fields
+) -> tuple[Comment, str]:
+    """``comment_import`` keyed on ``(source, external_id)``: the first run creates the
+    comment, a later one updates it only if ``facts`` (what the export said of it, hashed
+    into the record's digest) changed. Returns the comment and "created", "updated" or
+    "unchanged", as the importers' summaries count them."""
+    digest = hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
+    record = import_record(source=source, kind=Kind.COMMENT, external_id=external_id)
+    if record and record.comment and record.digest == digest:
+        return record.comment, "unchanged"
+    comment = comment_import(**fields, comment=record.comment if record else None)
+    import_record_save(
+        source=source, kind=Kind.COMMENT, external_id=external_id, digest=digest, comment=comment
+    )
+    return comment, "updated" if record and record.comment else "created"
 
 
 def image_import(*, file, alt_text: str, caption: str, credit: str) -> Image:
