@@ -38,7 +38,7 @@ from django.utils.http import http_date
 from django.utils.text import compress_string
 
 from newsroom.logs import OUTAGES
-from newsroom.middleware import COMPRESSIBLE_TYPES
+from newsroom.middleware import is_compressible
 
 logger = logging.getLogger(__name__)
 
@@ -198,8 +198,8 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
 
 def _compressed(response: HttpResponse) -> bytes | None:
     """The gzip copy ``TextGZipMiddleware`` would send, when it would compress this."""
-    content_type = response.headers.get("Content-Type", "")
-    if len(response.content) < 200 or not content_type.startswith(COMPRESSIBLE_TYPES):
+    # Under 200 bytes GZipMiddleware leaves a response alone.
+    if len(response.content) < 200 or not is_compressible(response):
         return None
     compressed = compress_string(response.content, max_random_bytes=GZipMiddleware.max_random_bytes)
     return compressed if len(compressed) < len(response.content) else None

@@ -96,14 +96,19 @@ class CommentArticleFilter(InputFilter):
     placeholder = _("id or slug")
 
 
-class CommentAuthorFilter(InputFilter):
-    title = _("author")
-    parameter_name = "author"
+class UserInputFilter(InputFilter):
+    """An account typed by id or by its username, as the page shows it, in any case."""
+
     model = User
     text_field = "username"
-    text_lookup = "iexact"  # typed as read on the page, in whatever case
-    field = "author_id"
+    text_lookup = "iexact"
     placeholder = _("id or username")
+
+
+class CommentAuthorFilter(UserInputFilter):
+    title = _("author")
+    parameter_name = "author"
+    field = "author_id"
 
 
 class BylineFilter(InputFilter):
@@ -120,21 +125,13 @@ class BylineFilter(InputFilter):
         return queryset.filter(pk__in=bylines)
 
 
-class CreatedByFilter(InputFilter):
+class CreatedByFilter(UserInputFilter):
     title = _("created by")
     parameter_name = "created_by"
-    model = User
-    text_field = "username"
-    text_lookup = "iexact"  # typed as read on the page, in whatever case
     field = "created_by_id"
-    placeholder = _("id or username")
 
 
-class ModeratorFilter(InputFilter):
+class ModeratorFilter(UserInputFilter):
     title = _("moderator")
     parameter_name = "moderator"
-    model = User
-    text_field = "username"
-    text_lookup = "iexact"  # typed as read on the page, in whatever case
     field = "moderator_id"
-    placeholder = _("id or username")

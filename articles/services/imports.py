@@ -72,11 +72,17 @@ def legacy_redirect_set(
         return False
     target = {"article": article, "tag": tag, "author": author}
     existing = LegacyRedirect.objects.filter(path=path).first()
-    if existing and all(
+    if existing is None:
+        LegacyRedirect.objects.create(path=path, source=source, **target)
+        return True
+    if all(
         getattr(existing, f"{name}_id") == (obj.pk if obj else None) for name, obj in target.items()
     ):
         return False
-    LegacyRedirect.objects.update_or_create(path=path, defaults={**target, "source": source})
+    for name, obj in target.items():
+        setattr(existing, name, obj)
+    existing.source = source
+    existing.save(update_fields=[*target, "source"])
     return True
 
 

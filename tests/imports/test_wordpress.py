@@ -383,3 +383,16 @@ def test_every_export_version_reads_the_same(export_path, tmp_path, version, sch
     run_import(variant)
     assert Article.objects.count() == 7
     assert Comment.objects.count() == 4
+
+
+def test_an_old_address_claimed_again_leads_to_its_latest_owner():
+    from articles.services.imports import legacy_redirect_set
+    from tests.factories import ArticleFactory
+
+    first, second = ArticleFactory(), ArticleFactory()
+    assert legacy_redirect_set(path="/old/", source="wordpress:x", article=first)
+    assert not legacy_redirect_set(path="/old/", source="wordpress:x", article=first)
+    assert legacy_redirect_set(path="/old/", source="wordpress:y", article=second)
+    redirect = LegacyRedirect.objects.get(path="/old/")
+    assert (redirect.article, redirect.source) == (second, "wordpress:y")
+    assert not legacy_redirect_set(path="/x" * 300, source="wordpress:x", article=first)
