@@ -380,6 +380,8 @@ class ModerationLogEntry(models.Model):
         BAN = "ban", _("Banned commenter")
         UNBAN = "unban", _("Lifted ban")
         SETTINGS = "settings", _("Changed settings")
+        # A decision taken back: the comment returns to the status it had before it.
+        UNDO = "undo", _("Undid a decision")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

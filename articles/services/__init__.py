@@ -28,6 +28,7 @@ from articles.services.images import (
     image_delete,
     image_update,
 )
+from articles.services.moderation_undo import comment_moderation_undo
 from articles.services.rendering import article_rerender, comment_rerender
 from articles.services.workflow import (
     article_publish,
@@ -61,6 +62,7 @@ __all__ = [
     "comment_delete",
     "comment_edit",
     "comment_moderate",
+    "comment_moderation_undo",
     "comment_report",
     "comment_rerender",
     "commenter_ban",
