@@ -74,8 +74,9 @@ class QueueCount:
         return f"{number}+" if self.is_capped else number
 
 
-def capped_count(queryset: QuerySet, cap: int = QUEUE_COUNT_CAP) -> QueueCount:
-    """How many rows ``queryset`` has, counted no further than ``cap``."""
+def capped_count(queryset: QuerySet, cap: int | None = None) -> QueueCount:
+    """How many rows ``queryset`` has, counted no further than ``cap`` (``QUEUE_COUNT_CAP``)."""
+    cap = QUEUE_COUNT_CAP if cap is None else cap
     counted = queryset.order_by()[: cap + 1].count()
     return QueueCount(min(counted, cap), counted > cap)
 
@@ -101,8 +102,10 @@ class Queue:
     def count(self) -> QueueCount:
         return capped_count(self.count_rows())
 
-    def page(self, *, after: int | None = None, at: int | None = None, limit: int = PAGE_SIZE):
-        """The ``limit`` rows after the cursor ``after`` (or from ``at``, included)."""
+    def page(self, *, after: int | None = None, at: int | None = None, limit: int | None = None):
+        """The ``limit`` (``PAGE_SIZE``) rows after the cursor ``after`` (or from ``at``,
+        included)."""
+        limit = PAGE_SIZE if limit is None else limit
         rows = self.rows()
         op = "lt" if self.descending else "gt"
         if after is not None:

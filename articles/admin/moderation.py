@@ -231,7 +231,11 @@ def _undo(request) -> list[int]:
             continue
         try:
             comment_moderation_undo(
-                entry=entry, by=request.user, previous_status=previous, reopen_reports=reports
+                entry=entry,
+                by=request.user,
+                previous_status=previous,
+                reopen_reports=reports,
+                request=request,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from articles import caching
@@ -28,6 +29,7 @@ def comment_moderation_undo(
     by,
     previous_status: str,
     reopen_reports: Iterable[int] = (),
+    request: HttpRequest | None = None,
 ) -> ModerationLogEntry:
     """Return ``entry``'s comment to ``previous_status`` (what it had before ``entry``'s
     decision), reopen the reports that decision closed, and log it as its own entry, which
@@ -59,7 +61,7 @@ def comment_moderation_undo(
     action = STATUS_ACTIONS.get(previous_status)
     if action is not None:
         # The decision's own service: its mail, its cache invalidation, its log entry.
-        comment_moderate(comments=[comment], by=by, action=action)
+        comment_moderate(comments=[comment], by=by, action=action, request=request)
         undo_entry = comment.moderation_log.order_by("-pk").first()
         undo_entry.details = f"{undo_entry.details} {note}"
         undo_entry.save(update_fields=["details"])
