@@ -207,7 +207,7 @@ def test_one_at_a_time_shows_the_thread_the_article_and_the_author(mod):
     assert re.findall(r"<dd>(\d+)</dd>", history) == ["2", "1", "1", "1"]
     assertContains(response, gone.body)
     assertContains(response, f"?author={author.pk}")
-    assertContains(response, 'name="cursor" value="%d"' % held.pk)
+    assertContains(response, f'name="cursor" value="{held.pk}"')
 
 
 def test_one_at_a_time_of_a_top_level_comment_shows_its_first_replies(mod):

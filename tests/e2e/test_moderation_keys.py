@@ -1,0 +1,132 @@
+"""The moderation page's keyboard shortcuts in a browser: j/k move, a approves, r picks a
+reason (1-9, Enter) and removes, z undoes, ? shows the help, and nothing fires while typing."""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.contrib.auth.models import Group
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Comment, ModerationLogEntry
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "correct horse battery staple"
+
+
+def moderator():
+    if not Group.objects.filter(name="Moderator").exists():
+        # Transactional tests flush the database, the migration's groups with it.
+        import_module("accounts.migrations.0003_moderator_group").create_group(apps, None)
+    user = UserFactory(username="mona", is_staff=True)
+    user.set_password(PASSWORD)
+    user.save()
+    user.groups.add(Group.objects.get(name="Moderator"))
+    return user
+
+
+def log_in(page):
+    page.goto("/admin/login/?next=/admin/articles/moderation/")
+    page.get_by_label("Username").fill("mona")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Moderation")).to_be_visible()
+
+
+def status(comment) -> str:
+    comment.refresh_from_db()
+    return comment.status
+
+
+def test_a_moderator_works_the_queue_from_the_keyboard(page, settings):
+    settings.NEWSROOM_BASE_URL = "http://testserver"
+    moderator()
+    article = ArticleFactory(headline="Harbour bridge reopens")
+    first, second, third = (
+        CommentFactory(article=article, status=Comment.Status.PENDING, body=f"Held number {n}")
+        for n in (1, 2, 3)
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page)
+    items = page.locator(".moderation-item")
+    live = page.locator("#moderation-live")
+    expect(items).to_have_count(3)
+    expect(page.locator('button[data-action="approve"] kbd').first).to_have_text("a")
+
+    page.keyboard.press("j")
+    expect(items.nth(0)).to_have_class("moderation-item is-current")
+    expect(items.nth(0)).to_be_focused()
+    expect(live).to_have_text("Comment 1 of 3, by " + first.author.username)
+    page.keyboard.press("j")
+    expect(items.nth(1)).to_have_class("moderation-item is-current")
+    page.keyboard.press("k")
+    expect(items.nth(0)).to_have_class("moderation-item is-current")
+    expect(items.nth(1)).not_to_have_class("moderation-item is-current")
+
+    # a approves the current comment; the page comes back without it.
+    page.keyboard.press("a")
+    expect(page.locator(".messagelist")).to_contain_text("1 comment approved.")
+    expect(items).to_have_count(2)
+    assert status(first) == Comment.Status.VISIBLE
+
+    # Typing in the explanation box is typing, not shortcuts.
+    page.locator("#id_explanation").fill("")
+    page.locator("#id_explanation").press_sequentially("as")
+    expect(page.locator("#id_explanation")).to_have_value("as")
+    assert status(second) == Comment.Status.PENDING
+    page.locator("#id_explanation").fill("")
+    page.locator("h1").click()
+
+    # r opens the reasons, 2 picks the second, Enter removes.
+    page.keyboard.press("j")
+    expect(items.nth(0)).to_have_class("moderation-item is-current")
+    page.keyboard.press("r")
+    expect(page.locator("#moderation-reasons")).to_have_class("moderation-reasons is-open")
+    expect(live).to_contain_text("Choose a reason")
+    page.keyboard.press("2")
+    expect(page.locator('input[name="reason"][value="harassment"]')).to_be_checked()
+    page.keyboard.press("Enter")
+    expect(page.locator(".messagelist")).to_contain_text("1 comment removed.")
+    expect(items).to_have_count(1)
+    assert status(second) == Comment.Status.REMOVED
+    assert status(third) == Comment.Status.PENDING
+
+    # z takes the removal back: the comment is in the queue again.
+    expect(page.locator("#moderation-undo button")).to_contain_text("Undo Remove")
+    page.keyboard.press("z")
+    expect(page.locator(".messagelist")).to_contain_text("Undone: 1 comment is back as it was.")
+    expect(items).to_have_count(2)
+    assert status(second) == Comment.Status.PENDING
+    assert ModerationLogEntry.objects.filter(action=ModerationLogEntry.Action.UNDO).count() == 1
+    expect(live).to_contain_text("Undone")
+
+    # ? shows the shortcuts; f says feature is not available yet.
+    page.keyboard.press("?")
+    expect(page.locator("#moderation-help")).to_have_attribute("open", "")
+    page.locator("h1").click()
+    page.keyboard.press("f")
+    expect(live).to_contain_text("not available")
+    assert errors == []
+
+
+def test_one_at_a_time_the_keys_act_on_the_comment_shown(page, settings):
+    settings.NEWSROOM_BASE_URL = "http://testserver"
+    moderator()
+    first, second = (
+        CommentFactory(status=Comment.Status.PENDING, body=f"Held number {n}") for n in (1, 2)
+    )
+    log_in(page)
+    page.goto("/admin/articles/moderation/?view=focus")
+    expect(page.locator(".moderation-body")).to_have_text("Held number 1")
+    page.keyboard.press("s")
+    expect(page.locator(".moderation-body")).to_have_text("Held number 2")
+    assert status(first) == Comment.Status.SPAM
+    page.keyboard.press("z")
+    expect(page.locator(".moderation-body")).to_have_text("Held number 1")
+    assert status(first) == Comment.Status.PENDING
+    assert status(second) == Comment.Status.PENDING
