@@ -586,6 +586,21 @@ SITE_ROWS = [
         args=_view_on_site("comment"),
     ),
     get("admin:view_on_site", NEWSROOM, label="an author", args=_view_on_site("author")),
+    # The moderation page (articles/admin/moderation.py): moderators only.
+    get("admin:articles_moderation", only("moderator", "superuser")),
+    get(
+        "admin:articles_moderation",
+        only("moderator", "superuser"),
+        label="one at a time",
+        query="?view=focus",
+    ),
+    post(
+        "admin:articles_moderation",
+        only("moderator", "superuser"),
+        label="remove a comment",
+        data=lambda w, role: {"act_on": f"remove:{w.comment.pk}", "reason": "abusive"},
+        model=Comment,
+    ),
 ]
 
 
