@@ -148,6 +148,12 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=("article", "status", "created_at")),
             models.Index(fields=("author", "-created_at"), name="comment_author_recent_idx"),
+            # The moderation page's pending queue, read in id order: only the held rows.
+            models.Index(
+                fields=("id",),
+                condition=models.Q(status="pending"),
+                name="comment_pending_idx",
+            ),
         ]
         permissions = [("moderate_comment", _("Can moderate comments"))]
 
@@ -224,6 +230,14 @@ class CommentReport(models.Model):
         verbose_name_plural = _("comment reports")
         constraints = [
             models.UniqueConstraint(fields=("comment", "reporter"), name="one_report_per_reader")
+        ]
+        indexes = [
+            # The reported queue and its count: the open reports only.
+            models.Index(
+                fields=("comment",),
+                condition=models.Q(resolved_at__isnull=True),
+                name="report_open_idx",
+            ),
         ]
 
     def __str__(self):
