@@ -140,7 +140,7 @@ class ModerationForm(forms.Form):
 
     act_on = forms.CharField(required=False, max_length=40)
     action = forms.ChoiceField(required=False, choices=())
-    comments = forms.TypedMultipleChoiceField(required=False, coerce=int, choices=())
+    comments = forms.MultipleChoiceField(required=False, choices=())
     reason = forms.ChoiceField(
         label=_("Reason for removal"), required=False, choices=REMOVAL_REASONS
     )
@@ -151,21 +151,24 @@ class ModerationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, comment_ids: list[int], **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(a.key, a.label) for a in enabled_actions()]
-        # Any comment id: one moderated meanwhile is still acted on (or left as it is).
-        self.fields["comments"].choices = [(pk, pk) for pk in comment_ids]
-        self.fields["comments"].valid_value = lambda value: str(value).isdigit()
+        # Any comment's id, not only those of the page it was sent from: one moderated
+        # meanwhile is acted on again (or left as it is).
+        self.fields["comments"].valid_value = lambda value: _number(str(value)) is not None
+
+    def clean_comments(self):
+        return [_number(value) for value in self.cleaned_data["comments"]]
 
     def clean(self):
         data = super().clean()
         act_on = data.get("act_on")
         if act_on:
             key, _sep, pk = act_on.partition(":")
-            if key not in ACTIONS or ACTIONS[key].run is None or not pk.isdigit():
+            if key not in ACTIONS or ACTIONS[key].run is None or _number(pk) is None:
                 raise ValidationError(_("That is not an action of this page."))
-            data["action"], data["comments"] = key, [int(pk)]
+            data["action"], data["comments"] = key, [_number(pk)]
         if not data.get("action"):
             raise ValidationError(_("Choose what to do with the selected comments."))
         if not data.get("comments"):
@@ -176,6 +179,11 @@ class ModerationForm(forms.Form):
         return data
 
 
+def _number(value: str) -> int | None:
+    """A row id typed in an address or a form, or None for anything else."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 def _where(request) -> dict:
     """The queue, view and position the page is asked for."""
     queue = request.GET.get("queue", DEFAULT_QUEUE)
@@ -183,11 +191,12 @@ def _where(request) -> dict:
         queue = DEFAULT_QUEUE
     view = "focus" if request.GET.get("view") == "focus" else "list"
 
-    def number(name):
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() and len(value) < 19 else None
-
-    return {"queue": queue, "view": view, "after": number("after"), "at": number("at")}
+    return {
+        "queue": queue,
+        "view": view,
+        "after": _number(request.GET.get("after", "")),
+        "at": _number(request.GET.get("at", "")),
+    }
 
 
 def page_url(*, queue: str, view: str = "list", **position) -> str:
@@ -307,7 +316,7 @@ def moderation_view(request):
         if request.POST.get("undo"):
             undone = _undo(request)
             return HttpResponseRedirect(_after_undo_url(queue, where, undone))
-        form = ModerationForm(request.POST, comment_ids=[])
+        form = ModerationForm(request.POST)
         if form.is_valid():
             _act(request, form)
             return HttpResponseRedirect(_next_url(request, where))
@@ -316,7 +325,7 @@ def moderation_view(request):
     else:
         page = queue.page(after=where["after"], at=where["at"])
     # A refused decision keeps the ticks it was sent with.
-    selected = {int(v) for v in request.POST.getlist("comments") if v.isdigit() and len(v) < 19}
+    selected = {_number(value) for value in request.POST.getlist("comments")}
     entries = [
         Entry(
             comment=item.comment,
@@ -354,7 +363,7 @@ def moderation_view(request):
         "view": where["view"],
         "entries": entries,
         "focus": focus,
-        "form": form or ModerationForm(comment_ids=[]),
+        "form": form or ModerationForm(),
         "actions": enabled_actions(),
         "reasons": REMOVAL_REASONS,
         "list_url": page_url(queue=queue.key),
@@ -377,8 +386,7 @@ def _next_url(request, where) -> str:
     """After a decision: one at a time, the comment after the one decided on; the list,
     the same page (decided comments have left it)."""
     if where["view"] == "focus":
-        cursor = request.POST.get("cursor", "")
-        after = int(cursor) if cursor.isdigit() and len(cursor) < 19 else where["after"]
+        after = _number(request.POST.get("cursor", "")) or where["after"]
         return page_url(queue=where["queue"], view="focus", after=after)
     return page_url(queue=where["queue"], after=where["after"], at=where["at"])
 

@@ -275,6 +275,23 @@ def test_bulk_without_a_selection_or_an_action_says_what_is_missing(mod):
     assertContains(response, "That is not an action of this page.", status_code=400)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"act_on": "approve:²"},
+        {"act_on": "approve:" + "9" * 40},
+        {"action": "approve", "comments": ["²", "x"]},
+        {"act_on": "approve:1\x00"},
+    ],
+)
+def test_a_forged_decision_is_refused_with_a_message(mod, data):
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    response = mod.post(url(after="²"), data)
+    assert response.status_code == 400
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
 def test_the_page_offers_the_actions_that_exist_with_their_keys(mod):
     CommentFactory(status=Comment.Status.PENDING)
     response = mod.get(url(view="focus"))
