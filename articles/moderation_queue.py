@@ -8,7 +8,7 @@ context and its author's history are a fixed number of small queries.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -97,7 +97,6 @@ class Queue:
     descending: bool = False
     of_entries: bool = False
     help_text: str = ""
-    extra: dict = field(default_factory=dict)
 
     def count(self) -> QueueCount:
         return capped_count(self.count_rows())
