@@ -53,6 +53,19 @@
     var link = document.createElement("a");
     link.href = url;
     link.textContent = box.getAttribute("data-show") || "show";
+    link.addEventListener("click", function (event) {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+        return; // a new tab or window: the link as it is
+      }
+      // The permalink redirects to the article page, which the browser may keep for a
+      // minute (Cache-Control max-age) from before these comments: fetch it afresh first
+      // (the redirect and the page, so the cache holds the new one), then go.
+      event.preventDefault();
+      var go = function () {
+        window.location.assign(url);
+      };
+      window.fetch(url, { cache: "reload", credentials: "same-origin" }).then(go, go);
+    });
     text.appendChild(link);
     box.appendChild(text);
     var close = document.createElement("button");
