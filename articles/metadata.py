@@ -146,15 +146,27 @@ def publisher_logo(request=None) -> dict | None:
 COMMENT_TEXT_MAX_LENGTH = 500
 
 
-def comment_json_ld(comment, request=None) -> dict:
-    """A visible comment as a schema.org Comment (its text plain, from the stored HTML)."""
+# A pk no comment has: the permalink is reversed once a page, then each comment's put in.
+_PLACEHOLDER_PK = 987654321
+
+
+def comment_json_ld(comment, request=None, *, path: str | None = None) -> dict:
+    """A visible comment as a schema.org Comment (its text plain, from the stored HTML);
+    ``path``: its permalink, when the caller made it already."""
     return {
         "@type": "Comment",
         "author": {"@type": "Person", "name": comment.author_name},
         "dateCreated": comment.created_at.isoformat(),
         "text": Truncator(body_text(comment.body_html)).chars(COMMENT_TEXT_MAX_LENGTH),
-        "url": absolute_url(comment.get_absolute_url(), request),
+        "url": absolute_url(path or comment.get_absolute_url(), request),
     }
+
+
+def comments_json_ld(comments, request=None) -> list[dict]:
+    """``comments`` as schema.org Comments, with one ``reverse()`` for them all."""
+    placeholder = str(_PLACEHOLDER_PK)
+    head, tail = reverse("articles:comment", kwargs={"pk": _PLACEHOLDER_PK}).split(placeholder)
+    return [comment_json_ld(c, request, path=f"{head}{c.pk}{tail}") for c in comments]
 
 
 def shown_comments(comment_page, limit: int) -> list:
@@ -208,7 +220,7 @@ def article_json_ld(article, request=None, comment_page=None) -> dict:
     }
     comments = shown_comments(comment_page, settings.NEWSROOM_JSONLD_COMMENTS)
     if comments:
-        data["comment"] = [comment_json_ld(comment, request) for comment in comments]
+        data["comment"] = comments_json_ld(comments, request)
     logo = publisher_logo(request)
     if logo:
         data["publisher"]["logo"] = logo
