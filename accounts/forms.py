@@ -9,9 +9,23 @@ from accounts.models import User
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("username", "is_notified_of_replies")
+        fields = ("username", "is_notified_of_replies", "comment_email_delivery")
         labels = {"username": _("Display name")}
-        help_texts = {"username": _("Shown with your comments.")}
+        help_texts = {
+            "username": _("Shown with your comments."),
+            "comment_email_delivery": _(
+                "For replies to your comments and for held comments a moderator approved."
+            ),
+        }
+        widgets = {"comment_email_delivery": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without the choice (an older page, a script) keeps the one saved.
+        self.fields["comment_email_delivery"].required = False
+
+    def clean_comment_email_delivery(self):
+        return self.cleaned_data["comment_email_delivery"] or self.instance.comment_email_delivery
 
     def clean_username(self):
         # The sign-up rules (length, reserved and look-alike names), this account aside.

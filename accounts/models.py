@@ -8,8 +8,19 @@ from accounts.display_names import username_skeletons
 class User(AbstractUser):
     """The site's user, staff and commenters alike; ``username`` is the public display name."""
 
+    class EmailDelivery(models.TextChoices):
+        INSTANT = "instant", _("One email each, as it happens")
+        DAILY = "daily", _("One daily digest")
+
     is_notified_of_replies = models.BooleanField(
         _("email me when someone replies to my comments"), default=True
+    )
+    # How reply and approval emails reach the reader (articles.services.notifications).
+    comment_email_delivery = models.CharField(
+        _("reply and approval emails"),
+        max_length=16,
+        choices=EmailDelivery.choices,
+        default=EmailDelivery.INSTANT,
     )
     # Look-alike keys of the display name (accounts.display_names), filled by save().
     username_skeleton = models.CharField(

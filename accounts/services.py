@@ -23,6 +23,7 @@ def account_export(*, user: User) -> dict:
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "is_notified_of_replies": user.is_notified_of_replies,
+            "comment_email_delivery": user.comment_email_delivery,
         },
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}

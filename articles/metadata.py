@@ -142,8 +142,55 @@ def publisher_logo(request=None) -> dict | None:
     }
 
 
-def article_json_ld(article, request=None) -> dict:
-    """A schema.org NewsArticle for the article page; ``comment_count`` must be annotated."""
+# How much of a comment's text its schema.org Comment carries; its permalink has the rest.
+COMMENT_TEXT_MAX_LENGTH = 500
+
+
+# A pk no comment has: the permalink is reversed once a page, then each comment's put in.
+_PLACEHOLDER_PK = 987654321
+
+
+def comment_json_ld(comment, request=None, *, path: str | None = None) -> dict:
+    """A visible comment as a schema.org Comment (its text plain, from the stored HTML);
+    ``path``: its permalink, when the caller made it already."""
+    return {
+        "@type": "Comment",
+        "author": {"@type": "Person", "name": comment.author_name},
+        "dateCreated": comment.created_at.isoformat(),
+        "text": Truncator(body_text(comment.body_html)).chars(COMMENT_TEXT_MAX_LENGTH),
+        "url": absolute_url(path or comment.get_absolute_url(), request),
+    }
+
+
+def comments_json_ld(comments, request=None) -> list[dict]:
+    """``comments`` as schema.org Comments, with one ``reverse()`` for them all."""
+    placeholder = str(_PLACEHOLDER_PK)
+    head, tail = reverse("articles:comment", kwargs={"pk": _PLACEHOLDER_PK}).split(placeholder)
+    return [comment_json_ld(c, request, path=f"{head}{c.pk}{tail}") for c in comments]
+
+
+def shown_comments(comment_page, limit: int) -> list:
+    """The first ``limit`` visible comments of the page of threads the reader is shown, in
+    the page's order: read with the page (``selectors.comment_page``), so no query more.
+    Removed, spam and held comments (a reader's own) are left out."""
+    if comment_page is None or limit <= 0:
+        return []
+    comments = []
+    for thread in comment_page.threads:
+        for entry in thread.entries:
+            if entry.comment.status == entry.comment.Status.VISIBLE:
+                comments.append(entry.comment)
+                if len(comments) == limit:
+                    return comments
+    return comments
+
+
+def article_json_ld(article, request=None, comment_page=None) -> dict:
+    """A schema.org NewsArticle for the article page; ``comment_count`` must be annotated.
+
+    With the page's ``comment_page``, its first ``NEWSROOM_JSONLD_COMMENTS`` visible comments
+    are the NewsArticle's ``comment``; ``commentCount`` counts every visible one.
+    """
     url = absolute_url(article.get_absolute_url(), request)
     data = {
         "@context": "https://schema.org",
@@ -171,6 +218,9 @@ def article_json_ld(article, request=None) -> dict:
         "commentCount": article.comment_count,
         "isAccessibleForFree": True,
     }
+    comments = shown_comments(comment_page, settings.NEWSROOM_JSONLD_COMMENTS)
+    if comments:
+        data["comment"] = comments_json_ld(comments, request)
     logo = publisher_logo(request)
     if logo:
         data["publisher"]["logo"] = logo

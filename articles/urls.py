@@ -39,6 +39,11 @@ urlpatterns = [
     path("preview/articles/<int:pk>/", views.StaffPreviewView.as_view(), name="preview"),
     path("preview/s/<str:token>/", views.PreviewLinkView.as_view(), name="preview-link"),
     path("articles/<uslug:slug>/comments/", views.post_comment, name="comment-post"),
+    path(
+        "articles/<uslug:slug>/comments/live/",
+        reader_page(views.live_comments),
+        name="comment-live",
+    ),
     path("comments/<int:pk>/", views.comment_permalink, name="comment"),
     path("comments/<int:pk>/reply/", views.reply_comment, name="comment-reply"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="comment-edit"),

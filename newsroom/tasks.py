@@ -12,11 +12,13 @@ stays recorded as failed.
 
 Comment reports are not mailed one by one: the first report queues
 :func:`send_report_digest` a few minutes later (``NEWSROOM_REPORT_DIGEST_MINUTES``), and
-every report made meanwhile joins the one email each moderator gets.
+every report made meanwhile joins the one email each moderator gets. Readers who chose
+daily reply and approval emails get :func:`send_comment_digests`, queued by the first
+notification waiting for a day's digest to run at ``NEWSROOM_DIGEST_HOUR``.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -146,5 +148,26 @@ def queue_report_digest_on_commit(*, base_url: str = "") -> None:
         if delay and job.get_backend().supports_defer:
             job = job.using(run_after=timezone.now() + delay)
         job.enqueue(base_url=base_url)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+@task()
+def send_comment_digests(*, until: str, base_url: str = "") -> None:
+    """Email each reader who chose daily emails one digest of what is due by ``until``."""
+    from articles.services.notifications import comment_digest_send
+
+    comment_digest_send(until=datetime.fromisoformat(until), base_url=base_url)
+
+
+def queue_comment_digests_on_commit(*, due_at: datetime, base_url: str = "") -> None:
+    """Queue :func:`send_comment_digests` to run at ``due_at`` once this transaction commits
+    (at once on a backend that cannot run a job later: the digest then goes out at once)."""
+
+    def enqueue():
+        job = send_comment_digests
+        if job.get_backend().supports_defer:
+            job = job.using(run_after=due_at)
+        job.enqueue(until=due_at.isoformat(), base_url=base_url)
 
     transaction.on_commit(enqueue, robust=True)

@@ -12,6 +12,7 @@ from articles.models.comment import (
 )
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
+from articles.models.notification import PendingNotification
 from articles.models.workflow import (
     ArticleEvent,
     Correction,
@@ -41,6 +42,7 @@ __all__ = [
     "LegacyRedirect",
     "ModerationLogEntry",
     "ModerationSettings",
+    "PendingNotification",
     "PreviewLink",
     "PreviewLinkQuerySet",
     "Rendition",

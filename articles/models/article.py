@@ -68,10 +68,22 @@ class ArticleQuerySet(models.QuerySet):
             has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
         )
 
+    def with_latest_comment_at(self):
+        """Annotate ``latest_comment_at``, when the newest visible comment was posted (None
+        without one), in the same query: where the page's live notice counts new ones from
+        (``articles/views/live.py``)."""
+        newest = (
+            Comment.objects.visible()
+            .filter(article=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        return self.annotate(latest_comment_at=Subquery(newest))
+
     def with_page_data(self):
         """Everything the article page shows, its comment form re-rendered with errors too:
         what a card shows, and the body."""
-        return self.with_listing_data().defer(None).with_correction_flag()
+        return self.with_listing_data().defer(None).with_correction_flag().with_latest_comment_at()
 
     def scheduled(self):
         """Published, but not yet: readers see these from ``published_at`` on."""

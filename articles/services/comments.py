@@ -36,6 +36,7 @@ from articles.models import (
 from articles.models.comment import email_digest, validate_comment_has_text
 from articles.permissions import ArticlePermissions, CommentPermissions
 from articles.roles import MODERATOR_ROLE
+from articles.services import notifications
 from newsroom.absolute import absolute_url
 from newsroom.tasks import queue_report_digest_on_commit, send_email_on_commit
 
@@ -100,16 +101,7 @@ def _notify_reply(comment: Comment, request: HttpRequest | None) -> None:
     recipient = answered.author
     if not recipient.is_notified_of_replies or not recipient.email:
         return
-    _mail_on_commit(
-        template="articles/email/comment_reply",
-        to=[recipient.email],
-        context={
-            "comment": comment,
-            "recipient": recipient,
-            "url": absolute_url(comment.get_absolute_url(), request),
-            "profile_url": absolute_url(reverse("accounts:profile"), request),
-        },
-    )
+    notifications.notify_reply(comment=comment, recipient=recipient, request=request)
 
 
 @transaction.atomic
@@ -344,16 +336,20 @@ def comment_moderate(
             status == Comment.Status.REMOVED
         )
         if is_decision and comment.author_id and comment.author.email:
-            _mail_on_commit(
-                template="articles/email/comment_moderated",
-                to=[comment.author.email],
-                context={
-                    "comment": comment,
-                    "is_approved": status == Comment.Status.VISIBLE,
-                    "was_held": previous == Comment.Status.PENDING,
-                    "url": absolute_url(comment.get_absolute_url(), request),
-                },
-            )
+            if status == Comment.Status.VISIBLE:
+                # At once or in the author's daily digest, as they chose.
+                notifications.notify_approved(comment=comment, request=request)
+            else:
+                _mail_on_commit(
+                    template="articles/email/comment_moderated",
+                    to=[comment.author.email],
+                    context={
+                        "comment": comment,
+                        "is_approved": False,
+                        "was_held": previous == Comment.Status.PENDING,
+                        "url": absolute_url(comment.get_absolute_url(), request),
+                    },
+                )
         if previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE:
             _notify_reply(comment, request)
     caching.articles_changed(articles)

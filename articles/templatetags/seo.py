@@ -53,8 +53,12 @@ def article_image(context, article):
 
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article):
-    """``<script type="application/ld+json">`` with the article's NewsArticle data."""
-    return metadata.json_ld_script(metadata.article_json_ld(article, context.get("request")))
+    """``<script type="application/ld+json">`` with the article's NewsArticle data, and
+    the comments shown on the page."""
+    data = metadata.article_json_ld(
+        article, context.get("request"), comment_page=context.get("comment_page")
+    )
+    return metadata.json_ld_script(data)
 
 
 # Account pages are not indexed, but a shared link still shows a description.

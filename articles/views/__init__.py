@@ -10,6 +10,7 @@ from articles.views.comments import (
     report_comment,
 )
 from articles.views.corrections import CorrectionsView
+from articles.views.live import live_comments
 from articles.views.preview import PreviewLinkView, StaffPreviewView
 from articles.views.search import search
 from articles.views.share import share_on_mastodon
@@ -25,6 +26,7 @@ __all__ = [
     "comment_permalink",
     "delete_comment",
     "edit_comment",
+    "live_comments",
     "post_comment",
     "reply_comment",
     "report_comment",

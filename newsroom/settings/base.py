@@ -484,6 +484,15 @@ NEWSROOM_COMMENT_REPORT_RATE = os.environ.get("NEWSROOM_COMMENT_REPORT_RATE", "5
 NEWSROOM_REPORT_DIGEST_MINUTES = env_int("NEWSROOM_REPORT_DIGEST_MINUTES", 10)
 if NEWSROOM_REPORT_DIGEST_MINUTES < 0:
     raise ImproperlyConfigured("NEWSROOM_REPORT_DIGEST_MINUTES must be 0 or more.")
+# Readers who chose daily reply and approval emails get one digest a day, at this hour
+# (0-23) in DJANGO_TIME_ZONE.
+NEWSROOM_DIGEST_HOUR = env_int("NEWSROOM_DIGEST_HOUR", 8)
+if not 0 <= NEWSROOM_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NEWSROOM_DIGEST_HOUR must be an hour from 0 to 23.")
+# How many of the shown comments the article's JSON-LD lists as schema.org Comment items.
+NEWSROOM_JSONLD_COMMENTS = env_int("NEWSROOM_JSONLD_COMMENTS", 10)
+if NEWSROOM_JSONLD_COMMENTS < 0:
+    raise ImproperlyConfigured("NEWSROOM_JSONLD_COMMENTS must be 0 or more.")
 
 # --- Newsroom: editorial -----------------------------------------------------------------
 

@@ -146,6 +146,7 @@ def test_hostile_headline_cannot_break_out_of_json_ld_or_attributes(client):
     assert [script.get("type") or script.get("src") for script in page.scripts] == [
         "application/ld+json",
         "/static/js/share.js",
+        "/static/js/live-comments.js",
     ]
     assert "<script>alert" not in html
     assert json.loads(page.json_ld[0])["headline"] == HOSTILE

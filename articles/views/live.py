@@ -1,0 +1,94 @@
+"""The live "new comments" notice: how many visible comments an article has gained since
+the reader's page was made, as a small JSON answer that ``js/live-comments.js`` polls.
+
+``GET /articles/<slug>/comments/live/?since=<comment id or ISO time>`` answers
+``{"count": N, "total": M, "url": "..."}``: ``count`` visible comments newer than ``since``,
+``total`` visible comments in all (the page's "M comments"), and ``url`` where "show"
+leads (the newest new comment's permalink, in the reader's order, or the comments).
+
+One query, through the comments' ``(article, status, created_at)`` index, for a published
+story only (404 otherwise). The answer is the same for every anonymous reader of the same
+page (its ``since`` is printed in the cached page), so it is kept in the page cache under the
+article's tag, invalidated with the article page whenever its comments change; browsers
+keep it ``LIVE_MAX_AGE`` seconds. It reads no session and sets no cookie.
+"""
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from articles import caching
+from articles.models import Article, Comment
+from articles.selectors import ORDER_PARAMETER, article_comments_url, comment_order, order_query
+from newsroom.page_cache import public_response
+
+# Seconds a browser keeps an answer: the script asks every 30 s at most.
+LIVE_MAX_AGE = 15
+SINCE_PARAMETER = "since"
+
+
+class BadSince(ValueError):
+    pass
+
+
+def _since(value: str | None) -> dict:
+    """The filter for comments newer than ``value``: a comment id, or an ISO 8601 time."""
+    if value is None or value == "":
+        return {}
+    value = value.strip()
+    if value.isdigit():
+        return {"pk__gt": int(value)}
+    # A "+" left unencoded in a query string arrives as a space.
+    try:
+        at = parse_datetime(value.replace(" ", "+"))
+    except ValueError:
+        at = None
+    if at is None:
+        raise BadSince(value)
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    return {"created_at__gt": at}
+
+
+def _count(comments) -> Subquery:
+    return Coalesce(
+        Subquery(comments.order_by().values("article").annotate(count=Count("pk")).values("count")),
+        0,
+    )
+
+
+@require_safe
+def live_comments(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        since = _since(request.GET.get(SINCE_PARAMETER))
+    except BadSince:
+        return JsonResponse(
+            {"error": _("“since” must be a comment number or a date and time (ISO 8601).")},
+            status=400,
+        )
+    visible = Comment.objects.visible().filter(article=OuterRef("pk"))
+    counts = {"total": _count(visible)}
+    if since:
+        newer = visible.filter(**since)
+        counts["new"] = _count(newer)
+        counts["newest"] = Subquery(newer.order_by("-created_at", "-pk").values("pk")[:1])
+    row = Article.objects.published().filter(slug=slug).annotate(**counts).only("pk", "slug")
+    row = row.first()
+    if row is None:
+        raise Http404("No published article has this address.")
+    row.new = getattr(row, "new", 0)
+    order = comment_order(request.GET.get(ORDER_PARAMETER))
+    if row.new and row.newest:
+        url = Comment(pk=row.newest).get_absolute_url() + order_query(order)
+    else:
+        url = article_comments_url(row, order=order)
+    response = JsonResponse({"count": row.new, "total": row.total, "url": url})
+    response = public_response(request, response, tags=[caching.article_key(row.pk)])
+    if "public" in response.headers.get("Cache-Control", ""):
+        patch_cache_control(response, max_age=LIVE_MAX_AGE)
+    return response
