@@ -4,5 +4,6 @@ from articles.admin import (  # noqa: F401
     articles,
     comments,
     images,
+    rules,
     tags,
 )

@@ -29,6 +29,7 @@ from articles.services.images import (
     image_update,
 )
 from articles.services.rendering import article_rerender, comment_rerender
+from articles.services.trust import commenter_trust_set
 from articles.services.workflow import (
     article_publish,
     article_return_to_draft,
@@ -65,6 +66,7 @@ __all__ = [
     "comment_rerender",
     "commenter_ban",
     "commenter_ban_remember_emails",
+    "commenter_trust_set",
     "commenter_unban",
     "correction_create",
     "image_create",
