@@ -54,7 +54,7 @@ class DryRunResult:
 
     @property
     def summary(self) -> str:
-        """"Against the last 1,000 comments this would have held 41 and rejected 3." """
+        """The sentence: against the last 1,000 comments this would have held 41 and …"""
         sentence = ngettext(
             "Against the last comment this would have held %(held)s and rejected %(rejected)s",
             "Against the last %(tested)s comments this would have held %(held)s and "
