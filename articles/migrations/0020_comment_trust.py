@@ -113,6 +113,12 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(first_comment_hold_to_ladder, ladder_to_first_comment_hold),
+        # A default, so that migrating back can add the column again to a saved row.
+        migrations.AlterField(
+            model_name="moderationsettings",
+            name="is_first_comment_held",
+            field=models.BooleanField(default=False),
+        ),
         migrations.RemoveField(
             model_name="moderationsettings",
             name="is_first_comment_held",
