@@ -278,6 +278,17 @@ class ModerationSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
 
+    def clean(self):
+        if self.rejections_for_premoderation > self.rejections_window:
+            raise ValidationError(
+                {
+                    "rejections_for_premoderation": _(
+                        "At most the number of decisions counted (%(window)d); 0 turns it off."
+                    )
+                    % {"window": self.rejections_window}
+                }
+            )
+
     @property
     def is_first_comment_held(self) -> bool:
         """The setting the trust ladder replaced: whether a newcomer's comments are held."""

@@ -292,3 +292,23 @@ def test_a_check_that_cannot_be_imported_stops_the_deploy(settings):
 def test_the_setting_must_be_a_list(settings):
     settings.NEWSROOM_COMMENT_CHECKS = "articles.moderation.checks.check_word_rules"
     assert [error.id for error in check_comment_checks(None)] == ["articles.E003"]
+
+
+# Cost -------------------------------------------------------------------------------------
+
+
+def count_check_queries(article, author, django_assert_max_num_queries, limit):
+    ctx = CheckContext(author=author, article=article, body="Hello", moderation=None)
+    with django_assert_max_num_queries(limit):
+        run_checks(ctx)
+
+
+def test_the_built_in_chain_asks_a_few_queries(article, commenter, django_assert_max_num_queries):
+    ModerationSettings.load().save()
+    WordRule.objects.create(phrase="casino", action=WordRule.Action.HOLD)
+    EmailDomainRule.objects.create(domain="spam.example", action=EmailDomainRule.Action.HOLD)
+    # Word rules, domain rules, the reader's trust, their recent decisions.
+    count_check_queries(article, commenter, django_assert_max_num_queries, 4)
+    set_moderation(approvals_before_trusted=3)
+    # And how many of theirs are approved (counting at most three).
+    count_check_queries(article, commenter, django_assert_max_num_queries, 5)

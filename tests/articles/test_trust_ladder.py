@@ -199,3 +199,21 @@ def test_readers_cannot_open_the_trust_admin(client, commenter):
     client.force_login(commenter)
     response = client.get(reverse("admin:articles_commentertrust_changelist"))
     assert response.status_code == 302  # to the admin's login
+
+
+def test_the_removal_rule_cannot_need_more_than_it_counts(admin_client):
+    row = ModerationSettings.load()
+    row.save()
+    response = admin_client.post(
+        reverse("admin:articles_moderationsettings_change", args=[row.pk]),
+        {
+            "mode": "post",
+            "max_links": 2,
+            "approvals_before_trusted": 0,
+            "rejections_for_premoderation": 6,
+            "rejections_window": 5,
+        },
+    )
+    assertContains(response, "At most the number of decisions counted (5)")
+    row.refresh_from_db()
+    assert row.rejections_for_premoderation == 3
