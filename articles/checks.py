@@ -51,3 +51,37 @@ def check_publisher_logo(app_configs, **kwargs):
             id="articles.W001",
         )
     ]
+
+
+@register()
+def check_comment_checks(app_configs, **kwargs):
+    """``NEWSROOM_COMMENT_CHECKS`` is a list of dotted paths to importable callables."""
+    from django.utils.module_loading import import_string
+
+    configured = settings.NEWSROOM_COMMENT_CHECKS
+    if isinstance(configured, str) or not isinstance(configured, list | tuple):
+        return [
+            Error(
+                "NEWSROOM_COMMENT_CHECKS must be a list of dotted paths.",
+                hint="For example ['articles.moderation.checks.check_word_rules'].",
+                id="articles.E003",
+            )
+        ]
+    errors = []
+    for path in configured:
+        try:
+            check = import_string(path) if isinstance(path, str) else None
+        except ImportError as error:
+            check, problem = None, str(error)
+        else:
+            problem = "it is not a callable" if check is not None else "it is not a dotted path"
+        if not callable(check):
+            errors.append(
+                Error(
+                    f"NEWSROOM_COMMENT_CHECKS names {path!r}, which cannot be used: {problem}.",
+                    hint="Each entry is the dotted path of a callable check(ctx) -> Verdict "
+                    "| None (see articles/moderation/checks.py).",
+                    id="articles.E004",
+                )
+            )
+    return errors

@@ -56,13 +56,23 @@ class CommentForm(forms.Form):
     )
     # Text, not IntegerField: whatever arrives, clean_parent() answers in words.
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The "Post anyway for review" button, offered once a check asked the author to revise
+    # (articles.moderation): posted anyway, the comment is held for a moderator.
+    post_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, article: Article | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        self.is_revision_asked = False
         # Shown to browsers and in the help text; enforced in clean_body, after newlines
         # are normalized, so the browser's count and ours agree.
         self.fields["body"].max_length = settings.NEWSROOM_COMMENT_MAX_LENGTH
+
+    def ask_revision(self, error: ValidationError) -> None:
+        """A check asked the author to revise (``RevisionRequested``): say why, and offer
+        to post the text anyway for review."""
+        self.is_revision_asked = True
+        self.add_error(None, error)
 
     def clean_body(self):
         body = self.cleaned_data["body"].replace("\r\n", "\n")

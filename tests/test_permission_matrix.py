@@ -57,7 +57,9 @@ from articles.models import (
     Article,
     Comment,
     CommenterBan,
+    CommenterTrust,
     CommentReport,
+    EmailDomainRule,
     ModerationLogEntry,
     ModerationSettings,
     PreviewLink,
@@ -206,6 +208,10 @@ def _build_world() -> SimpleNamespace:
         comment=comment,
         report=CommentReport.objects.create(comment=reported, reporter=owner, reason="spam"),
         rule=WordRule.objects.create(phrase="scam", action=WordRule.Action.HOLD),
+        domain_rule=EmailDomainRule.objects.create(
+            domain="junk.example", action=EmailDomainRule.Action.HOLD
+        ),
+        trust=CommenterTrust.objects.create(user=owner, level=CommenterTrust.Level.TRUSTED),
         ban=CommenterBan.objects.get(user=users["banned"]),
         settings_row=settings_row,
         log_entry=ModerationLogEntry.objects.get(),
@@ -747,6 +753,8 @@ MODEL_RIGHTS = {
     "articles.comment": {"editor": "v", "moderator": "vx", "superuser": "vcx"},
     "articles.commentreport": {"moderator": "v", "superuser": "vcdx"},
     "articles.wordrule": {"moderator": "vacdx", "superuser": "vacdx"},
+    "articles.emaildomainrule": {"moderator": "vacdx", "superuser": "vacdx"},
+    "articles.commentertrust": {"moderator": "vacdx", "superuser": "vacdx"},
     # Moderators ban from the comment queue, and change or lift bans here.
     "articles.commenterban": {"moderator": "vcdx", "superuser": "vacdx"},
     # "Superusers and editors with the permission" (docs/comments.md): no role has it.
@@ -767,6 +775,8 @@ OBJECTS = {
     "articles.comment": "comment",
     "articles.commentreport": "report",
     "articles.wordrule": "rule",
+    "articles.emaildomainrule": "domain_rule",
+    "articles.commentertrust": "trust",
     "articles.commenterban": "ban",
     "articles.moderationsettings": "settings_row",
     "articles.moderationlogentry": "log_entry",
@@ -810,6 +820,11 @@ ADD_DATA = {
         "is_active": "on",
     },
     "articles.commenterban": lambda w, role: {"user": w.owner.pk, "reason": "Spam"},
+    "articles.emaildomainrule": lambda w, role: {"domain": "spam.example", "action": "refuse"},
+    "articles.commentertrust": lambda w, role: {
+        "user": w.users["reader"].pk,
+        "level": "premoderated",
+    },
     "auth.group": lambda w, role: {"name": "Interns"},
     "account.emailaddress": lambda w, role: {
         "user": w.owner.pk,
@@ -837,9 +852,13 @@ CHANGE_DATA = {
     "articles.commentreport": lambda w, role: {},
     "articles.wordrule": lambda w, role: {"phrase": "scam", "action": "reject", "is_active": "on"},
     "articles.commenterban": lambda w, role: {"reason": "Abuse, again"},
+    "articles.emaildomainrule": lambda w, role: {"domain": "junk.example", "action": "hold"},
+    "articles.commentertrust": lambda w, role: {"level": "trusted", "note": "A regular"},
     "articles.moderationsettings": lambda w, role: {
         "mode": "pre",
-        "is_first_comment_held": "on",
+        "approvals_before_trusted": "1",
+        "rejections_for_premoderation": "3",
+        "rejections_window": "5",
         "max_links": "1",
     },
     "articles.moderationlogentry": lambda w, role: {},

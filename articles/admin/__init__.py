@@ -5,5 +5,6 @@ from articles.admin import (  # noqa: F401
     comments,
     images,
     moderation,
+    rules,
     tags,
 )

@@ -1,4 +1,5 @@
-"""Comment moderation in the admin: the queue, word rules, bans, settings and the log.
+"""Comment moderation in the admin: the queue, bans and the log (the rules and settings
+are ``articles.admin.rules``).
 
 Every action goes through ``articles.services``, so it is logged and the commenter is told.
 """
@@ -6,10 +7,9 @@ Every action goes through ``articles.services``, so it is logged and the comment
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +28,6 @@ from articles.models import (
     CommenterBan,
     CommentReport,
     ModerationLogEntry,
-    ModerationSettings,
-    WordRule,
 )
 from articles.permissions import CommentPermissions
 from articles.services import comment_moderate, commenter_ban, commenter_unban
@@ -288,42 +286,6 @@ class CommentReportAdmin(CheckedChangeListMixin, admin.ModelAdmin):
         return False
 
 
-@admin.register(WordRule)
-class WordRuleAdmin(CheckedChangeListMixin, admin.ModelAdmin):
-    """Word rules are moderation settings: each change goes in the moderation log."""
-
-    list_display = ("phrase", "action", "is_active", "created_at")
-    list_filter = ("action", "is_active")
-    list_editable = ("action", "is_active")
-    search_fields = ("phrase",)
-
-    def _log(self, request, rule, what):
-        ModerationLogEntry.objects.create(
-            moderator=request.user,
-            action=ModerationLogEntry.Action.SETTINGS,
-            details=_("Word rule “%(phrase)s” %(what)s.") % {"phrase": rule.phrase, "what": what},
-        )
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        state = _("active") if obj.is_active else _("inactive")
-        self._log(
-            request,
-            obj,
-            _("saved: %(action)s, %(state)s")
-            % {"action": obj.get_action_display(), "state": state},
-        )
-
-    def delete_model(self, request, obj):
-        self._log(request, obj, _("deleted"))
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for rule in queryset:
-            self._log(request, rule, _("deleted"))
-        super().delete_queryset(request, queryset)
-
-
 @admin.register(CommenterBan)
 class CommenterBanAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("commenter", "reason", "is_hiding_comments", "banned_by", "created_at")
@@ -358,37 +320,6 @@ class CommenterBanAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for ban in queryset.select_related("user"):
             commenter_unban(ban=ban, by=request.user)
-
-
-@admin.register(ModerationSettings)
-class ModerationSettingsAdmin(CheckedChangeListMixin, admin.ModelAdmin):
-    fields = ("mode", "is_first_comment_held", "max_links")
-
-    def has_add_permission(self, request):
-        return not ModerationSettings.objects.exists() and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        # Those who may not see the settings are refused here, not sent on to the row.
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        # One row: go straight to it (created from the environment's values on first visit).
-        settings_row = ModerationSettings.load()
-        if settings_row._state.adding:
-            if not self.has_add_permission(request):
-                return super().changelist_view(request, extra_context)
-            settings_row.save()
-        return redirect("admin:articles_moderationsettings_change", settings_row.pk)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        ModerationLogEntry.objects.create(
-            moderator=request.user,
-            action=ModerationLogEntry.Action.SETTINGS,
-            details="; ".join(f"{name}={form.cleaned_data[name]}" for name in form.changed_data),
-        )
 
 
 @admin.register(ModerationLogEntry)

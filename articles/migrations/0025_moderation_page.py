@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0019_html_version"),
+        ("articles", "0024_comment_digests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -13,6 +13,7 @@ from articles.models.comment import (
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
 from articles.models.notification import PendingNotification
+from articles.models.trust import CommenterTrust, EmailDomainRule
 from articles.models.workflow import (
     ArticleEvent,
     Correction,
@@ -34,8 +35,10 @@ __all__ = [
     "CommentQuerySet",
     "CommentReport",
     "CommenterBan",
+    "CommenterTrust",
     "Correction",
     "CorrectionQuerySet",
+    "EmailDomainRule",
     "Image",
     "ImageRendition",
     "ImportRecord",

@@ -253,9 +253,28 @@ class ModerationSettings(models.Model):
         PRE = "pre", _("Pre-moderation: every comment waits for a moderator")
 
     mode = models.CharField(_("moderation"), max_length=8, choices=Mode.choices)
-    is_first_comment_held = models.BooleanField(
-        _("hold a commenter's first comment"),
-        help_text=_("Until a moderator approves one of their comments."),
+    # The trust ladder (articles.moderation.checks.check_trust): 1 is the old "hold a
+    # commenter's first comment", 0 holds nobody for being new.
+    approvals_before_trusted = models.PositiveSmallIntegerField(
+        _("approved comments before a commenter is trusted"),
+        default=0,
+        help_text=_(
+            "A commenter's comments are held until this many of theirs have been approved. "
+            "0 holds nobody for being new; 1 holds a commenter's first comment."
+        ),
+    )
+    rejections_for_premoderation = models.PositiveSmallIntegerField(
+        _("removed comments that bring back pre-moderation"),
+        default=3,
+        help_text=_(
+            "A commenter with this many removed or spam among their last decisions below is "
+            "pre-moderated again, until approvals outweigh them. 0 turns this off."
+        ),
+    )
+    rejections_window = models.PositiveSmallIntegerField(
+        _("out of their last decisions"),
+        default=5,
+        help_text=_("How many of the commenter's latest moderation decisions are counted."),
     )
     max_links = models.PositiveSmallIntegerField(
         _("hold comments with more links than"),
@@ -273,13 +292,33 @@ class ModerationSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
 
+    def clean(self):
+        if self.rejections_for_premoderation > self.rejections_window:
+            raise ValidationError(
+                {
+                    "rejections_for_premoderation": _(
+                        "At most the number of decisions counted (%(window)d); 0 turns it off."
+                    )
+                    % {"window": self.rejections_window}
+                }
+            )
+
+    @property
+    def is_first_comment_held(self) -> bool:
+        """The setting the trust ladder replaced: whether a newcomer's comments are held."""
+        return self.approvals_before_trusted > 0
+
+    @is_first_comment_held.setter
+    def is_first_comment_held(self, value: bool) -> None:
+        self.approvals_before_trusted = max(self.approvals_before_trusted, 1) if value else 0
+
     @classmethod
     def load(cls) -> "ModerationSettings":
         """The saved row, or the environment's defaults (not saved, so reads never write)."""
         return cls.objects.filter(pk=1).first() or cls(
             pk=1,
             mode=settings.NEWSROOM_COMMENT_MODERATION,
-            is_first_comment_held=settings.NEWSROOM_COMMENT_HOLD_FIRST,
+            approvals_before_trusted=settings.NEWSROOM_COMMENT_TRUSTED_AFTER,
             max_links=settings.NEWSROOM_COMMENT_MAX_LINKS,
         )
 
@@ -289,6 +328,7 @@ class WordRule(models.Model):
 
     class Action(models.TextChoices):
         HOLD = "hold", _("Hold for moderation")
+        REVISE = "revise", _("Ask the author to revise (they may post it for review)")
         REJECT = "reject", _("Reject")
 
     phrase = models.CharField(
@@ -396,6 +436,7 @@ class ModerationLogEntry(models.Model):
         SETTINGS = "settings", _("Changed settings")
         # A decision taken back: the comment returns to the status it had before it.
         UNDO = "undo", _("Undid a decision")
+        TRUST = "trust", _("Set commenter trust")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -30,6 +30,7 @@ from articles.services.images import (
 )
 from articles.services.moderation_undo import comment_moderation_undo
 from articles.services.rendering import article_rerender, comment_rerender
+from articles.services.trust import commenter_trust_set
 from articles.services.workflow import (
     article_publish,
     article_return_to_draft,
@@ -67,6 +68,7 @@ __all__ = [
     "comment_rerender",
     "commenter_ban",
     "commenter_ban_remember_emails",
+    "commenter_trust_set",
     "commenter_unban",
     "correction_create",
     "image_create",

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import caching
-from articles.html import count_links
 from articles.models import (
     Article,
     BannedEmail,
@@ -31,13 +30,14 @@ from articles.models import (
     CommentReport,
     ModerationLogEntry,
     ModerationSettings,
-    WordRule,
 )
 from articles.models.comment import email_digest, validate_comment_has_text
+from articles.moderation.checks import CheckContext, held_reason_or_raise, run_checks
 from articles.permissions import ArticlePermissions, CommentPermissions
 from articles.roles import MODERATOR_ROLE
 from articles.services import notifications
 from newsroom.absolute import absolute_url
+from newsroom.client_ip import client_ip
 from newsroom.tasks import queue_report_digest_on_commit, send_email_on_commit
 
 
@@ -56,33 +56,33 @@ def _check_text(body: str) -> None:
         raise ValidationError({"body": error.messages}, code="blank") from None
 
 
-def _hold_reason(*, author, body: str, moderation: ModerationSettings) -> str:
-    """Apply the word rules (rejecting raises) and say why the comment is held, or ''."""
-    rules = [rule for rule in WordRule.objects.filter(is_active=True) if rule.matches(body)]
-    if any(rule.action == WordRule.Action.REJECT for rule in rules):
-        # Which words is not said: the page would print them (some are slurs), and
-        # whoever probes the list one word at a time would learn it.
-        raise ValidationError(
-            {
-                "body": _(
-                    "Your comment was not posted: it uses words this site does not allow. "
-                    "Please rephrase it; your text is below."
-                )
-            },
-            code="word_rule",
-        )
-    if moderation.mode == ModerationSettings.Mode.PRE:
-        return _("All comments are reviewed before they appear.")
-    if rules:
-        return _("It contains words a moderator reviews first.")
-    if count_links(body) > moderation.max_links:
-        return _("It contains more links than the site allows without review.")
-    if (
-        moderation.is_first_comment_held
-        and not Comment.objects.filter(author=author, status=Comment.Status.VISIBLE).exists()
-    ):
-        return _("A moderator approves a commenter's first comment.")
-    return ""
+def _hold_reason(
+    *,
+    author,
+    article: Article,
+    body: str,
+    parent: Comment | None = None,
+    is_edit: bool = False,
+    post_anyway: bool = False,
+    request: HttpRequest | None = None,
+) -> str:
+    """Run the pre-check chain (``articles.moderation``): why the comment is held, or '';
+    a rejection raises ``ValidationError``, a request to revise ``RevisionRequested``."""
+    ctx = CheckContext(
+        author=author,
+        article=article,
+        body=body,
+        parent=parent,
+        is_edit=is_edit,
+        moderation=ModerationSettings.load(),
+        client_ip=client_ip(request) if request is not None else "",
+        user_agent=request.headers.get("User-Agent", "") if request is not None else "",
+        referrer=request.headers.get("Referer", "") if request is not None else "",
+        site_url=absolute_url("/", request).removesuffix("/")
+        if request is not None or settings.NEWSROOM_BASE_URL
+        else "",
+    )
+    return held_reason_or_raise(run_checks(ctx, post_anyway=post_anyway))
 
 
 def _mail_on_commit(*, template: str, to: list[str], context: dict) -> None:
@@ -112,8 +112,10 @@ def comment_create(
     body: str,
     parent: Comment | None = None,
     request: HttpRequest | None = None,
+    post_anyway: bool = False,
 ) -> Comment:
-    """Post a comment or reply; held for moderation when the site's rules say so."""
+    """Post a comment or reply; held for moderation when the pre-check chain says so.
+    ``post_anyway``: the author was asked to revise and posts it for review instead."""
     permissions = ArticlePermissions(author, article)
     if permissions.comment_refusal:
         raise PermissionDenied(permissions.comment_refusal_message)
@@ -152,7 +154,12 @@ def comment_create(
     comment.replied_to = replied_to
     comment.full_clean()
     comment.held_reason = _hold_reason(
-        author=author, body=body, moderation=ModerationSettings.load()
+        author=author,
+        article=article,
+        body=body,
+        parent=parent,
+        post_anyway=post_anyway,
+        request=request,
     )
     comment.status = Comment.Status.PENDING if comment.held_reason else Comment.Status.VISIBLE
     comment.save()
@@ -163,8 +170,15 @@ def comment_create(
 
 
 @transaction.atomic
-def comment_edit(*, comment: Comment, by, body: str) -> Comment:
-    """The author corrects their comment inside the edit window; the rules apply again."""
+def comment_edit(
+    *,
+    comment: Comment,
+    by,
+    body: str,
+    post_anyway: bool = False,
+    request: HttpRequest | None = None,
+) -> Comment:
+    """The author corrects their comment inside the edit window; the checks run again."""
     if refusal := CommentPermissions(by, comment).edit_refusal():
         raise PermissionDenied(refusal)
     body = _clean_body(body)
@@ -173,7 +187,15 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
         return comment
     comment.body = body
     comment.full_clean()
-    held_reason = _hold_reason(author=by, body=body, moderation=ModerationSettings.load())
+    held_reason = _hold_reason(
+        author=by,
+        article=comment.article,
+        body=body,
+        parent=comment.parent,
+        is_edit=True,
+        post_anyway=post_anyway,
+        request=request,
+    )
     if held_reason and comment.status == Comment.Status.VISIBLE:
         # Editing must not slip words or links past the rules that applied when posting.
         comment.status = Comment.Status.PENDING

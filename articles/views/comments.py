@@ -26,6 +26,7 @@ from django_ratelimit.core import is_ratelimited
 
 from articles.forms import CommentForm, ReportForm
 from articles.models import Article, Comment
+from articles.moderation.checks import RevisionRequested
 from articles.permissions import ArticlePermissions, CommentPermissions, Refusal
 from articles.selectors import (
     ORDER_PARAMETER,
@@ -220,12 +221,17 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 parent=parent,
                 request=request,
+                post_anyway=form.cleaned_data["post_anyway"],
             )
+        except RevisionRequested as error:
+            form.ask_revision(error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             _announce(request, comment)
             return redirect(comment_page_url(comment, request.user, order=_order(request)))
+    # Asked to revise is no error: the text is back with its two ways on.
+    status = 200 if form.is_revision_asked else 400
     if parent is not None:
         return _form_page(
             request,
@@ -234,11 +240,11 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             title=_reply_title(parent),
             action=request.get_full_path(),
             comment=parent,
-            status=400,
+            status=status,
         )
     article = Article.objects.published().with_page_data().get(pk=article.pk)
     context = {"article": article, **comment_section(request, article, form=form)}
-    return render(request, "articles/detail.html", context, status=400)
+    return render(request, "articles/detail.html", context, status=status)
 
 
 def _own_comment(request: HttpRequest, pk: int) -> tuple[Comment, CommentPermissions]:
@@ -284,7 +290,15 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_page(request, form=form, status=403, note=refusal, readonly=True, **page)
     if request.method == "POST" and form.is_valid():
         try:
-            comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
+            comment_edit(
+                comment=comment,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                post_anyway=form.cleaned_data["post_anyway"],
+                request=request,
+            )
+        except RevisionRequested as error:
+            form.ask_revision(error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -297,7 +311,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form=form,
-        status=400 if form.errors else 200,
+        status=400 if form.errors and not form.is_revision_asked else 200,
         note=_("You can edit a comment for %(minutes)d minutes after posting it.")
         % {"minutes": minutes},
         **page,

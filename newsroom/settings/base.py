@@ -478,6 +478,40 @@ if NEWSROOM_COMMENT_MODERATION not in {"post", "pre"}:
     raise ImproperlyConfigured("NEWSROOM_COMMENT_MODERATION must be 'post' or 'pre'.")
 NEWSROOM_COMMENT_HOLD_FIRST = env_bool("NEWSROOM_COMMENT_HOLD_FIRST", False)
 NEWSROOM_COMMENT_MAX_LINKS = env_int("NEWSROOM_COMMENT_MAX_LINKS", 2)
+# The trust ladder: a commenter's comments are held until this many have been approved
+# (1 is NEWSROOM_COMMENT_HOLD_FIRST's "first comment held", which it defaults to).
+NEWSROOM_COMMENT_TRUSTED_AFTER = env_int(
+    "NEWSROOM_COMMENT_TRUSTED_AFTER", 1 if NEWSROOM_COMMENT_HOLD_FIRST else 0
+)
+# The pre-check chain every new or edited comment goes through (articles/moderation/): a
+# check is any callable ``check(ctx) -> Verdict | None``; the strongest verdict wins.
+NEWSROOM_COMMENT_CHECKS = [
+    "articles.moderation.checks.check_premoderation",
+    "articles.moderation.checks.check_word_rules",
+    "articles.moderation.checks.check_links",
+    "articles.moderation.checks.check_trust",
+    "articles.moderation.checks.check_email_domain",
+    "articles.moderation.adapters.check_akismet",
+    "articles.moderation.adapters.check_toxicity",
+]
+# Addresses at well-known disposable-mail domains (articles/moderation/disposable_domains.txt)
+# have their comments held.
+NEWSROOM_COMMENT_HOLD_DISPOSABLE = env_bool("NEWSROOM_COMMENT_HOLD_DISPOSABLE", True)
+# Optional outside checks, off unless configured: Akismet's comment-check (spam held, its
+# "discard" rejected) and a Perspective-style toxicity model (at or over the threshold the
+# author is asked to revise). A service that is slow or down is skipped, never waited on.
+NEWSROOM_AKISMET_KEY = os.environ.get("NEWSROOM_AKISMET_KEY", "").strip()
+NEWSROOM_AKISMET_URL = os.environ.get("NEWSROOM_AKISMET_URL", "https://rest.akismet.com").rstrip(
+    "/"
+)
+NEWSROOM_TOXICITY_URL = os.environ.get("NEWSROOM_TOXICITY_URL", "").strip()
+NEWSROOM_TOXICITY_KEY = os.environ.get("NEWSROOM_TOXICITY_KEY", "").strip()
+NEWSROOM_TOXICITY_THRESHOLD = float(os.environ.get("NEWSROOM_TOXICITY_THRESHOLD", "0.8"))
+if not 0 < NEWSROOM_TOXICITY_THRESHOLD <= 1:
+    raise ImproperlyConfigured("NEWSROOM_TOXICITY_THRESHOLD must be over 0 and at most 1.")
+NEWSROOM_COMMENT_CHECK_TIMEOUT = float(os.environ.get("NEWSROOM_COMMENT_CHECK_TIMEOUT", "2"))
+# How many of the newest comments the admin's "Test against recent comments" runs over.
+NEWSROOM_DRY_RUN_COMMENTS = env_int("NEWSROOM_DRY_RUN_COMMENTS", 1000)
 # Reports: how many a reader may send (django-ratelimit's rate, as for comments), and how
 # long the first report waits for others before the moderators get their one digest email.
 NEWSROOM_COMMENT_REPORT_RATE = os.environ.get("NEWSROOM_COMMENT_REPORT_RATE", "5/m")

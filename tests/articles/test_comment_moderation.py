@@ -547,11 +547,18 @@ def test_settings_page_is_one_row_seeded_from_the_environment(admin_client, sett
     assert row.max_links == 4
     response = admin_client.post(
         reverse("admin:articles_moderationsettings_change", args=[row.pk]),
-        {"mode": "pre", "is_first_comment_held": "on", "max_links": 0},
+        {
+            "mode": "pre",
+            "approvals_before_trusted": 1,
+            "rejections_for_premoderation": 3,
+            "rejections_window": 5,
+            "max_links": 0,
+        },
     )
     assert response.status_code == 302
     row.refresh_from_db()
-    assert (row.mode, row.is_first_comment_held, row.max_links) == ("pre", True, 0)
+    assert (row.mode, row.approvals_before_trusted, row.max_links) == ("pre", 1, 0)
+    assert row.is_first_comment_held
     assert ModerationLogEntry.objects.get().action == ModerationLogEntry.Action.SETTINGS
 
 
