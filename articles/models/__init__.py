@@ -10,6 +10,7 @@ from articles.models.comment import (
     ModerationSettings,
     WordRule,
 )
+from articles.models.engagement import IgnoredCommenter, Reaction
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
 from articles.models.workflow import (
@@ -35,6 +36,7 @@ __all__ = [
     "CommenterBan",
     "Correction",
     "CorrectionQuerySet",
+    "IgnoredCommenter",
     "Image",
     "ImageRendition",
     "ImportRecord",
@@ -43,6 +45,7 @@ __all__ = [
     "ModerationSettings",
     "PreviewLink",
     "PreviewLinkQuerySet",
+    "Reaction",
     "Rendition",
     "SlugRedirect",
     "TaggedArticle",

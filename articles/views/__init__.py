@@ -10,6 +10,12 @@ from articles.views.comments import (
     report_comment,
 )
 from articles.views.corrections import CorrectionsView
+from articles.views.engagement import (
+    feature_comment,
+    ignore_commenter,
+    ignored_commenters,
+    react_comment,
+)
 from articles.views.preview import PreviewLinkView, StaffPreviewView
 from articles.views.search import search
 from articles.views.share import share_on_mastodon
@@ -25,7 +31,11 @@ __all__ = [
     "comment_permalink",
     "delete_comment",
     "edit_comment",
+    "feature_comment",
+    "ignore_commenter",
+    "ignored_commenters",
     "post_comment",
+    "react_comment",
     "reply_comment",
     "report_comment",
     "search",

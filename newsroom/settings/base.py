@@ -484,6 +484,11 @@ NEWSROOM_COMMENT_REPORT_RATE = os.environ.get("NEWSROOM_COMMENT_REPORT_RATE", "5
 NEWSROOM_REPORT_DIGEST_MINUTES = env_int("NEWSROOM_REPORT_DIGEST_MINUTES", 10)
 if NEWSROOM_REPORT_DIGEST_MINUTES < 0:
     raise ImproperlyConfigured("NEWSROOM_REPORT_DIGEST_MINUTES must be 0 or more.")
+# Engagement (docs/comments.md): the reaction button's name, how many reactions a reader may
+# give or take back (django-ratelimit's rate), and how many editors' picks an article shows.
+NEWSROOM_REACTION_NAME = os.environ.get("NEWSROOM_REACTION_NAME", "Respect").strip() or "Respect"
+NEWSROOM_REACTION_RATE = os.environ.get("NEWSROOM_REACTION_RATE", "30/m")
+NEWSROOM_FEATURED_COMMENTS = env_int("NEWSROOM_FEATURED_COMMENTS", 3)
 
 # --- Newsroom: editorial -----------------------------------------------------------------
 
