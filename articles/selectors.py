@@ -32,7 +32,14 @@ from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Comment, CommentReport, IgnoredCommenter, Reaction
+from articles.models import (
+    Article,
+    Byline,
+    Comment,
+    CommentReport,
+    IgnoredCommenter,
+    Reaction,
+)
 from articles.permissions import ArticlePermissions, CommentPermissions
 
 OLDEST = "oldest"
@@ -333,8 +340,11 @@ AUTHOR_BADGE = _("Author")
 
 def _byline_users(article: Article) -> set[int]:
     """The accounts of the article's bylined authors (``Author.user``), for the "Author"
-    badge: read from ``with_page_data``'s prefetched bylines, no query."""
-    return {byline.author.user_id for byline in article.bylines.all() if byline.author.user_id}
+    badge: read from ``with_page_data``'s prefetched bylines (no query), else in one."""
+    if "bylines" in getattr(article, "_prefetched_objects_cache", {}):
+        return {byline.author.user_id for byline in article.bylines.all()} - {None}
+    users = Byline.objects.filter(article=article, author__user__isnull=False)
+    return set(users.values_list("author__user_id", flat=True))
 
 
 def comment_page(article: Article, user, *, order: str = OLDEST, number=None) -> CommentPage:
