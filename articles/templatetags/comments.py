@@ -116,7 +116,7 @@ def _comment(entry, words: dict[str, str], logged_in: bool, token: str = "") -> 
         return f'{opening}<p class="comment__placeholder">{escape(entry.placeholder)}</p></article>'
     meta = _meta(entry, words)
     if comment.featured_at:
-        meta.append(f'\n<span class="comment__pick-mark">{words["pick"]}</span>')
+        meta.append(f'\n<span class="comment__pick-label">{words["pick"]}</span>')
     parts = [
         opening,
         '<header class="comment__meta">',

@@ -17,7 +17,7 @@ from tests.factories import ArticleFactory, CommentFactory, UserFactory, Verifie
 pytestmark = pytest.mark.django_db
 
 PICKS_HEADING = '<h3 id="comment-picks-heading" class="comment-picks__heading">Editors\' picks</h3>'
-MARK = '<span class="comment__pick-mark">Editors\' pick</span>'
+MARK = '<span class="comment__pick-label">Editors\' pick</span>'
 
 
 @pytest.fixture
