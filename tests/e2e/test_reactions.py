@@ -1,11 +1,22 @@
 """A reaction toggles in place with JavaScript (the count and aria-pressed change, the page
 does not move), and with JavaScript off the same form posts and comes back to the comment."""
 
+from django.test import Client
+from django.urls import reverse
+
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Comment
-from tests.factories import ArticleFactory, CommentFactory, VerifiedUserFactory
+from articles.models import Comment, IgnoredCommenter
+from articles.services import comment_feature, comment_react
+from tests.e2e.audit import AUDIT_JS
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    UserFactory,
+    VerifiedUserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,5 +85,47 @@ def test_without_javascript_the_form_posts_and_comes_back_to_the_comment(browser
         expect(button).to_have_attribute("aria-pressed", "true")
         expect(button.locator(".reaction__count")).to_have_text("1")
         expect(page.locator(f"#comment-{comment.pk}")).to_be_in_viewport()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_picks_badges_folded_comments_and_buttons_pass_the_audit_at_320px(
+    browser, live_server, scheme
+):
+    writer = VerifiedUserFactory(username="mara", is_staff=True)
+    article = ArticleFactory(authors=[AuthorFactory(user=writer)], slug="harbour-bridge")
+    loud = VerifiedUserFactory(username="loud")
+    pick = CommentFactory(article=article, author=writer, body="From the author.")
+    CommentFactory(article=article, author=loud, body="Loud words.")
+    CommentFactory(article=article, parent=pick, body="A reply.")
+    comment_feature(comment=pick, by=UserFactory(is_superuser=True), featured=True)
+    moderator = VerifiedUserFactory(username="root", is_staff=True, is_superuser=True)
+    comment_react(comment=pick, by=moderator, on=True)
+    IgnoredCommenter.objects.create(user=moderator, ignored=loud)
+
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 320, "height": 640}, color_scheme=scheme
+    )
+    client = Client()
+    client.force_login(moderator)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    try:
+        for url in (
+            article.get_absolute_url(),
+            article.get_absolute_url() + "?comments=best",
+            reverse("articles:ignored-commenters"),
+        ):
+            page.goto(url)
+            assert page.evaluate(AUDIT_JS) == [], url
+        page.goto(article.get_absolute_url())
+        expect(page.get_by_role("heading", name="Editors' picks")).to_be_visible()
+        folded = page.locator("details.comment-ignored")
+        expect(folded.locator(".comment__body")).to_be_hidden()
+        folded.locator("summary").click()
+        expect(folded.locator(".comment__body")).to_have_text("Loud words.")
     finally:
         context.close()
