@@ -8,7 +8,7 @@ reader's verified addresses and ban when logged in, whatever the number of comme
 nothing is asked per comment. Each comment comes ready to print (``CommentEntry``).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import ceil
 from urllib.parse import urlencode
 
@@ -276,9 +276,10 @@ class CommentPage:
     threads: list[ThreadEntry]
     order: str
     permissions: ArticlePermissions
-    # The editors' picks, newest pick first, each with ``pick_url``: its place in the thread.
-    picks: list[CommentEntry] = ()
-    pick_urls: dict[int, str] = None
+    # The editors' picks, newest pick first, and where each is (by pk): its anchor on this
+    # page, or its permalink.
+    picks: list[CommentEntry] = field(default_factory=list)
+    pick_urls: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_newest_first(self) -> bool:

@@ -68,7 +68,9 @@ def _reaction(entry, words: dict[str, str], token: str) -> str:
             f'<input type="hidden" name="on" value="{0 if entry.is_reacted else 1}">'
             f'<button type="submit" class="reaction__button" aria-pressed="{pressed}">'
             f'{words["reaction"]} <span class="reaction__count" data-reaction-count>{count}'
-            "</span></button></form>"
+            # Which comment, for a screen reader going from button to button.
+            f'</span><span class="visually-hidden"> ({escape(entry.comment.author_name)})</span>'
+            "</button></form>"
         )
     if count:
         return (
@@ -141,15 +143,16 @@ def _comment(entry, words: dict[str, str], logged_in: bool, token: str = "") -> 
             actions.append(f'<li><a href="{escape(entry.report_url)}">{words["report"]}</a></li>')
         elif entry.is_reported:
             actions.append(f"<li>{words['reported']}</li>")
+        whose = f'<span class="visually-hidden"> ({escape(comment.author_name)})</span>'
         if entry.ignore_url:
             ignored = entry.is_author_ignored
             on, label = ("0", words["unignore"]) if ignored else ("1", words["ignore"])
-            form = _post_form(entry.ignore_url, token, "on", on, label)
+            form = _post_form(entry.ignore_url, token, "on", on, label + whose)
             actions.append(f"<li>{form}</li>")
         if entry.feature_url:
             featured = comment.featured_at
             on, label = ("0", words["unfeature"]) if featured else ("1", words["feature"])
-            form = _post_form(entry.feature_url, token, "featured", on, label)
+            form = _post_form(entry.feature_url, token, "featured", on, label + whose)
             actions.append(f"<li>{form}</li>")
         parts.append(f'<ul class="comment__actions">{"".join(actions)}</ul>')
     parts.append("</article>")

@@ -49,7 +49,12 @@ def test_a_moderator_features_a_comment_from_the_page(client, article, comment, 
     assertContains(page, PICKS_HEADING, html=True)
     assertContains(page, MARK, html=True)
     assertContains(page, f'<a href="#comment-{comment.pk}">Read it in the thread</a>', html=True)
-    assertContains(page, '<button type="submit" class="link-button">Unfeature</button>', html=True)
+    assertContains(
+        page,
+        '<button type="submit" class="link-button">Unfeature'
+        '<span class="visually-hidden"> (stranger)</span></button>',
+        html=True,
+    )
 
     client.post(feature_url(comment), {"featured": "0"})
 

@@ -48,7 +48,10 @@ def test_a_reader_ignores_a_commenter_and_their_comments_fold_away(
         start = html.index(f'id="comment-{folded.pk}"')
         assert html.rfind("<details", 0, start) > html.rfind("</details>", 0, start)
     assertContains(
-        page, '<button type="submit" class="link-button">Stop ignoring</button>', html=True
+        page,
+        '<button type="submit" class="link-button">Stop ignoring'
+        '<span class="visually-hidden"> (stranger)</span></button>',
+        html=True,
     )
 
     # Undone from the comment.

@@ -56,7 +56,8 @@ def test_a_reader_reacts_without_javascript_and_lands_back_at_the_comment(
     assertContains(
         page,
         '<button type="submit" class="reaction__button" aria-pressed="true">Respect '
-        '<span class="reaction__count" data-reaction-count>1</span></button>',
+        '<span class="reaction__count" data-reaction-count>1</span>'
+        '<span class="visually-hidden"> (stranger)</span></button>',
         html=True,
     )
     # The same button now takes the reaction back.
