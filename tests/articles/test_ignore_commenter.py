@@ -8,6 +8,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import IgnoredCommenter
+from articles.services import comment_react
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,14 @@ def test_the_list_ignores_a_mistyped_id(client, commenter):
     client.force_login(commenter)
     response = client.post(reverse("articles:ignored-commenters"), {"user": "x1"})
     assert response.status_code == 302
+
+
+def test_the_readers_data_download_lists_their_reactions_and_whom_they_ignore(
+    client, article, comment, commenter, stranger
+):
+    comment_react(comment=comment, by=commenter, on=True)
+    IgnoredCommenter.objects.create(user=commenter, ignored=stranger)
+    client.force_login(commenter)
+    data = client.get(reverse("accounts:data")).json()
+    assert [reaction["comment"] for reaction in data["reactions"]] == [comment.pk]
+    assert [entry["username"] for entry in data["ignored_commenters"]] == ["stranger"]
