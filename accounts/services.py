@@ -11,7 +11,7 @@ def account_export(*, user: User) -> dict:
     """Everything the site stores about ``user`` that they wrote or chose, as plain data."""
     from allauth.account.models import EmailAddress
 
-    from articles.models import Comment
+    from articles.models import Comment, IgnoredCommenter, Reaction
 
     comments = Comment.objects.filter(author=user).select_related("article").order_by("pk")
     return {
@@ -41,6 +41,16 @@ def account_export(*, user: User) -> dict:
                 "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
             }
             for comment in comments
+        ],
+        "reactions": [
+            {"comment": comment_id, "created_at": created_at.isoformat()}
+            for comment_id, created_at in Reaction.objects.filter(user=user)
+            .order_by("pk")
+            .values_list("comment_id", "created_at")
+        ],
+        "ignored_commenters": [
+            {"username": entry.ignored.get_username(), "since": entry.created_at.isoformat()}
+            for entry in IgnoredCommenter.objects.filter(user=user).select_related("ignored")
         ],
     }
 

@@ -99,6 +99,12 @@ def articles_changed(article_ids) -> None:
     )
 
 
+def article_page_changed(article_id) -> None:
+    """Only the article's own page is stale once this transaction commits: what no card or
+    list shows changed (a comment's reactions, the editors' picks). No query."""
+    _invalidate_on_commit({article_key(article_id)})
+
+
 def author_changed(author) -> None:
     _invalidate_on_commit({author_key(author.pk), SITE})
 

@@ -282,6 +282,48 @@ class CommentPermissions:
         """Shown as a "Report" link: not own, visible, not reported by this reader yet."""
         return self.report_refusal() is None and not self.is_reported
 
+    def react_refusal(self) -> str | None:
+        """Why ``user`` may not give (or take back) a reaction to the comment, or None.
+
+        As for reports: readers with a verified address and no ban, so that counts are not
+        made by throwaway accounts; never one's own comment, nor one not shown to all."""
+        if not self._is_reader_active:
+            return _("Log in to react to comments.")
+        if self.comment.status != Comment.Status.VISIBLE:
+            return _("This comment cannot take reactions.")
+        if self.is_own:
+            return _("You cannot react to your own comment.")
+        if self.article_permissions._is_banned:
+            return _("You can no longer react to comments on this site.")
+        if not self.article_permissions._verified_emails:
+            return _("Please verify your email address before you react to a comment.")
+        return None
+
+    def can_react(self) -> bool:
+        return self.react_refusal() is None
+
+    def ignore_refusal(self) -> str | None:
+        """Why ``user`` may not ignore (or stop ignoring) the comment's author, or None."""
+        if not self._is_reader_active:
+            return _("Log in to ignore a commenter.")
+        if self.comment.author_id is None:
+            # Deleted accounts and imported comments: nobody to ignore from now on.
+            return _("This comment's author has no account here.")
+        if self.is_own:
+            return _("You cannot ignore yourself.")
+        return None
+
+    def can_ignore_author(self) -> bool:
+        return self.ignore_refusal() is None
+
+    def can_feature(self) -> bool:
+        """Make the comment an editors' pick (a visible one), or no longer one: moderators."""
+        if not self.can_moderate():
+            return False
+        return self.comment is None or (
+            self.comment.status == Comment.Status.VISIBLE or self.comment.featured_at is not None
+        )
+
     def _comment_refusal_message(self):
         # The code is asked once per page (ArticlePermissions keeps it); the sentence is
         # only translated if someone prints it.

@@ -2,19 +2,29 @@
 is on, and what the reader may do with each comment shown.
 
 Nothing here writes. A page of comments is one query (its threads, their replies, authors,
-how many threads there are and, for a logged-in reader, which they reported), plus the
+the article's editors' picks, how many threads there are and, for a logged-in reader,
+which they reported, which they reacted to and whose authors they ignore), plus the
 reader's verified addresses and ban when logged in, whatever the number of comments:
 nothing is asked per comment. Each comment comes ready to print (``CommentEntry``).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import ceil
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -22,38 +32,57 @@ from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Comment, CommentReport
+from articles.models import (
+    Article,
+    Byline,
+    Comment,
+    CommentReport,
+    IgnoredCommenter,
+    Reaction,
+)
 from articles.permissions import ArticlePermissions, CommentPermissions
 
 OLDEST = "oldest"
 NEWEST = "newest"
+# Most reacted threads first ("best"), then oldest first among equals.
+BEST = "best"
+ORDERS = (OLDEST, NEWEST, BEST)
+ORDER_LABELS = {
+    OLDEST: _("Oldest first"),
+    NEWEST: _("Newest first"),
+    BEST: _("Most reacted"),
+}
 # The article page's query parameters: the order a reader chose, and the page of threads.
 ORDER_PARAMETER = "comments"
 PAGE_PARAMETER = "cpage"
 
 
 def comment_order(value: str | None) -> str:
-    """The order a reader chose (``?comments=newest``): oldest first unless newest."""
-    return NEWEST if value == NEWEST else OLDEST
+    """The order a reader chose (``?comments=newest``, ``best``): oldest first unless
+    another is named."""
+    return value if value in ORDERS else OLDEST
 
 
 def order_query(order: str) -> str:
     """The query string that keeps ``order`` on the comment pages' links and forms."""
-    return f"?{urlencode({ORDER_PARAMETER: NEWEST})}" if order == NEWEST else ""
+    return f"?{urlencode({ORDER_PARAMETER: order})}" if order != OLDEST else ""
 
 
 def article_comments_url(
     article: Article, *, order: str = OLDEST, page: int = 1, anchor: str = "comments"
 ) -> str:
     """The article page at its comments: one page of threads, in the reader's order."""
-    params = {ORDER_PARAMETER: NEWEST} if order == NEWEST else {}
+    params = {ORDER_PARAMETER: order} if order != OLDEST else {}
     if page > 1:
         params[PAGE_PARAMETER] = page
     query = f"?{urlencode(params)}" if params else ""
     return f"{article.get_absolute_url()}{query}#{anchor}"
 
 
-def _thread_ordering(order: str) -> tuple[str, str]:
+def _thread_ordering(order: str) -> tuple[str, ...]:
+    if order == BEST:
+        # Read through comment_best_threads_idx.
+        return ("-reaction_count", "created_at", "pk")
     return ("-created_at", "-pk") if order == NEWEST else ("created_at", "pk")
 
 
@@ -77,7 +106,10 @@ def _printed_columns() -> tuple[str, ...]:
     return (
         *("article", "author", "parent", "replied_to", "status", "is_deleted_by_author"),
         *("held_reason", "edited_at", "created_at", "body_html", "imported_author_name"),
+        *("reaction_count", "featured_at"),
         f"author__{username}",
+        # The "Staff" badge.
+        "author__is_staff",
         "replied_to__author",
         f"replied_to__author__{username}",
         # An imported comment's author has no account: "in reply to" names them as recorded.
@@ -99,22 +131,46 @@ def _either(*ids: QuerySet) -> RawSQL:
     return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - values stay parameters
 
 
-def _comments_of_page(threads: QuerySet, user, *, start: int, size: int) -> list[Comment]:
+def _comments_of_page(
+    article: Article, threads: QuerySet, user, *, start: int, size: int
+) -> list[Comment]:
     """The threads ``start`` to ``start + size`` and the replies shown under them, with
-    their authors, how many threads there are (``thread_total``) and, for a logged-in
-    reader, whether they reported each (``is_reported_by_reader``): one query."""
+    their authors, how many threads there are (``thread_total``), and the article's
+    editors' picks wherever they are (``is_on_page`` tells them apart); for a logged-in
+    reader also whether they reported each (``is_reported_by_reader``), reacted to it
+    (``is_reacted_by_reader``) and ignore its author (``is_author_ignored``): one query."""
     page_ids = threads.values("pk")[start : start + size]
     replies = Comment.objects.shown_to(user).filter(parent_id__in=page_ids).values("pk")
+    parts = [page_ids, replies]
     total = threads.order_by().values("article").annotate(count=Count("pk")).values("count")
+    if picks := settings.NEWSROOM_FEATURED_COMMENTS:
+        parts.append(
+            Comment.objects.visible()
+            .filter(article=article, featured_at__isnull=False)
+            .order_by("-featured_at", "-pk")
+            .values("pk")[:picks]
+        )
     comments = (
-        Comment.objects.filter(pk__in=_either(page_ids, replies))
+        Comment.objects.filter(pk__in=_either(*parts))
         .select_related("author", "replied_to__author")
         .only(*_printed_columns())
         .annotate(thread_total=Coalesce(Subquery(total), 0))
     )
+    if picks:
+        # A pick from another page of threads is fetched for the picks only.
+        on_page = Q(pk__in=page_ids) | Q(parent_id__in=page_ids)
+        comments = comments.annotate(
+            is_on_page=ExpressionWrapper(on_page, output_field=BooleanField())
+        )
     if user.is_authenticated:
         reports = CommentReport.objects.filter(comment=OuterRef("pk"), reporter=user)
-        comments = comments.annotate(is_reported_by_reader=Exists(reports))
+        reactions = Reaction.objects.filter(comment=OuterRef("pk"), user=user)
+        ignored = IgnoredCommenter.objects.filter(user=user, ignored=OuterRef("author_id"))
+        comments = comments.annotate(
+            is_reported_by_reader=Exists(reports),
+            is_reacted_by_reader=Exists(reactions),
+            is_author_ignored=Exists(ignored),
+        )
     return list(comments)
 
 
@@ -134,7 +190,10 @@ class CommentUrls:
 
     # A pk no comment has: reversed once, then replaced by each comment's.
     _PLACEHOLDER = 987654321
-    NAMES = ("comment", "comment-reply", "comment-edit", "comment-delete", "comment-report")
+    NAMES = (
+        *("comment", "comment-reply", "comment-edit", "comment-delete", "comment-report"),
+        *("comment-react", "comment-feature", "comment-ignore"),
+    )
 
     def __init__(self, suffix: str = ""):
         self._suffix = suffix
@@ -178,6 +237,15 @@ class CommentEntry:
     delete_url: str = ""
     report_url: str = ""
     is_reported: bool = False
+    # The reaction button's form (logged-in readers who may react), and whether they do.
+    react_url: str = ""
+    is_reacted: bool = False
+    # A moderator's "Feature" / "Unfeature" form; a reader's "Ignore" / "Stop ignoring".
+    feature_url: str = ""
+    ignore_url: str = ""
+    is_author_ignored: bool = False
+    # "Staff", "Author": translated once for the page.
+    badges: tuple[str, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -208,22 +276,27 @@ class CommentPage:
     threads: list[ThreadEntry]
     order: str
     permissions: ArticlePermissions
+    # The editors' picks, newest pick first, and where each is (by pk): its anchor on this
+    # page, or its permalink.
+    picks: list[CommentEntry] = field(default_factory=list)
+    pick_urls: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_newest_first(self) -> bool:
         return self.order == NEWEST
 
     @property
+    def orders(self) -> list[tuple[str, str, bool]]:
+        """The orders a reader may choose: (label, address, whether it is the current one)."""
+        url = article_comments_url
+        return [
+            (ORDER_LABELS[order], url(self.article, order=order), order == self.order)
+            for order in ORDERS
+        ]
+
+    @property
     def order_query(self) -> str:
         return order_query(self.order)
-
-    @property
-    def oldest_first_url(self) -> str:
-        return article_comments_url(self.article, order=OLDEST)
-
-    @property
-    def newest_first_url(self) -> str:
-        return article_comments_url(self.article, order=NEWEST)
 
     @property
     def previous_url(self) -> str:
@@ -252,35 +325,52 @@ def _threads_in_order(comments: list[Comment], order: str) -> list[Comment]:
     for comment in sorted(comments, key=lambda c: (c.created_at, c.pk)):
         if comment.parent_id is not None:
             replies.setdefault(comment.parent_id, []).append(comment)
-    threads = sorted(
-        (comment for comment in comments if comment.parent_id is None),
-        key=lambda c: (c.created_at, c.pk),
-        reverse=order == NEWEST,
-    )
+    tops = (comment for comment in comments if comment.parent_id is None)
+    if order == BEST:
+        threads = sorted(tops, key=lambda c: (-c.reaction_count, c.created_at, c.pk))
+    else:
+        threads = sorted(tops, key=lambda c: (c.created_at, c.pk), reverse=order == NEWEST)
     for thread in threads:
         thread.shown_replies = replies.get(thread.pk, [])
     return threads
 
 
+STAFF_BADGE = _("Staff")
+AUTHOR_BADGE = _("Author")
+
+
+def _byline_users(article: Article) -> set[int]:
+    """The accounts of the article's bylined authors (``Author.user``), for the "Author"
+    badge: read from ``with_page_data``'s prefetched bylines (no query), else in one."""
+    if "bylines" in getattr(article, "_prefetched_objects_cache", {}):
+        return {byline.author.user_id for byline in article.bylines.all()} - {None}
+    users = Byline.objects.filter(article=article, author__user__isnull=False)
+    return set(users.values_list("author__user_id", flat=True))
+
+
 def comment_page(article: Article, user, *, order: str = OLDEST, number=None) -> CommentPage:
     """Page ``number`` of the article's threads as ``user`` sees them (a stale or mistyped
-    number shows the nearest page), each comment with its permissions and what it prints."""
+    number shows the nearest page), each comment with its permissions and what it prints,
+    and the article's editors' picks."""
     threads = threads_for(article, user, order=order)
     size = settings.NEWSROOM_COMMENTS_PAGE_SIZE
     number = _requested_page(number)
-    comments = (
-        _comments_of_page(threads, user, start=(number - 1) * size, size=size) if number else []
-    )
-    if not comments and number != 1:
+
+    def fetch(number: int) -> list[Comment]:
+        return _comments_of_page(article, threads, user, start=(number - 1) * size, size=size)
+
+    fetched = fetch(number) if number else []
+    if not any(getattr(c, "is_on_page", True) for c in fetched) and number != 1:
         # A stale or mistyped number beyond the last page (or below the first): the last
         # page, at the cost of a count. Links the page prints never need this.
         number = max(1, ceil(threads.count() / size))
-        comments = _comments_of_page(threads, user, start=(number - 1) * size, size=size)
-    total = comments[0].thread_total if comments else 0
+        fetched = fetch(number)
+    comments = [c for c in fetched if getattr(c, "is_on_page", True)]
+    total = fetched[0].thread_total if fetched else 0
     page = Page(_threads_in_order(comments, order), number, Paginator(range(total), size))
     article_permissions = ArticlePermissions(user, article)
     reported = {
-        comment.pk for comment in comments if getattr(comment, "is_reported_by_reader", False)
+        comment.pk for comment in fetched if getattr(comment, "is_reported_by_reader", False)
     }
     on_page = {comment.pk for comment in comments}
     now = timezone.now()
@@ -293,7 +383,15 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
         str(AWAITING_MODERATION),
     )
     reply_label = str(REPLY_LABEL)
+    staff_badge, author_badge = str(STAFF_BADGE), str(AUTHOR_BADGE)
+    byline_users = _byline_users(article)
     date_format = get_format("DATETIME_FORMAT")
+    # Moderators work in the admin, so are staff: a reader's page asks no permission rows.
+    is_moderator = (
+        logged_in
+        and user.is_staff
+        and CommentPermissions(user, article_permissions=article_permissions).can_moderate()
+    )
 
     def entry(comment: Comment, position: int = 0, replies: int = 0) -> CommentEntry:
         permissions = CommentPermissions(
@@ -319,11 +417,18 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
         if comment.is_pending and not permissions.is_own:
             return CommentEntry(comment, permissions, answers_anchor, placeholder=awaiting, **where)
         created = timezone.localtime(comment.created_at)
+        badges = []
+        if comment.author_id:
+            if comment.author.is_staff:
+                badges.append(staff_badge)
+            if comment.author_id in byline_users:
+                badges.append(author_badge)
         shown = {
             "permalink": urls.url("comment", pk),
             "created_iso": created.isoformat(),
             # The date filter's work, with the format looked up once for the page.
             "created_text": dateformat.format(created, date_format),
+            "badges": tuple(badges),
         }
         if comment.replied_to_id:
             shown["answers_name"] = comment.replied_to.author_name
@@ -341,6 +446,14 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
                 shown["report_url"] = urls.url("comment-report", pk)
             else:
                 shown["is_reported"] = permissions.is_reported
+            if permissions.can_react():
+                shown["react_url"] = urls.url("comment-react", pk)
+                shown["is_reacted"] = getattr(comment, "is_reacted_by_reader", False)
+            if is_moderator and permissions.can_feature():
+                shown["feature_url"] = urls.url("comment-feature", pk)
+            if permissions.can_ignore_author():
+                shown["ignore_url"] = urls.url("comment-ignore", pk)
+                shown["is_author_ignored"] = getattr(comment, "is_author_ignored", False)
         return CommentEntry(comment, permissions, answers_anchor, **where, **shown)
 
     threads = []
@@ -352,14 +465,30 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
                 [entry(reply, n, count) for n, reply in enumerate(thread.shown_replies, 1)],
             )
         )
-    return CommentPage(article, page, threads, order, article_permissions)
+    featured = sorted(
+        (c for c in fetched if c.featured_at is not None and c.status == Comment.Status.VISIBLE),
+        key=lambda c: (c.featured_at, c.pk),
+        reverse=True,
+    )[: settings.NEWSROOM_FEATURED_COMMENTS]
+    picks = [entry(comment) for comment in featured]
+    pick_urls = {
+        c.pk: f"#{c.anchor}" if c.pk in on_page else urls.url("comment", c.pk) for c in featured
+    }
+    return CommentPage(article, page, threads, order, article_permissions, picks, pick_urls)
 
 
 def comment_page_number(comment: Comment, user, *, order: str = OLDEST) -> int:
     """The page of the article's threads, in ``order``, that holds ``comment`` for ``user``:
     its thread's place among the threads they see (the same rule as ``threads_for``)."""
     root = comment.parent if comment.parent_id else comment
-    if order == NEWEST:
+    if order == BEST:
+        count = root.reaction_count
+        ahead = (
+            Q(reaction_count__gt=count)
+            | Q(reaction_count=count, created_at__lt=root.created_at)
+            | Q(reaction_count=count, created_at=root.created_at, pk__lt=root.pk)
+        )
+    elif order == NEWEST:
         ahead = Q(created_at__gt=root.created_at) | Q(created_at=root.created_at, pk__gt=root.pk)
     else:
         ahead = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)

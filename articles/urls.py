@@ -49,6 +49,10 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.edit_comment, name="comment-edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="comment-delete"),
     path("comments/<int:pk>/report/", views.report_comment, name="comment-report"),
+    path("comments/<int:pk>/react/", views.react_comment, name="comment-react"),
+    path("comments/<int:pk>/feature/", views.feature_comment, name="comment-feature"),
+    path("comments/<int:pk>/ignore/", views.ignore_commenter, name="comment-ignore"),
+    path("comments/ignored/", views.ignored_commenters, name="ignored-commenters"),
     path("search/", listing(views.search), name="search"),
     path(
         "articles/<uslug:slug>/share/mastodon/",

@@ -60,9 +60,11 @@ from articles.models import (
     CommenterTrust,
     CommentReport,
     EmailDomainRule,
+    IgnoredCommenter,
     ModerationLogEntry,
     ModerationSettings,
     PreviewLink,
+    Reaction,
     WordRule,
 )
 from articles.roles import EDITOR_ROLE, MODERATOR_ROLE, WRITER_ROLE
@@ -286,6 +288,12 @@ def own(w, role):
     return (own_comment(w, role).pk,)
 
 
+def ignore_the_owner(w, role, client):
+    """Someone to stop ignoring, for the ignored-commenters page's POST."""
+    if w.users[role] is not None:
+        IgnoredCommenter.objects.create(user=w.users[role], ignored=w.owner)
+
+
 def merge_selection(w, role, client):
     """taggit's "Merge selected tags" action keeps the choice in the session."""
     session = client.session
@@ -387,6 +395,56 @@ READER_ROWS = [
         args=own,
         data=lambda w, role: {"reason": "abuse"},
         model=CommentReport,
+    ),
+    # Reactions, editors' picks and ignoring (docs/comments.md): POST forms only.
+    get("articles:comment-react", NOBODY, args=pk("comment")),
+    post(
+        "articles:comment-react",
+        MAY_COMMENT,
+        args=pk("comment"),
+        data=lambda w, role: {"on": "1"},
+        model=Reaction,
+    ),
+    post(
+        "articles:comment-react",
+        NOBODY,
+        label="own",
+        args=own,
+        data=lambda w, role: {"on": "1"},
+        model=Reaction,
+    ),
+    get("articles:comment-feature", NOBODY, args=pk("comment")),
+    post(
+        "articles:comment-feature",
+        only("moderator", "superuser"),
+        args=pk("comment"),
+        data=lambda w, role: {"featured": "1"},
+        model=Comment,
+    ),
+    # Ignoring someone is for oneself: any account, as withdrawing one's words is.
+    get("articles:comment-ignore", NOBODY, args=pk("comment")),
+    post(
+        "articles:comment-ignore",
+        LOGGED_IN,
+        args=pk("comment"),
+        data=lambda w, role: {"on": "1"},
+        model=IgnoredCommenter,
+    ),
+    post(
+        "articles:comment-ignore",
+        NOBODY,
+        label="own",
+        args=own,
+        data=lambda w, role: {"on": "1"},
+        model=IgnoredCommenter,
+    ),
+    get("articles:ignored-commenters", LOGGED_IN),
+    post(
+        "articles:ignored-commenters",
+        LOGGED_IN,
+        data=lambda w, role: {"user": w.owner.pk},
+        prepare=ignore_the_owner,
+        model=IgnoredCommenter,
     ),
     # The reader's account.
     get("accounts:profile", LOGGED_IN),

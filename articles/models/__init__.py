@@ -10,6 +10,7 @@ from articles.models.comment import (
     ModerationSettings,
     WordRule,
 )
+from articles.models.engagement import IgnoredCommenter, Reaction
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
 from articles.models.notification import PendingNotification
@@ -39,6 +40,7 @@ __all__ = [
     "Correction",
     "CorrectionQuerySet",
     "EmailDomainRule",
+    "IgnoredCommenter",
     "Image",
     "ImageRendition",
     "ImportRecord",
@@ -48,6 +50,7 @@ __all__ = [
     "PendingNotification",
     "PreviewLink",
     "PreviewLinkQuerySet",
+    "Reaction",
     "Rendition",
     "SlugRedirect",
     "TaggedArticle",

@@ -138,6 +138,20 @@ class Comment(models.Model):
     )
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    # How many readers reacted ("Respect"): kept by articles.services.engagement.comment_react
+    # so that pages and the "best" order read no aggregate.
+    reaction_count = models.PositiveIntegerField(_("reactions"), default=0, editable=False)
+    # An editors' pick, chosen by a moderator (articles.services.engagement.comment_feature).
+    featured_at = models.DateTimeField(_("featured at"), null=True, blank=True, editable=False)
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("featured by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -153,6 +167,21 @@ class Comment(models.Model):
                 fields=("id",),
                 condition=models.Q(status="pending"),
                 name="comment_pending_idx",
+            ),
+            # The "best" order: an article's threads by reactions, then oldest first.
+            models.Index(
+                "article",
+                models.F("reaction_count").desc(),
+                "created_at",
+                "id",
+                name="comment_best_threads_idx",
+                condition=models.Q(parent__isnull=True),
+            ),
+            # An article's editors' picks, newest first.
+            models.Index(
+                fields=("article", "-featured_at"),
+                name="comment_featured_idx",
+                condition=models.Q(featured_at__isnull=False),
             ),
         ]
         permissions = [("moderate_comment", _("Can moderate comments"))]
@@ -194,6 +223,10 @@ class Comment(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.status in {self.Status.REMOVED, self.Status.SPAM}
+
+    @property
+    def is_featured(self) -> bool:
+        return self.featured_at is not None
 
 
 class CommentReport(models.Model):
@@ -437,6 +470,8 @@ class ModerationLogEntry(models.Model):
         # A decision taken back: the comment returns to the status it had before it.
         UNDO = "undo", _("Undid a decision")
         TRUST = "trust", _("Set commenter trust")
+        FEATURE = "feature", _("Featured as an editors' pick")
+        UNFEATURE = "unfeature", _("No longer an editors' pick")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

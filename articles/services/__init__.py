@@ -22,6 +22,12 @@ from articles.services.comments import (
     commenter_ban_remember_emails,
     commenter_unban,
 )
+from articles.services.engagement import (
+    comment_feature,
+    comment_react,
+    commenter_ignore,
+    commenter_unignore,
+)
 from articles.services.images import (
     article_repoint_library_images,
     image_create,
@@ -62,14 +68,18 @@ __all__ = [
     "comment_create",
     "comment_delete",
     "comment_edit",
+    "comment_feature",
     "comment_moderate",
     "comment_moderation_undo",
+    "comment_react",
     "comment_report",
     "comment_rerender",
     "commenter_ban",
     "commenter_ban_remember_emails",
+    "commenter_ignore",
     "commenter_trust_set",
     "commenter_unban",
+    "commenter_unignore",
     "correction_create",
     "image_create",
     "image_delete",

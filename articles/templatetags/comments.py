@@ -10,7 +10,10 @@ addresses, dates, which links the reader gets); everything printed is escaped bu
 comment's stored HTML, which only ``articles.models.rendering`` makes.
 """
 
+from dataclasses import replace
+
 from django import template
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -27,25 +30,61 @@ _WORDS = {
     "report": "Report",
     "reported": "Reported",
     "imported": "(imported)",
+    "pick": "Editors' pick",
+    "picks": "Editors' picks",
+    "in_thread": "Read it in the thread",
+    "feature": "Feature",
+    "unfeature": "Unfeature",
+    "ignore": "Ignore",
+    "unignore": "Stop ignoring",
+    "ignored": "Comment from an ignored commenter — show",
 }
 
 
 def _words() -> dict[str, str]:
     # Translated once a page, in the reader's language.
-    return {key: escape(gettext(text)) for key, text in _WORDS.items()}
+    words = {key: escape(gettext(text)) for key, text in _WORDS.items()}
+    words["reaction"] = escape(settings.NEWSROOM_REACTION_NAME)
+    return words
 
 
-def _comment(entry, words: dict[str, str], logged_in: bool) -> str:
+def _post_form(action: str, token: str, field: str, value: str, label: str, css: str = "") -> str:
+    """A one-button POST form (no JavaScript needed); ``token`` is the escaped CSRF input."""
+    return (
+        f'<form method="post" action="{escape(action)}" class="inline-form{css}">{token}'
+        f'<input type="hidden" name="{field}" value="{value}">'
+        f'<button type="submit" class="link-button">{label}</button></form>'
+    )
+
+
+def _reaction(entry, words: dict[str, str], token: str) -> str:
+    count = entry.comment.reaction_count
+    if entry.react_url:
+        pressed = "true" if entry.is_reacted else "false"
+        # The hidden field says what a press does: take back a given reaction, or give one.
+        return (
+            f'<form method="post" action="{escape(entry.react_url)}" class="reaction" '
+            f"data-reaction>{token}"
+            f'<input type="hidden" name="on" value="{0 if entry.is_reacted else 1}">'
+            f'<button type="submit" class="reaction__button" aria-pressed="{pressed}">'
+            f'{words["reaction"]} <span class="reaction__count" data-reaction-count>{count}'
+            # Which comment, for a screen reader going from button to button.
+            f'</span><span class="visually-hidden"> ({escape(entry.comment.author_name)})</span>'
+            "</button></form>"
+        )
+    if count:
+        return (
+            f'<p class="reaction reaction--count">{words["reaction"]} '
+            f'<span class="reaction__count">{count}</span></p>'
+        )
+    return ""
+
+
+def _meta(entry, words: dict[str, str]) -> list[str]:
     comment = entry.comment
-    classes = "comment"
-    if comment.is_pending:
-        classes += " comment--pending"
-    if comment.is_removed:
-        classes += " comment--removed"
-    opening = f'<article class="{classes}" id="comment-{comment.pk}">'
-    if entry.placeholder:
-        return f'{opening}<p class="comment__placeholder">{escape(entry.placeholder)}</p></article>'
     meta = [f'<strong class="comment__author">{escape(comment.author_name)}</strong>']
+    for badge in entry.badges:
+        meta.append(f' <span class="comment__badge">{escape(badge)}</span>')
     if comment.is_imported:
         meta.append(f' <span class="comment__imported">{words["imported"]}</span>')
     if entry.answers_name:
@@ -62,6 +101,24 @@ def _comment(entry, words: dict[str, str], logged_in: bool) -> str:
     if comment.is_pending:
         reason = f" {escape(comment.held_reason)}" if comment.held_reason else ""
         meta.append(f'\n<span class="comment__held">{words["held"]}{reason}</span>')
+    return meta
+
+
+def _comment(entry, words: dict[str, str], logged_in: bool, token: str = "") -> str:
+    comment = entry.comment
+    classes = "comment"
+    if comment.is_pending:
+        classes += " comment--pending"
+    if comment.is_removed:
+        classes += " comment--removed"
+    if comment.featured_at and not entry.placeholder:
+        classes += " comment--pick"
+    opening = f'<article class="{classes}" id="comment-{comment.pk}">'
+    if entry.placeholder:
+        return f'{opening}<p class="comment__placeholder">{escape(entry.placeholder)}</p></article>'
+    meta = _meta(entry, words)
+    if comment.featured_at:
+        meta.append(f'\n<span class="comment__pick-label">{words["pick"]}</span>')
     parts = [
         opening,
         '<header class="comment__meta">',
@@ -69,6 +126,8 @@ def _comment(entry, words: dict[str, str], logged_in: bool) -> str:
         "</header>",
         f'<div class="comment__body">{comment.body_html}</div>',
     ]
+    if reaction := _reaction(entry, words, token):
+        parts.append(reaction)
     if logged_in:
         actions = []
         if entry.reply_url:
@@ -84,16 +143,48 @@ def _comment(entry, words: dict[str, str], logged_in: bool) -> str:
             actions.append(f'<li><a href="{escape(entry.report_url)}">{words["report"]}</a></li>')
         elif entry.is_reported:
             actions.append(f"<li>{words['reported']}</li>")
+        whose = f'<span class="visually-hidden"> ({escape(comment.author_name)})</span>'
+        if entry.ignore_url:
+            ignored = entry.is_author_ignored
+            on, label = ("0", words["unignore"]) if ignored else ("1", words["ignore"])
+            form = _post_form(entry.ignore_url, token, "on", on, label + whose)
+            actions.append(f"<li>{form}</li>")
+        if entry.feature_url:
+            featured = comment.featured_at
+            on, label = ("0", words["unfeature"]) if featured else ("1", words["feature"])
+            form = _post_form(entry.feature_url, token, "featured", on, label + whose)
+            actions.append(f"<li>{form}</li>")
         parts.append(f'<ul class="comment__actions">{"".join(actions)}</ul>')
     parts.append("</article>")
-    return "\n".join(parts)
+    html = "\n".join(parts)
+    if entry.is_author_ignored:
+        # Folded away, open with a click: no JavaScript needed.
+        return (
+            f'<details class="comment-ignored"><summary>{words["ignored"]}</summary>'
+            f"{html}</details>"
+        )
+    return html
+
+
+def _token(context, logged_in: bool) -> str:
+    """The CSRF field for the page's forms: logged-in pages only, so an anonymous page stays
+    the same for everyone (no token, no cookie)."""
+    token = context.get("csrf_token") if logged_in else None
+    if not token:
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
+
+
+def _logged_in(context) -> bool:
+    user = context.get("user")
+    return bool(user and user.is_authenticated)
 
 
 @register.simple_tag(takes_context=True)
 def comment_threads(context, comment_page) -> SafeString:
     """The page's threads: each top-level comment and, in a list under it, its replies."""
-    user = context.get("user")
-    logged_in = bool(user and user.is_authenticated)
+    logged_in = _logged_in(context)
+    token = _token(context, logged_in)
     words = _words()
     out = ['<ol class="comment-list">']
     for thread in comment_page.threads:
@@ -103,7 +194,7 @@ def comment_threads(context, comment_page) -> SafeString:
                 out.append('<ol class="comment-list comment-list--replies">')
             if entry.is_reply:
                 out.append("<li>")
-            out.append(_comment(entry, words, logged_in))
+            out.append(_comment(entry, words, logged_in, token))
             if entry.is_reply:
                 out.append("</li>")
             if entry.closes_replies:
@@ -111,4 +202,40 @@ def comment_threads(context, comment_page) -> SafeString:
         out.append("</li>")
     out.append("</ol>")
     # Escaped above, piece by piece; body_html is the stored, sanitized rendering.
+    return mark_safe("\n".join(out))  # noqa: S308
+
+
+@register.simple_tag
+def comment_picks(comment_page) -> SafeString:
+    """The article's editors' picks, above the thread: each links to its place in it."""
+    if not comment_page.picks:
+        return mark_safe("")
+    words = _words()
+    out = [
+        '<section class="comment-picks" aria-labelledby="comment-picks-heading">',
+        f'<h3 id="comment-picks-heading" class="comment-picks__heading">{words["picks"]}</h3>',
+        '<ol class="comment-picks__list">',
+    ]
+    for entry in comment_page.picks:
+        comment = entry.comment
+        url = comment_page.pick_urls[comment.pk]
+        html = "\n".join(
+            [
+                '<article class="comment comment--featured">',
+                f'<header class="comment__meta">{"".join(_meta(entry, words))}</header>',
+                f'<div class="comment__body">{comment.body_html}</div>',
+                _reaction(replace(entry, react_url=""), words, ""),
+                f'<p class="comment-picks__link"><a href="{escape(url)}">'
+                f"{words['in_thread']}</a></p>",
+                "</article>",
+            ]
+        )
+        if entry.is_author_ignored:
+            html = (
+                f'<details class="comment-ignored"><summary>{words["ignored"]}</summary>'
+                f"{html}</details>"
+            )
+        out.append(f"<li>{html}</li>")
+    out.append("</ol></section>")
+    # Escaped piece by piece; body_html is the stored, sanitized rendering.
     return mark_safe("\n".join(out))  # noqa: S308

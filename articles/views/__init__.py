@@ -10,6 +10,12 @@ from articles.views.comments import (
     report_comment,
 )
 from articles.views.corrections import CorrectionsView
+from articles.views.engagement import (
+    feature_comment,
+    ignore_commenter,
+    ignored_commenters,
+    react_comment,
+)
 from articles.views.live import live_comments
 from articles.views.preview import PreviewLinkView, StaffPreviewView
 from articles.views.search import search
@@ -26,8 +32,12 @@ __all__ = [
     "comment_permalink",
     "delete_comment",
     "edit_comment",
+    "feature_comment",
+    "ignore_commenter",
+    "ignored_commenters",
     "live_comments",
     "post_comment",
+    "react_comment",
     "reply_comment",
     "report_comment",
     "search",

@@ -527,6 +527,11 @@ if not 0 <= NEWSROOM_DIGEST_HOUR <= 23:
 NEWSROOM_JSONLD_COMMENTS = env_int("NEWSROOM_JSONLD_COMMENTS", 10)
 if NEWSROOM_JSONLD_COMMENTS < 0:
     raise ImproperlyConfigured("NEWSROOM_JSONLD_COMMENTS must be 0 or more.")
+# Engagement (docs/comments.md): the reaction button's name, how many reactions a reader may
+# give or take back (django-ratelimit's rate), and how many editors' picks an article shows.
+NEWSROOM_REACTION_NAME = os.environ.get("NEWSROOM_REACTION_NAME", "Respect").strip() or "Respect"
+NEWSROOM_REACTION_RATE = os.environ.get("NEWSROOM_REACTION_RATE", "30/m")
+NEWSROOM_FEATURED_COMMENTS = env_int("NEWSROOM_FEATURED_COMMENTS", 3)
 
 # --- Newsroom: editorial -----------------------------------------------------------------
 

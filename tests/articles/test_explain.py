@@ -184,6 +184,14 @@ def test_an_article_page_with_related_stories_reads_indexes(client, archive):
     assert len(plans) >= 5
 
 
+@pytest.mark.parametrize("order", ["oldest", "newest", "best"])
+def test_an_article_pages_comments_read_indexes_in_every_order(client, archive, order):
+    """Oldest, newest and most reacted first: the threads, replies and editors' picks of
+    the page through indexes (``comment_best_threads_idx`` for "best")."""
+    article = next(a for a in archive[200:] if a.status == Article.Status.PUBLISHED)
+    assert_indexed(client, article.get_absolute_url() + f"?comments={order}")
+
+
 @pytest.mark.parametrize(("word", "index"), [("harbour", None), ("ferry", "article_search_gin")])
 def test_search_reads_an_index_for_a_common_word_and_a_rare_one(
     client, archive, word, index, monkeypatch
