@@ -168,7 +168,8 @@ def article_json_ld(article, request=None) -> dict:
             "url": absolute_url(reverse("articles:home"), request),
         },
         "keywords": sorted(tag.name for tag in article.tags.all()),
-        "commentCount": article.comment_count,
+        # A hidden thread is not advertised (articles.discussion).
+        "commentCount": None if article.is_discussion_hidden else article.comment_count,
         "isAccessibleForFree": True,
     }
     logo = publisher_logo(request)

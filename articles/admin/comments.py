@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from articles import caching
 from articles.admin.filters import (
     CommentArticleFilter,
     CommentAuthorFilter,
@@ -362,7 +363,25 @@ class CommenterBanAdmin(CheckedChangeListMixin, admin.ModelAdmin):
 
 @admin.register(ModerationSettings)
 class ModerationSettingsAdmin(CheckedChangeListMixin, admin.ModelAdmin):
-    fields = ("mode", "is_first_comment_held", "max_links")
+    fieldsets = (
+        (None, {"fields": ("mode", "is_first_comment_held", "max_links")}),
+        (
+            _("Quiet hours"),
+            {
+                "fields": (
+                    "is_quiet_hours_enabled",
+                    "quiet_hours_start",
+                    "quiet_hours_end",
+                    "quiet_hours_action",
+                ),
+                "description": _(
+                    "When nobody moderates, e.g. 23:00 to 06:00, in the site's time zone: "
+                    "every comment is held, or comments are closed until the end."
+                ),
+            },
+        ),
+    )
+    QUIET_HOURS_FIELDS = frozenset(fieldsets[1][1]["fields"])
 
     def has_add_permission(self, request):
         return not ModerationSettings.objects.exists() and super().has_add_permission(request)
@@ -389,6 +408,8 @@ class ModerationSettingsAdmin(CheckedChangeListMixin, admin.ModelAdmin):
             action=ModerationLogEntry.Action.SETTINGS,
             details="; ".join(f"{name}={form.cleaned_data[name]}" for name in form.changed_data),
         )
+        if self.QUIET_HOURS_FIELDS & set(form.changed_data):
+            caching.moderation_settings_changed()
 
 
 @admin.register(ModerationLogEntry)

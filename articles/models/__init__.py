@@ -10,6 +10,11 @@ from articles.models.comment import (
     ModerationSettings,
     WordRule,
 )
+from articles.models.discussion import (
+    CommunityGuidelines,
+    DiscussionMode,
+    TagDiscussionDefault,
+)
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
 from articles.models.workflow import (
@@ -33,8 +38,10 @@ __all__ = [
     "CommentQuerySet",
     "CommentReport",
     "CommenterBan",
+    "CommunityGuidelines",
     "Correction",
     "CorrectionQuerySet",
+    "DiscussionMode",
     "Image",
     "ImageRendition",
     "ImportRecord",
@@ -45,6 +52,7 @@ __all__ = [
     "PreviewLinkQuerySet",
     "Rendition",
     "SlugRedirect",
+    "TagDiscussionDefault",
     "TaggedArticle",
     "WordRule",
 ]

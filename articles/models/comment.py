@@ -230,6 +230,11 @@ class CommentReport(models.Model):
         return f"{self.get_reason_display()}: {self.comment}"
 
 
+class QuietHoursAction(models.TextChoices):
+    HOLD = "hold", _("Hold every comment for a moderator")
+    CLOSE = "close", _("Close comments until quiet hours end")
+
+
 class ModerationSettings(models.Model):
     """The site's moderation rules, editable in the admin. One row; until an editor saves it,
     the values come from the environment (NEWSROOM_COMMENT_* settings)."""
@@ -247,6 +252,26 @@ class ModerationSettings(models.Model):
         _("hold comments with more links than"),
         help_text=_("0 holds every comment with a link."),
     )
+    # Quiet hours: when nobody moderates (articles.discussion), in settings.TIME_ZONE.
+    is_quiet_hours_enabled = models.BooleanField(_("quiet hours"), default=False)
+    quiet_hours_start = models.TimeField(
+        _("quiet hours start"),
+        null=True,
+        blank=True,
+        help_text=_("Local time (the site's time zone), e.g. 23:00."),
+    )
+    quiet_hours_end = models.TimeField(
+        _("quiet hours end"),
+        null=True,
+        blank=True,
+        help_text=_("Local time; before the start means the next morning, e.g. 06:00."),
+    )
+    quiet_hours_action = models.CharField(
+        _("during quiet hours"),
+        max_length=8,
+        choices=QuietHoursAction.choices,
+        default=QuietHoursAction.HOLD,
+    )
 
     class Meta:
         verbose_name = _("comment moderation settings")
@@ -258,6 +283,19 @@ class ModerationSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.is_quiet_hours_enabled:
+            return
+        start, end = self.quiet_hours_start, self.quiet_hours_end
+        errors = {}
+        for name, value in (("quiet_hours_start", start), ("quiet_hours_end", end)):
+            if value is None:
+                errors[name] = _("Quiet hours need a start and an end.")
+        if not errors and start == end:
+            errors["quiet_hours_end"] = _("Quiet hours must end at another time than they start.")
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def load(cls) -> "ModerationSettings":

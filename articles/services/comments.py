@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import caching
+from articles.discussion import discussion_hold_reason
 from articles.html import count_links
 from articles.models import (
     Article,
@@ -55,7 +56,7 @@ def _check_text(body: str) -> None:
         raise ValidationError({"body": error.messages}, code="blank") from None
 
 
-def _hold_reason(*, author, body: str, moderation: ModerationSettings) -> str:
+def _hold_reason(*, author, body: str, moderation: ModerationSettings, article=None) -> str:
     """Apply the word rules (rejecting raises) and say why the comment is held, or ''."""
     rules = [rule for rule in WordRule.objects.filter(is_active=True) if rule.matches(body)]
     if any(rule.action == WordRule.Action.REJECT for rule in rules):
@@ -72,6 +73,8 @@ def _hold_reason(*, author, body: str, moderation: ModerationSettings) -> str:
         )
     if moderation.mode == ModerationSettings.Mode.PRE:
         return _("All comments are reviewed before they appear.")
+    if article is not None and (reason := discussion_hold_reason(article, moderation=moderation)):
+        return reason
     if rules:
         return _("It contains words a moderator reviews first.")
     if count_links(body) > moderation.max_links:
@@ -160,7 +163,7 @@ def comment_create(
     comment.replied_to = replied_to
     comment.full_clean()
     comment.held_reason = _hold_reason(
-        author=author, body=body, moderation=ModerationSettings.load()
+        author=author, body=body, moderation=ModerationSettings.load(), article=article
     )
     comment.status = Comment.Status.PENDING if comment.held_reason else Comment.Status.VISIBLE
     comment.save()
@@ -181,7 +184,9 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
         return comment
     comment.body = body
     comment.full_clean()
-    held_reason = _hold_reason(author=by, body=body, moderation=ModerationSettings.load())
+    held_reason = _hold_reason(
+        author=by, body=body, moderation=ModerationSettings.load(), article=comment.article
+    )
     if held_reason and comment.status == Comment.Status.VISIBLE:
         # Editing must not slip words or links past the rules that applied when posting.
         comment.status = Comment.Status.PENDING
@@ -352,6 +357,7 @@ def comment_moderate(
                     "is_approved": status == Comment.Status.VISIBLE,
                     "was_held": previous == Comment.Status.PENDING,
                     "url": absolute_url(comment.get_absolute_url(), request),
+                    "guidelines_url": absolute_url(reverse("articles:guidelines"), request),
                 },
             )
         if previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE:

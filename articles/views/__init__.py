@@ -10,6 +10,7 @@ from articles.views.comments import (
     report_comment,
 )
 from articles.views.corrections import CorrectionsView
+from articles.views.guidelines import community_guidelines
 from articles.views.preview import PreviewLinkView, StaffPreviewView
 from articles.views.search import search
 from articles.views.share import share_on_mastodon
@@ -23,6 +24,7 @@ __all__ = [
     "StaffPreviewView",
     "TagView",
     "comment_permalink",
+    "community_guidelines",
     "delete_comment",
     "edit_comment",
     "post_comment",
