@@ -382,6 +382,15 @@ class ModerationSettingsAdmin(CheckedChangeListMixin, admin.ModelAdmin):
         ),
     )
     QUIET_HOURS_FIELDS = frozenset(fieldsets[1][1]["fields"])
+    radio_fields = {"quiet_hours_action": admin.VERTICAL}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "quiet_hours_action":
+            # The page always sends one; a post without it (a script written before quiet
+            # hours) keeps the stored value instead of failing.
+            field.required = False
+        return field
 
     def has_add_permission(self, request):
         return not ModerationSettings.objects.exists() and super().has_add_permission(request)
