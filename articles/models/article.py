@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 from django.urls import reverse
@@ -45,6 +45,21 @@ class ArticleQuerySet(models.QuerySet):
             .values("count")
         )
         return self.annotate(comment_count=Coalesce(Subquery(visible), 0))
+
+    def with_discussion_shown(self):
+        """Stories whose comments are not hidden (``articles.discussion``): a hidden
+        thread's comments have no page of their own either (permalink, reply, report)."""
+        from articles.models.discussion import DiscussionMode, TagDiscussionDefault
+
+        hidden = DiscussionMode.HIDDEN
+        hidden_by_a_tag = Exists(
+            TagDiscussionDefault.objects.filter(
+                tag__articles_taggedarticle_items__content_object=OuterRef("pk"), mode=hidden
+            )
+        )
+        return self.exclude(discussion_mode=hidden).exclude(
+            hidden_by_a_tag & Q(discussion_mode=INHERIT)
+        )
 
     def with_discussion_mode(self):
         """Annotate ``tag_discussion_mode``, the strictest default of the story's tags, in

@@ -363,3 +363,31 @@ def test_discussion_for_a_read_only_story_asks_no_query(article, django_assert_n
     with django_assert_num_queries(0):
         discussion = discussion_for(article)
     assert not discussion.is_open_for_new
+
+
+@pytest.mark.parametrize("how", ["article", "tag"])
+@pytest.mark.parametrize("name", ["comment", "comment-reply", "comment-report", "comment-edit"])
+def test_a_hidden_threads_comments_have_no_page_of_their_own(
+    client, article, commenter, stranger, how, name
+):
+    theirs = CommentFactory(article=article, author=stranger, body="Hidden words.")
+    own = CommentFactory(article=article, author=commenter, body="My hidden words.")
+    client.force_login(commenter)
+    target = own if name == "comment-edit" else theirs
+    url = reverse(f"articles:{name}", kwargs={"pk": target.pk})
+    assert client.get(url).status_code in (200, 302)
+    if how == "article":
+        set_mode(article, Mode.HIDDEN)
+    else:
+        tag_default("Eastport", Mode.HIDDEN)
+    response = client.get(url)
+    assert response.status_code == 404
+    assertNotContains(response, "hidden words", status_code=404)
+
+
+def test_a_story_setting_its_own_mode_is_not_hidden_by_its_tag(client, article, commenter):
+    comment = CommentFactory(article=article, body="Shown words.")
+    tag_default("Eastport", Mode.HIDDEN)
+    set_mode(article, Mode.OPEN)
+    response = client.get(reverse("articles:comment", kwargs={"pk": comment.pk}))
+    assert response.status_code == 302
