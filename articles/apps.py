@@ -35,7 +35,11 @@ def render_stale_html(sender, *, using, apps=global_apps, verbosity=1, **kwargs)
     from articles.models.rendering import RENDERING_VERSION, article_body_html, comment_body_html
     from articles.services.rendering import rerender_rows
 
-    for model_name, render in (("Article", article_body_html), ("Comment", comment_body_html)):
+    for model_name, render in (
+        ("Article", article_body_html),
+        ("Comment", comment_body_html),
+        ("CommunityGuidelines", article_body_html),
+    ):
         try:
             model = apps.get_model("articles", model_name)
             model._meta.get_field("body_html")

@@ -5,6 +5,7 @@ The tags (``newsroom/page_cache.py`` keeps the mechanism):
 - ``article-<pk>``: an article's own page (its text, corrections, comments, count).
 - ``tag-<pk>``: the tag's page and feed, and the "related stories" of articles with the tag.
 - ``author-<pk>``: the author's page and feed, and the bylines of the author's articles.
+- ``guidelines``: the community guidelines page.
 - ``site``: every list of stories: home, feeds, sitemaps, search, corrections.
 
 A change to an article that readers can see (or could, before the change) makes its own
@@ -24,6 +25,8 @@ from django.db.models import Min
 from newsroom import page_cache
 
 SITE = "site"
+# The community guidelines page (articles:guidelines).
+GUIDELINES = "guidelines"
 
 
 def article_key(pk) -> str:
@@ -113,6 +116,15 @@ def tag_changed(tag) -> None:
     _invalidate_on_commit({tag_key(tag.pk), SITE})
 
 
+def guidelines_changed() -> None:
+    _invalidate_on_commit({GUIDELINES})
+
+
+def moderation_settings_changed() -> None:
+    """Quiet hours changed: every article page may show its comments otherwise."""
+    everything_changed()
+
+
 def everything_changed() -> None:
     """Every stored page is stale (after a re-render of every body, say)."""
     _invalidate_on_commit({page_cache.EVERYTHING})
@@ -127,13 +139,20 @@ def next_change_at() -> float | None:
     return at.timestamp() if at else None
 
 
-def article_page_expires_at(article) -> float | None:
+def article_page_expires_at(article, *, discussion=None) -> float | None:
     """The next moment the article's page changes by itself: a story appearing (related
-    stories), or its comments closing after ``NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS``."""
+    stories), its comments closing after ``NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS``, or quiet
+    hours starting or ending (``discussion``: the page's ``articles.discussion``
+    ``Discussion``, asked again when not given)."""
+    from articles.discussion import discussion_for
+
     moments = [next_change_at()]
     days = settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS
     if days and article.published_at and article.is_commenting_open:
         moments.append((article.published_at + timedelta(days=days)).timestamp())
+    changes_at = (discussion or discussion_for(article)).changes_at
+    if changes_at is not None:
+        moments.append(changes_at.timestamp())
     now = time.time()
     future = [moment for moment in moments if moment is not None and moment > now]
     return min(future) if future else None

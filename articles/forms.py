@@ -213,6 +213,7 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
             "is_commenting_open",
+            "discussion_mode",
         )
         # A standfirst is a sentence or two: a short box leaves the body editor in view.
         widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}

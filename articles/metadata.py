@@ -215,7 +215,8 @@ def article_json_ld(article, request=None, comment_page=None) -> dict:
             "url": absolute_url(reverse("articles:home"), request),
         },
         "keywords": sorted(tag.name for tag in article.tags.all()),
-        "commentCount": article.comment_count,
+        # A hidden thread is not advertised (articles.discussion).
+        "commentCount": None if article.is_discussion_hidden else article.comment_count,
         "isAccessibleForFree": True,
     }
     comments = shown_comments(comment_page, settings.NEWSROOM_JSONLD_COMMENTS)

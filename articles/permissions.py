@@ -16,8 +16,10 @@ from functools import cached_property
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from articles.discussion import Discussion, discussion_for
 from articles.models import Article, Comment, CommenterBan, CommentReport
 from articles.models.comment import email_digest
 
@@ -33,6 +35,10 @@ class Refusal:
     NO_EMAIL = "no_email"
     UNVERIFIED = "unverified"
     BANNED = "banned"
+    # The discussion (articles.discussion): no comments shown, or closed for quiet hours.
+    # A read-only thread is CLOSED, as closed comments always were.
+    HIDDEN = "hidden"
+    QUIET = "quiet"
 
 
 REFUSAL_MESSAGES = {
@@ -41,6 +47,9 @@ REFUSAL_MESSAGES = {
     Refusal.NO_EMAIL: _("Please add an email address and verify it before you comment."),
     Refusal.UNVERIFIED: _("Please verify your email address before you comment."),
     Refusal.BANNED: _("You can no longer comment on this site."),
+    Refusal.HIDDEN: _("Comments are switched off for this article."),
+    # {time}: when quiet hours end, e.g. 06:00.
+    Refusal.QUIET: _("Comments are closed during quiet hours. Comments reopen at {time}."),
 }
 
 
@@ -153,8 +162,13 @@ class ArticlePermissions:
         Asked once per object (two queries for a logged-in reader): keep the object for
         the whole page.
         """
-        if not self.article.are_comments_open:
+        discussion = self.discussion
+        if discussion.is_hidden:
+            return Refusal.HIDDEN
+        if discussion.is_read_only:
             return Refusal.CLOSED
+        if discussion.is_quiet_closed:
+            return Refusal.QUIET
         if not _is_active(self.user):
             return Refusal.ANONYMOUS
         if self._is_banned:
@@ -164,9 +178,22 @@ class ArticlePermissions:
             return Refusal.UNVERIFIED if self.user.email else Refusal.NO_EMAIL
         return None
 
+    @cached_property
+    def discussion(self) -> Discussion:
+        """How the article's comments are open now (``articles.discussion``), asked once."""
+        return discussion_for(self.article)
+
+    def comment_refusal_sentence(self):
+        """The refusal's sentence, lazy (translated only when printed), or None."""
+        code = self.comment_refusal
+        if code == Refusal.QUIET:
+            reopens_at = self.discussion.reopens_at
+            return format_lazy(REFUSAL_MESSAGES[code], time=reopens_at.strftime("%H:%M"))
+        return REFUSAL_MESSAGES[code] if code else None
+
     @property
     def comment_refusal_message(self) -> str:
-        return str(REFUSAL_MESSAGES[self.comment_refusal]) if self.comment_refusal else ""
+        return str(self.comment_refusal_sentence() or "")
 
     def can_comment(self) -> bool:
         return self.comment_refusal is None
@@ -327,8 +354,7 @@ class CommentPermissions:
     def _comment_refusal_message(self):
         # The code is asked once per page (ArticlePermissions keeps it); the sentence is
         # only translated if someone prints it.
-        code = self.article_permissions.comment_refusal
-        return REFUSAL_MESSAGES[code] if code else None
+        return self.article_permissions.comment_refusal_sentence()
 
     def can_moderate(self) -> bool:
         """Approve, remove, mark as spam, ban: the Moderator role (and superusers)."""

@@ -88,9 +88,8 @@ def _thread_ordering(order: str) -> tuple[str, ...]:
 
 def comments_on_published_articles() -> QuerySet:
     """Comments under articles readers may see, with what their pages print."""
-    return Comment.objects.filter(article__in=Article.objects.published()).select_related(
-        "article", "author"
-    )
+    articles = Article.objects.published().with_discussion_shown()
+    return Comment.objects.filter(article__in=articles).select_related("article", "author")
 
 
 def threads_for(article: Article, user, *, order: str = OLDEST) -> QuerySet:

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from articles import feeds, views
-from articles.caching import listing
+from articles.caching import GUIDELINES, listing
 from newsroom.page_cache import reader_page
 
 
@@ -54,6 +54,11 @@ urlpatterns = [
     path("comments/<int:pk>/ignore/", views.ignore_commenter, name="comment-ignore"),
     path("comments/ignored/", views.ignored_commenters, name="ignored-commenters"),
     path("search/", listing(views.search), name="search"),
+    path(
+        "community-guidelines/",
+        reader_page(views.community_guidelines, tags=[GUIDELINES]),
+        name="guidelines",
+    ),
     path(
         "articles/<uslug:slug>/share/mastodon/",
         views.share_on_mastodon,

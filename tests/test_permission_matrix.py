@@ -68,7 +68,12 @@ from articles.models import (
     WordRule,
 )
 from articles.roles import EDITOR_ROLE, MODERATOR_ROLE, WRITER_ROLE
-from articles.services import commenter_ban, image_create, preview_link_create
+from articles.services import (
+    commenter_ban,
+    guidelines_update,
+    image_create,
+    preview_link_create,
+)
 from tests.articles.editorial import article_form_data
 from tests.factories import (
     ArticleFactory,
@@ -197,6 +202,7 @@ def _build_world() -> SimpleNamespace:
         )
     settings_row = ModerationSettings.load()
     settings_row.save()
+    guidelines = guidelines_update(title="House rules", body="<p>Be civil.</p>")
     revisions = list(draft.history.order_by("history_date").values_list("history_id", flat=True))
     return SimpleNamespace(
         users=users,
@@ -216,6 +222,7 @@ def _build_world() -> SimpleNamespace:
         trust=CommenterTrust.objects.create(user=owner, level=CommenterTrust.Level.TRUSTED),
         ban=CommenterBan.objects.get(user=users["banned"]),
         settings_row=settings_row,
+        guidelines=guidelines,
         log_entry=ModerationLogEntry.objects.get(),
         image=image,
         tag=Tag.objects.get(name="Transport"),
@@ -303,6 +310,7 @@ def merge_selection(w, role, client):
 
 READER_ROWS = [
     get("articles:home", EVERYONE),
+    get("articles:guidelines", EVERYONE),
     get("articles:feed", EVERYONE),
     get("articles:feed-atom", EVERYONE),
     get("articles:tag-feed", EVERYONE, args=slug("tag")),
@@ -817,6 +825,8 @@ MODEL_RIGHTS = {
     "articles.commenterban": {"moderator": "vcdx", "superuser": "vacdx"},
     # "Superusers and editors with the permission" (docs/comments.md): no role has it.
     "articles.moderationsettings": {"superuser": "vc"},
+    # One page, saved already here: never added again nor deleted.
+    "articles.communityguidelines": {"editor": "vc", "superuser": "vc"},
     "articles.moderationlogentry": {"moderator": "v", "superuser": "v"},
     "auth.group": {"superuser": "vacdx"},
     "account.emailaddress": {"superuser": "vacdx"},
@@ -837,6 +847,7 @@ OBJECTS = {
     "articles.commentertrust": "trust",
     "articles.commenterban": "ban",
     "articles.moderationsettings": "settings_row",
+    "articles.communityguidelines": "guidelines",
     "articles.moderationlogentry": "log_entry",
     "auth.group": "group",
     "account.emailaddress": "email_address",
@@ -920,6 +931,10 @@ CHANGE_DATA = {
         "max_links": "1",
     },
     "articles.moderationlogentry": lambda w, role: {},
+    "articles.communityguidelines": lambda w, role: {
+        "title": "Our rules",
+        "body": "<p>Be kind, stay on topic.</p>",
+    },
     "django_tasks_database.dbtaskresult": lambda w, role: {},
     "auth.group": lambda w, role: {"name": "Writers"},
     "account.emailaddress": lambda w, role: {

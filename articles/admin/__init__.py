@@ -3,6 +3,7 @@
 from articles.admin import (  # noqa: F401
     articles,
     comments,
+    discussion,
     images,
     moderation,
     rules,

@@ -170,12 +170,12 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         content = ("headline", "slug", "standfirst", "body", "tags", "loaded_version")
-        publishing = ("status", "published_at", "is_commenting_open")
+        publishing = ("status", "published_at", "is_commenting_open", "discussion_mode")
         if _revision_of(obj) is not None:
             # A restore brings tags back from the revision (article_restore_revision), and
             # keeps the current status and time: fields showing the revision's would mislead.
             content = tuple(name for name in content if name != "tags")
-            publishing = ("is_commenting_open",)
+            publishing = ("is_commenting_open", "discussion_mode")
         return (
             (None, {"fields": content}),
             (_("Hero image"), {"fields": ("hero_image", "hero_preview", *HERO_UPLOAD_FIELDS)}),

@@ -1,17 +1,21 @@
 """Tags in the admin: django-taggit's admin, saving, deleting and merging through our
 services, so that the stories' tags follow and the pages showing them are refreshed."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import MergeTagsForm
 from taggit.models import Tag
 
 from articles.forms import typed_id
+from articles.models import TagDiscussionDefault
+from articles.models.discussion import DiscussionMode
+from articles.services.discussion import tag_discussion_default_set
 from articles.services.tags import tag_delete, tag_merge, tag_update
 from newsroom.admin_site import CheckedChangeListMixin
 
@@ -20,8 +24,37 @@ admin.site.unregister(Tag)
 SELECTED_SESSION_KEY = "selected_tag_ids"  # django-taggit's
 
 
+class TagAdminForm(forms.ModelForm):
+    """taggit's tag fields, and the discussion mode the tag gives its stories."""
+
+    discussion_mode = forms.ChoiceField(
+        label=gettext_lazy("Discussion default"),
+        choices=[
+            ("", gettext_lazy("None: stories are open unless they say otherwise")),
+            *DiscussionMode.choices,
+        ],
+        required=False,
+        help_text=gettext_lazy(
+            "The discussion mode of stories with this tag that set none of their own. A "
+            "story with several such tags takes the strictest."
+        ),
+    )
+
+    class Meta:
+        model = Tag
+        fields = ("name", "slug")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            default = TagDiscussionDefault.objects.filter(tag=self.instance).first()
+            self.fields["discussion_mode"].initial = default.mode if default else ""
+
+
 @admin.register(Tag)
 class TagAdmin(CheckedChangeListMixin, TaggitTagAdmin):
+    form = TagAdminForm
+
     def has_merge_permission(self, request) -> bool:
         # Merging changes one tag and deletes the others.
         user = request.user
@@ -39,6 +72,9 @@ class TagAdmin(CheckedChangeListMixin, TaggitTagAdmin):
         else:
             # A new tag is on no story yet: no page shows it.
             super().save_model(request, obj, form, change)
+        tag_discussion_default_set(
+            tag=obj, mode=form.cleaned_data.get("discussion_mode", ""), by=request.user
+        )
 
     def delete_model(self, request, obj):
         tag_delete(tag=obj, by=request.user)

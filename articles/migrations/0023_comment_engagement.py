@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0020_comment_trust"),
+        ("articles", "0021_discussion_modes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

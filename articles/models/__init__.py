@@ -10,6 +10,11 @@ from articles.models.comment import (
     ModerationSettings,
     WordRule,
 )
+from articles.models.discussion import (
+    CommunityGuidelines,
+    DiscussionMode,
+    TagDiscussionDefault,
+)
 from articles.models.engagement import IgnoredCommenter, Reaction
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
@@ -37,8 +42,10 @@ __all__ = [
     "CommentReport",
     "CommenterBan",
     "CommenterTrust",
+    "CommunityGuidelines",
     "Correction",
     "CorrectionQuerySet",
+    "DiscussionMode",
     "EmailDomainRule",
     "IgnoredCommenter",
     "Image",
@@ -53,6 +60,7 @@ __all__ = [
     "Reaction",
     "Rendition",
     "SlugRedirect",
+    "TagDiscussionDefault",
     "TaggedArticle",
     "WordRule",
 ]

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 from django.urls import reverse
@@ -17,6 +17,7 @@ from taggit.models import TaggedItemBase
 
 from articles.html import BODY_EDITOR_EXTENSIONS, clean_body_html
 from articles.models.comment import Comment
+from articles.models.discussion import ARTICLE_MODE_CHOICES, INHERIT, strictest_tag_mode
 from articles.models.rendering import (
     RENDERING_VERSION,
     RenderedHTMLField,
@@ -45,6 +46,26 @@ class ArticleQuerySet(models.QuerySet):
         )
         return self.annotate(comment_count=Coalesce(Subquery(visible), 0))
 
+    def with_discussion_shown(self):
+        """Stories whose comments are not hidden (``articles.discussion``): a hidden
+        thread's comments have no page of their own either (permalink, reply, report)."""
+        from articles.models.discussion import DiscussionMode, TagDiscussionDefault
+
+        hidden = DiscussionMode.HIDDEN
+        hidden_by_a_tag = Exists(
+            TagDiscussionDefault.objects.filter(
+                tag__articles_taggedarticle_items__content_object=OuterRef("pk"), mode=hidden
+            )
+        )
+        return self.exclude(discussion_mode=hidden).exclude(
+            hidden_by_a_tag & Q(discussion_mode=INHERIT)
+        )
+
+    def with_discussion_mode(self):
+        """Annotate ``tag_discussion_mode``, the strictest default of the story's tags, in
+        the same query (``articles.discussion`` reads it)."""
+        return self.annotate(tag_discussion_mode=strictest_tag_mode())
+
     def with_listing_data(self):
         """Everything a card shows, in a fixed number of queries (the hero images'
         renditions in one for the whole page), and none of the columns it does not: no
@@ -52,6 +73,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.defer(*LISTING_DEFERRED)
             .with_comment_count()
+            .with_discussion_mode()
             .select_related("hero_image")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
@@ -221,6 +243,17 @@ class Article(models.Model):
         default=True,
         help_text=_("Untick to close the comments under this article."),
     )
+    discussion_mode = models.CharField(
+        _("discussion"),
+        max_length=16,
+        choices=ARTICLE_MODE_CHOICES,
+        default=INHERIT,
+        blank=True,
+        help_text=_(
+            "Open, pre-moderated (every comment held), read-only (the thread stays, no new "
+            "comments) or hidden (no comments shown). Closed comments are read-only."
+        ),
+    )
 
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
 
@@ -297,6 +330,14 @@ class Article(models.Model):
         if days and self.published_at and timezone.now() > self.published_at + timedelta(days=days):
             return False
         return self.is_commenting_open
+
+    @property
+    def is_discussion_hidden(self) -> bool:
+        """Whether no comment, count or form is shown (``articles.discussion``)."""
+        from articles.discussion import article_mode
+        from articles.models.discussion import DiscussionMode
+
+        return article_mode(self) == DiscussionMode.HIDDEN
 
 
 class Byline(models.Model):

@@ -277,6 +277,18 @@ class CommentReport(models.Model):
         return f"{self.get_reason_display()}: {self.comment}"
 
 
+class QuietHoursAction(models.TextChoices):
+    HOLD = "hold", _("Hold every comment for a moderator")
+    CLOSE = "close", _("Close comments until quiet hours end")
+
+
+_SETTINGS_CACHE_KEY = "newsroom:moderation-settings:1"
+# A safety net for a write that bypassed save() (a queryset update, another tool).
+_SETTINGS_CACHE_SECONDS = 300
+# Cached when no row is saved: the environment's defaults are built on each load.
+_NO_ROW = "no-row"
+
+
 class ModerationSettings(models.Model):
     """The site's moderation rules, editable in the admin. One row; until an editor saves it,
     the values come from the environment (NEWSROOM_COMMENT_* settings)."""
@@ -313,6 +325,26 @@ class ModerationSettings(models.Model):
         _("hold comments with more links than"),
         help_text=_("0 holds every comment with a link."),
     )
+    # Quiet hours: when nobody moderates (articles.discussion), in settings.TIME_ZONE.
+    is_quiet_hours_enabled = models.BooleanField(_("quiet hours"), default=False)
+    quiet_hours_start = models.TimeField(
+        _("quiet hours start"),
+        null=True,
+        blank=True,
+        help_text=_("Local time (the site's time zone), e.g. 23:00."),
+    )
+    quiet_hours_end = models.TimeField(
+        _("quiet hours end"),
+        null=True,
+        blank=True,
+        help_text=_("Local time; before the start means the next morning, e.g. 06:00."),
+    )
+    quiet_hours_action = models.CharField(
+        _("during quiet hours"),
+        max_length=8,
+        choices=QuietHoursAction.choices,
+        default=QuietHoursAction.HOLD,
+    )
 
     class Meta:
         verbose_name = _("comment moderation settings")
@@ -324,17 +356,48 @@ class ModerationSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+        self.forget()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget()
+        return result
+
+    @staticmethod
+    def forget() -> None:
+        """Drop the cached row now and once the transaction commits (a reader between the
+        two would cache the old row again)."""
+        from django.core.cache import cache
+        from django.db import transaction
+
+        from newsroom.cache import CACHE_ERRORS, log_unavailable
+
+        def drop():
+            try:
+                cache.delete(_SETTINGS_CACHE_KEY)
+            except CACHE_ERRORS as error:
+                log_unavailable(error)
+
+        drop()
+        transaction.on_commit(drop)
 
     def clean(self):
+        errors = {}
         if self.rejections_for_premoderation > self.rejections_window:
-            raise ValidationError(
-                {
-                    "rejections_for_premoderation": _(
-                        "At most the number of decisions counted (%(window)d); 0 turns it off."
-                    )
-                    % {"window": self.rejections_window}
-                }
-            )
+            errors["rejections_for_premoderation"] = _(
+                "At most the number of decisions counted (%(window)d); 0 turns it off."
+            ) % {"window": self.rejections_window}
+        if self.is_quiet_hours_enabled:
+            start, end = self.quiet_hours_start, self.quiet_hours_end
+            for name, value in (("quiet_hours_start", start), ("quiet_hours_end", end)):
+                if value is None:
+                    errors[name] = _("Quiet hours need a start and an end.")
+            if not errors.keys() & {"quiet_hours_start", "quiet_hours_end"} and start == end:
+                errors["quiet_hours_end"] = _(
+                    "Quiet hours must end at another time than they start."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_first_comment_held(self) -> bool:
@@ -347,8 +410,30 @@ class ModerationSettings(models.Model):
 
     @classmethod
     def load(cls) -> "ModerationSettings":
-        """The saved row, or the environment's defaults (not saved, so reads never write)."""
-        return cls.objects.filter(pk=1).first() or cls(
+        """The saved row, or the environment's defaults (not saved, so reads never write).
+
+        Every article page asks (quiet hours) and every post: the row is kept in the shared
+        cache, forgotten whenever it is saved, so a page asks no query for it. A cache that
+        is down is a miss."""
+        from django.core.cache import cache
+
+        from newsroom.cache import CACHE_ERRORS, log_unavailable
+
+        try:
+            row = cache.get(_SETTINGS_CACHE_KEY)
+        except CACHE_ERRORS as error:
+            log_unavailable(error)
+            row = cache = None
+        if row is None:
+            row = cls.objects.filter(pk=1).first() or _NO_ROW
+            if cache is not None:
+                try:
+                    cache.set(_SETTINGS_CACHE_KEY, row, _SETTINGS_CACHE_SECONDS)
+                except CACHE_ERRORS as error:
+                    log_unavailable(error)
+        if not isinstance(row, str):
+            return row
+        return cls(
             pk=1,
             mode=settings.NEWSROOM_COMMENT_MODERATION,
             approvals_before_trusted=settings.NEWSROOM_COMMENT_TRUSTED_AFTER,

@@ -22,6 +22,7 @@ from articles.services.comments import (
     commenter_ban_remember_emails,
     commenter_unban,
 )
+from articles.services.discussion import guidelines_update, tag_discussion_default_set
 from articles.services.engagement import (
     comment_feature,
     comment_react,
@@ -81,10 +82,12 @@ __all__ = [
     "commenter_unban",
     "commenter_unignore",
     "correction_create",
+    "guidelines_update",
     "image_create",
     "image_delete",
     "image_update",
     "preview_link_create",
     "preview_link_revoke",
+    "tag_discussion_default_set",
     "unique_slug",
 ]

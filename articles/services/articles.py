@@ -32,11 +32,26 @@ Status = Article.Status
 # What an update may change directly; status and publication time move through the
 # workflow services, bylines and tags through their own arguments.
 CONTENT_FIELDS = frozenset(
-    {"headline", "slug", "standfirst", "body", "hero_image", "is_commenting_open"}
+    {
+        "headline",
+        "slug",
+        "standfirst",
+        "body",
+        "hero_image",
+        "is_commenting_open",
+        "discussion_mode",
+    }
 )
 # What restoring a revision brings back with its hero image (its status and publication
 # time stay current).
-RESTORED_FIELDS = ("headline", "slug", "standfirst", "body", "is_commenting_open")
+RESTORED_FIELDS = (
+    "headline",
+    "slug",
+    "standfirst",
+    "body",
+    "is_commenting_open",
+    "discussion_mode",
+)
 
 
 class _Unchanged:
@@ -143,6 +158,7 @@ def article_create(
     hero_image=None,
     hero_upload: dict | None = None,
     is_commenting_open: bool = True,
+    discussion_mode: str = "",
     by=None,
     created_by=None,
     article: Article | None = None,
@@ -171,6 +187,7 @@ def article_create(
     uploaded = _hero_image(hero_upload, by)
     article.hero_image = uploaded or hero_image
     article.is_commenting_open = is_commenting_open
+    article.discussion_mode = discussion_mode
     article.created_by = created_by or by
     # Saved as a draft first: any other status is a move through the workflow below.
     article.status = Status.DRAFT

@@ -370,6 +370,7 @@ def comment_moderate(
                         "is_approved": False,
                         "was_held": previous == Comment.Status.PENDING,
                         "url": absolute_url(comment.get_absolute_url(), request),
+                        "guidelines_url": absolute_url(reverse("articles:guidelines"), request),
                     },
                 )
         if previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE:

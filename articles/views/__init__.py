@@ -16,6 +16,7 @@ from articles.views.engagement import (
     ignored_commenters,
     react_comment,
 )
+from articles.views.guidelines import community_guidelines
 from articles.views.live import live_comments
 from articles.views.preview import PreviewLinkView, StaffPreviewView
 from articles.views.search import search
@@ -30,6 +31,7 @@ __all__ = [
     "StaffPreviewView",
     "TagView",
     "comment_permalink",
+    "community_guidelines",
     "delete_comment",
     "edit_comment",
     "feature_comment",

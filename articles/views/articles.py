@@ -113,5 +113,7 @@ class ArticleDetailView(DetailView):
             self.request,
             response,
             tags=caching.article_page_tags(self.object),
-            expires=lambda: caching.article_page_expires_at(self.object),
+            expires=lambda: caching.article_page_expires_at(
+                self.object, discussion=context["comment_page"].permissions.discussion
+            ),
         )

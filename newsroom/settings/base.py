@@ -487,6 +487,7 @@ NEWSROOM_COMMENT_TRUSTED_AFTER = env_int(
 # check is any callable ``check(ctx) -> Verdict | None``; the strongest verdict wins.
 NEWSROOM_COMMENT_CHECKS = [
     "articles.moderation.checks.check_premoderation",
+    "articles.discussion.check_discussion",
     "articles.moderation.checks.check_word_rules",
     "articles.moderation.checks.check_links",
     "articles.moderation.checks.check_trust",
