@@ -10,6 +10,7 @@ from articles.models.comment import (
     ModerationSettings,
     WordRule,
 )
+from articles.models.drafts import ArticleDraft, EditPresence
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
 from articles.models.workflow import (
@@ -24,6 +25,7 @@ from articles.models.workflow import (
 __all__ = [
     "RENDITION_WIDTHS",
     "Article",
+    "ArticleDraft",
     "ArticleEvent",
     "ArticleQuerySet",
     "Author",
@@ -35,6 +37,7 @@ __all__ = [
     "CommenterBan",
     "Correction",
     "CorrectionQuerySet",
+    "EditPresence",
     "Image",
     "ImageRendition",
     "ImportRecord",

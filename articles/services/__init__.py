@@ -22,6 +22,14 @@ from articles.services.comments import (
     commenter_ban_remember_emails,
     commenter_unban,
 )
+from articles.services.drafts import (
+    article_draft_clear,
+    article_draft_discard,
+    article_draft_save,
+    edit_presence_heartbeat,
+    edit_presence_release,
+    edit_presence_take_over,
+)
 from articles.services.images import (
     article_repoint_library_images,
     image_create,
@@ -44,6 +52,9 @@ __all__ = [
     "TAG_MAX_LENGTH",
     "UNCHANGED",
     "article_create",
+    "article_draft_clear",
+    "article_draft_discard",
+    "article_draft_save",
     "article_publish",
     "article_record_slug_change",
     "article_repoint_library_images",
@@ -67,6 +78,9 @@ __all__ = [
     "commenter_ban_remember_emails",
     "commenter_unban",
     "correction_create",
+    "edit_presence_heartbeat",
+    "edit_presence_release",
+    "edit_presence_take_over",
     "image_create",
     "image_delete",
     "image_update",
