@@ -63,6 +63,7 @@ def _refused_article_form(request):
     and the session's own user may type into it; None otherwise."""
     from django.urls import Resolver404, resolve, reverse
 
+    from articles.forms import typed_id
     from articles.models import Article
     from articles.permissions import ArticlePermissions
 
@@ -84,8 +85,8 @@ def _refused_article_form(request):
         if not ArticlePermissions(user).can_create():
             return None
         return None, reverse("admin:articles_article_add")
-    object_id = str(match.kwargs.get("object_id", ""))
-    article = Article.objects.filter(pk=int(object_id)).first() if object_id.isdigit() else None
+    pk = typed_id(match.kwargs.get("object_id", ""))
+    article = Article.objects.filter(pk=pk).first() if pk is not None else None
     if article is None or not ArticlePermissions(user, article).can_edit():
         return None
     return article, reverse("admin:articles_article_change", args=[article.pk])
