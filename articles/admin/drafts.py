@@ -9,7 +9,7 @@ column. The writes are ``articles.services.drafts``'.
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -244,7 +244,7 @@ class DraftViews:
         if not _may_type(request.user, article):
             raise PermissionDenied
         edit_presence_release(article=article, user=request.user)
-        return HttpResponse(status=204)
+        return JsonResponse({"state": "released"})
 
     def take_over(self, request, pk):
         article = self._article(pk)

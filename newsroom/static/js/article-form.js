@@ -159,10 +159,14 @@
       return;
     }
     if (name === "body") {
+      // tiptap keeps its editor on the editing element (the menu bar is a .ProseMirror too).
       var wrapper = field.closest(".prose-editor");
-      var view = wrapper ? wrapper.querySelector(".ProseMirror") : null;
-      if (view && view.editor) {
-        view.editor.commands.setContent(value);
+      var views = wrapper ? wrapper.querySelectorAll(".ProseMirror") : [];
+      for (var i = 0; i < views.length; i++) {
+        if (views[i].editor) {
+          views[i].editor.commands.setContent(value);
+          break;
+        }
       }
     }
     field.value = value;
