@@ -58,6 +58,17 @@ def media(request, path):
 CSRF_KEPT_FIELDS = ("headline", "slug", "standfirst", "body", "tags")
 
 
+def _is_same_origin(request) -> bool:
+    """Whether the browser said the post came from this site's own pages (every browser
+    sends ``Origin`` with a form post): a stale token in our own tab, not another site."""
+    origin = request.headers.get("Origin", "")
+    try:
+        own = f"{request.scheme}://{request.get_host()}"
+    except Exception:  # DisallowedHost: not our site at all
+        return False
+    return bool(origin) and (origin == own or origin in settings.CSRF_TRUSTED_ORIGINS)
+
+
 def _refused_article_form(request):
     """(article or None, url of its form) when ``request`` posted the admin's article form
     and the session's own user may type into it; None otherwise."""
@@ -67,7 +78,7 @@ def _refused_article_form(request):
     from articles.models import Article
     from articles.permissions import ArticlePermissions
 
-    if request.method != "POST":
+    if request.method != "POST" or not _is_same_origin(request):
         return None
     try:
         match = resolve(request.path_info)
@@ -101,7 +112,8 @@ def csrf_failure(request, reason=""):
     token may come from another site, and saving its text, even as the session user's
     draft, would be a write a cross-site form could make. It only shows the posted text
     back, escaped, on a page no other site can read, with a link to open the form again,
-    where the autosaved draft (if any) is offered.
+    where the autosaved draft (if any) is offered; and only for a post whose ``Origin`` is
+    this site, so another site cannot put words on one of our pages either.
     """
     from django.contrib import admin
     from django.shortcuts import render

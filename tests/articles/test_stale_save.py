@@ -22,7 +22,8 @@ def story(writer):
 
 
 def csrf_client(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
+    # A browser's form post from our own page says where it comes from.
+    client = Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
     client.force_login(user)
     return client
 
@@ -112,6 +113,28 @@ def test_someone_who_may_not_edit_the_story_gets_djangos_page_without_the_text(o
 
     assert response.status_code == 403
     assertContains(response, "CSRF verification failed", status_code=403)
+    assertNotContains(response, "Planted", status_code=403)
+
+
+def test_a_post_from_another_site_echoes_nothing_even_with_a_session(writer, story):
+    client = Client(enforce_csrf_checks=True, headers={"Origin": "https://evil.example"})
+    client.force_login(writer)
+
+    response = client.post(change_url(story), article_form_data(story, headline="Planted"))
+
+    assert response.status_code == 403
+    assertContains(response, "CSRF verification failed", status_code=403)
+    assertNotContains(response, "Planted", status_code=403)
+    assert not ArticleDraft.objects.exists()
+
+
+def test_a_post_that_says_nothing_of_its_origin_echoes_nothing(writer, story):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(writer)
+
+    response = client.post(change_url(story), article_form_data(story, headline="Planted"))
+
+    assert response.status_code == 403
     assertNotContains(response, "Planted", status_code=403)
 
 
