@@ -113,3 +113,57 @@ def test_discard_forgets_the_draft_without_leaving_the_page(page):
     )
     expect(offer).to_be_hidden()
     assert not ArticleDraft.objects.exists()
+
+
+def test_an_editor_takes_over_and_the_writer_is_told_and_keeps_the_text(page, browser, live_server):
+    writer = staff_user("wendy", "Writer")
+    writer.first_name, writer.last_name = "Wendy", "Park"
+    writer.set_password(PASSWORD)
+    writer.save()
+    editor = staff_user("edith", "Editor")
+    editor.set_password(PASSWORD)
+    editor.save()
+    story = ArticleFactory(draft=True, created_by=writer, body="<p>Saved paragraph.</p>")
+    change = f"/admin/articles/article/{story.pk}/change/"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "wendy")
+    page.goto(change)
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.press("End")
+    page.keyboard.type(" The writer's last words.")
+    # One browser writing at a time: the tests' in-memory SQLite refuses two writers at once
+    # (a file with WAL, as deployed, queues them).
+    expect(page.locator("#newsroom-autosave-status")).to_contain_text(
+        "Saved a draft at", timeout=15_000
+    )
+
+    other = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    editor_page = other.new_page()
+    editor_page.set_default_timeout(10_000)
+    log_in(editor_page, "edith")
+    editor_page.goto(change)
+    expect(editor_page.locator("#newsroom-presence")).to_contain_text(
+        "Wendy Park is editing this story (since"
+    )
+    editor_page.wait_for_load_state("networkidle")
+    editor_page.get_by_role("button", name="Take over").click()
+    expect(editor_page.locator(".messagelist")).to_contain_text(
+        "You took over this story from Wendy Park."
+    )
+    editor_page.wait_for_load_state("networkidle")
+
+    # Back in the writer's tab: told at once, the text saved as a draft.
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(page.locator("#newsroom-presence")).to_contain_text("edith took over at", timeout=15_000)
+    expect(page.locator("#newsroom-presence")).to_contain_text("your changes are saved as a draft")
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errorlist.nonfield")).to_contain_text("edith took over this story at")
+    expect(page.locator(".ProseMirror[contenteditable=true]")).to_contain_text(
+        "The writer's last words."
+    )
+    other.close()
+    story.refresh_from_db()
+    assert story.body == "<p>Saved paragraph.</p>"
+    draft = ArticleDraft.objects.get(user=writer, article=story)
+    assert "The writer's last words." in draft.fields["body"]

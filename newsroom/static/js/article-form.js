@@ -275,9 +275,32 @@
 
   heartbeat();
   window.setInterval(heartbeat, HEARTBEAT);
+  // Coming back to the tab asks at once: a take-over is news not to learn 30 seconds late.
+  var lastAsked = Date.now();
+  function backAgain() {
+    if (document.visibilityState === "visible" && Date.now() - lastAsked > 2000) {
+      lastAsked = Date.now();
+      lastActivity = lastAsked;
+      heartbeat();
+    }
+  }
+  window.addEventListener("focus", backAgain);
+  document.addEventListener("visibilitychange", backAgain);
+
+  // Any form posted from this page (Save, Take over, Submit for review, a preview link)
+  // leads to a page that saves or holds the story itself: a release sent on the way out
+  // would land after it, and let go of what that page holds.
+  var posting = false;
+  document.addEventListener(
+    "submit",
+    function () {
+      posting = true;
+    },
+    true
+  );
 
   window.addEventListener("pagehide", function () {
-    if (submitting || !box.dataset.releaseUrl) {
+    if (submitting || posting || !box.dataset.releaseUrl) {
       return;
     }
     var data = new FormData();
