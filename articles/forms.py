@@ -9,10 +9,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Comment, CommentReport, EditPresence, Image, PreviewLink
 from articles.models.comment import validate_comment_has_text, validate_comment_length
+from articles.models.drafts import person_name
 from articles.search import QUERY_MAX_LENGTH
 from articles.services.tags import tag_names_clean
 from articles.services.workflow import transition_error
@@ -246,10 +248,6 @@ class ArticleAdminForm(forms.ModelForm):
 
     def _taken_over_by(self) -> dict | None:
         """Who took the story over from the person saving, if they still hold it."""
-        from django.utils import timezone
-
-        from articles.models.drafts import person_name
-
         user = self.editing_user
         if user is None or not user.is_authenticated:
             return None

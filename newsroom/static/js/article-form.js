@@ -225,7 +225,7 @@
 
   function showPresence(answer) {
     if (takeOverForm) {
-      takeOverForm.hidden = answer.state !== "other";
+      takeOverForm.hidden = answer.state === "editing";
     }
     if (answer.state === "taken_over" && !takenOver) {
       takenOver = true;
