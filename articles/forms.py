@@ -9,10 +9,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Comment, CommentReport, Image, PreviewLink
+from articles.models import Article, Comment, CommentReport, EditPresence, Image, PreviewLink
 from articles.models.comment import validate_comment_has_text, validate_comment_length
+from articles.models.drafts import person_name
 from articles.search import QUERY_MAX_LENGTH
 from articles.services.tags import tag_names_clean
 from articles.services.workflow import transition_error
@@ -24,6 +26,13 @@ STALE_MESSAGE = _(
     "the article in a new tab (its History compares versions), merge your changes there, "
     "and save."
 )
+TAKEN_OVER_MESSAGE = _(
+    "%(name)s took over this story at %(at)s, so your save was refused. Your text is below, "
+    "unsaved (and kept as your autosaved draft): copy what you need, and ask %(name)s to "
+    "merge it, or save it once they have finished."
+)
+# What an autosave may hold per field: far above any story, below a request's memory limit.
+DRAFT_FIELD_MAX_LENGTH = 1_000_000
 
 
 def typed_id(value) -> int | None:
@@ -200,6 +209,9 @@ class ArticleAdminForm(forms.ModelForm):
     # is refused, with the editor's text kept in the form, instead of silently winning.
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
     check_concurrent_edits = True
+    # Who is saving (the admin's get_form sets it): a save by someone an editor took the
+    # story over from is refused, their text kept.
+    editing_user = None
 
     class Meta:
         model = Article
@@ -245,6 +257,23 @@ class ArticleAdminForm(forms.ModelForm):
             stored = stored.select_for_update()
         return stored.values("updated_at", "status").first()
 
+    def _taken_over_by(self) -> dict | None:
+        """Who took the story over from the person saving, if they still hold it."""
+        user = self.editing_user
+        if user is None or not user.is_authenticated:
+            return None
+        presence = (
+            EditPresence.objects.live()
+            .filter(article=self.instance.pk, taken_over_from=user)
+            .exclude(user=user)
+            .select_related("user")
+            .first()
+        )
+        if presence is None:
+            return None
+        at = timezone.localtime(presence.taken_over_at).strftime("%H:%M")
+        return {"name": person_name(presence.user), "at": at}
+
     def clean(self):
         cleaned = super().clean()
         stored = self._stored() if self.instance.pk else None
@@ -252,6 +281,8 @@ class ArticleAdminForm(forms.ModelForm):
         is_stale = stored and loaded and stored["updated_at"].isoformat() != loaded
         if self.check_concurrent_edits and is_stale:
             raise ValidationError(STALE_MESSAGE, code="stale")
+        if self.check_concurrent_edits and stored and (taker := self._taken_over_by()):
+            raise ValidationError(TAKEN_OVER_MESSAGE % taker, code="taken_over")
         status = cleaned.get("status")
         # Checked here too so a disallowed move re-renders the form instead of failing.
         if status and stored and (error := transition_error(stored["status"], status)):
@@ -272,4 +303,23 @@ class ArticleAdminForm(forms.ModelForm):
             except ValidationError as error:
                 for message in error.message_dict.get("file", []):
                     self.add_error("hero_upload", message)
+        return cleaned
+
+
+class ArticleDraftForm(forms.Form):
+    """What the article form's script autosaves: the typed fields as they are, valid or
+    not (a headline too long for the article is still words not to lose)."""
+
+    headline = forms.CharField(required=False, strip=False, max_length=DRAFT_FIELD_MAX_LENGTH)
+    slug = forms.CharField(required=False, strip=False, max_length=DRAFT_FIELD_MAX_LENGTH)
+    standfirst = forms.CharField(required=False, strip=False, max_length=DRAFT_FIELD_MAX_LENGTH)
+    body = forms.CharField(required=False, strip=False, max_length=DRAFT_FIELD_MAX_LENGTH)
+    tags = forms.CharField(required=False, strip=False, max_length=DRAFT_FIELD_MAX_LENGTH)
+    loaded_version = forms.DateTimeField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("headline", "slug", "standfirst", "body", "tags"):
+            # PostgreSQL stores no NUL in text, and nobody types one.
+            cleaned[name] = (cleaned.get(name) or "").replace("\x00", "")
         return cleaned

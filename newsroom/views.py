@@ -52,3 +52,87 @@ def media(request, path):
         raise Http404 from None
     patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE)
     return response
+
+
+# The fields of the article form whose text a refused post shows back.
+CSRF_KEPT_FIELDS = ("headline", "slug", "standfirst", "body", "tags")
+
+
+def _is_same_origin(request) -> bool:
+    """Whether the browser said the post came from this site's own pages (every browser
+    sends ``Origin`` with a form post): a stale token in our own tab, not another site."""
+    origin = request.headers.get("Origin", "")
+    try:
+        own = f"{request.scheme}://{request.get_host()}"
+    except Exception:  # DisallowedHost: not our site at all
+        return False
+    return bool(origin) and (origin == own or origin in settings.CSRF_TRUSTED_ORIGINS)
+
+
+def _refused_article_form(request):
+    """(article or None, url of its form) when ``request`` posted the admin's article form
+    and the session's own user may type into it; None otherwise."""
+    from django.urls import Resolver404, resolve, reverse
+
+    from articles.forms import typed_id
+    from articles.models import Article
+    from articles.permissions import ArticlePermissions
+
+    if request.method != "POST" or not _is_same_origin(request):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.namespace != "admin" or match.url_name not in {
+        "articles_article_add",
+        "articles_article_change",
+    }:
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return None
+    if match.url_name == "articles_article_add":
+        if not ArticlePermissions(user).can_create():
+            return None
+        return None, reverse("admin:articles_article_add")
+    pk = typed_id(match.kwargs.get("object_id", ""))
+    article = Article.objects.filter(pk=pk).first() if pk is not None else None
+    if article is None or not ArticlePermissions(user, article).can_edit():
+        return None
+    return article, reverse("admin:articles_article_change", args=[article.pk])
+
+
+def csrf_failure(request, reason=""):
+    """Django's 403 for a post without a valid CSRF token, except for the admin's article
+    form posted by someone who may edit the story: then the page shows what they typed.
+
+    Typically the editor logged in again in another tab, which renewed the token, and the
+    form open here carries the old one. The page writes nothing: a post refused for its
+    token may come from another site, and saving its text, even as the session user's
+    draft, would be a write a cross-site form could make. It only shows the posted text
+    back, escaped, on a page no other site can read, with a link to open the form again,
+    where the autosaved draft (if any) is offered; and only for a post whose ``Origin`` is
+    this site, so another site cannot put words on one of our pages either.
+    """
+    from django.contrib import admin
+    from django.shortcuts import render
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    refused = _refused_article_form(request)
+    if refused is None:
+        return django_csrf_failure(request, reason)
+    article, form_url = refused
+    typed = [
+        (name, request.POST.get(name, ""))
+        for name in CSRF_KEPT_FIELDS
+        if request.POST.get(name, "").strip()
+    ]
+    context = {
+        **admin.site.each_context(request),
+        "title": "",
+        "article": article,
+        "form_url": form_url,
+        "typed": typed,
+    }
+    return render(request, "admin/articles/article/csrf_failure.html", context, status=403)

@@ -46,6 +46,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -55,10 +56,12 @@ from taggit.models import Tag
 from accounts.models import User
 from articles.models import (
     Article,
+    ArticleDraft,
     Comment,
     CommenterBan,
     CommenterTrust,
     CommentReport,
+    EditPresence,
     EmailDomainRule,
     IgnoredCommenter,
     ModerationLogEntry,
@@ -712,6 +715,35 @@ def _selected(attribute: str, action: str) -> Callable:
     }
 
 
+def _typed(w, role):
+    return {"headline": "Typed, not saved", "body": "<p>An hour of work.</p>"}
+
+
+def _kept_draft(attribute: str | None) -> Callable:
+    def prepare(w, role, client):
+        if w.users[role] is not None:
+            article = getattr(w, attribute) if attribute else None
+            ArticleDraft.objects.create(
+                user=w.users[role], article=article, fields=_typed(w, role), saved_at=timezone.now()
+            )
+
+    return prepare
+
+
+def _presence(article, user) -> None:
+    now = timezone.now()
+    EditPresence.objects.create(article=article, user=user, since=now, seen_at=now)
+
+
+def _presence_of_role(w, role, client):
+    if w.users[role] is not None:
+        _presence(w.draft, w.users[role])
+
+
+def _presence_of_writer(w, role, client):
+    _presence(w.draft, w.users["writer"])
+
+
 ARTICLE = "admin:articles_article_"
 ARTICLE_ROWS = [
     get(ARTICLE + "changelist", NEWSROOM, model=Article),
@@ -789,6 +821,70 @@ ARTICLE_ROWS = [
         args=pk("draft"),
         data=lambda w, role: {"note": "A source", "hours": "24"},
         model=PreviewLink,
+    ),
+    # Never lose work: autosave, the kept draft, presence and take-over (articles/admin/drafts.py).
+    get(ARTICLE + "autosave", NOBODY, args=pk("draft")),
+    post(
+        ARTICLE + "autosave",
+        NEWSROOM,
+        label="the writer's draft",
+        args=pk("draft"),
+        data=_typed,
+        model=ArticleDraft,
+    ),
+    post(
+        ARTICLE + "autosave",
+        EDITORS,
+        label="an editor's story",
+        args=pk("story"),
+        data=_typed,
+        model=ArticleDraft,
+    ),
+    post(ARTICLE + "autosave_new", NEWSROOM, data=_typed, model=ArticleDraft),
+    get(ARTICLE + "draft", NEWSROOM, label="the writer's draft", args=pk("draft")),
+    get(ARTICLE + "draft", EDITORS, label="an editor's story", args=pk("story")),
+    get(ARTICLE + "draft_new", NEWSROOM),
+    post(
+        ARTICLE + "draft_discard",
+        NEWSROOM,
+        args=pk("draft"),
+        prepare=_kept_draft("draft"),
+        model=ArticleDraft,
+    ),
+    post(
+        ARTICLE + "draft_discard_new",
+        NEWSROOM,
+        prepare=_kept_draft(None),
+        model=ArticleDraft,
+    ),
+    get(ARTICLE + "presence", NOBODY, args=pk("draft")),
+    post(
+        ARTICLE + "presence",
+        NEWSROOM,
+        label="the writer's draft",
+        args=pk("draft"),
+        model=EditPresence,
+    ),
+    post(
+        ARTICLE + "presence",
+        EDITORS,
+        label="an editor's story",
+        args=pk("story"),
+        model=EditPresence,
+    ),
+    post(
+        ARTICLE + "presence_release",
+        NEWSROOM,
+        args=pk("draft"),
+        prepare=_presence_of_role,
+        model=EditPresence,
+    ),
+    post(
+        ARTICLE + "take_over",
+        EDITORS,
+        args=pk("draft"),
+        prepare=_presence_of_writer,
+        model=EditPresence,
     ),
     get(
         ARTICLE + "preview_link_revoke",

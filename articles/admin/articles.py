@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from articles.admin.drafts import draft_urls, editing_context, editing_now
 from articles.admin.filters import BylineFilter, CreatedByFilter, search_words
 from articles.admin.revisions import revision_diff
 from articles.forms import ArticleAdminForm, PreviewLinkForm, typed_id
@@ -22,6 +23,7 @@ from articles.models import Article, Author, Byline, Correction, PreviewLink
 from articles.permissions import ArticlePermissions
 from articles.services import (
     article_create,
+    article_draft_clear,
     article_publish,
     article_restore_revision,
     article_submit,
@@ -145,6 +147,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
         "byline_names",
         "created_by",
         "updated_at",
+        editing_now,
     )
     # No date_hierarchy: its year links are a DISTINCT over every story's date.
     list_filter = (
@@ -153,8 +156,9 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
         BylineFilter,
         CreatedByFilter,
     )
-    list_select_related = ("created_by",)
-    list_deferred = ("body", "body_html", "created_by__password")
+    # Who is editing each story comes with the rows (a join), not a query per row.
+    list_select_related = ("created_by", "edit_presence__user")
+    list_deferred = ("body", "body_html", "created_by__password", "edit_presence__user__password")
     # What get_search_results looks in (the names say it; it does not join them).
     search_fields = ("headline", "standfirst", "slug", "bylines__author__display_name")
     search_help_text = _("Words of the headline, standfirst, slug or an author's name.")
@@ -190,6 +194,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         # A restore form starts from an old revision on purpose.
         form.check_concurrent_edits = _revision_of(obj) is None
+        form.editing_user = request.user
         return form
 
     def get_inline_instances(self, request, obj=None):
@@ -309,6 +314,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
             article_update(article=form.instance, by=request.user, authors=authors, **changes)
         else:
             article_create(article=form.instance, by=request.user, authors=authors, **changes)
+        article_draft_clear(article=form.instance, user=request.user, added=not change)
         for formset in formsets:
             self.save_formset(request, form, formset, change)
 
@@ -400,7 +406,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
                 name="articles_article_compare",
             ),
         ]
-        return extra + super().get_urls()
+        return extra + draft_urls(self) + super().get_urls()
 
     def _article_or_404(self, request, pk):
         # A stranger's article is "not found" to a writer, like the changelist says.
@@ -478,6 +484,8 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
         return reverse("articles:preview", kwargs={"pk": obj.pk})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if _revision_of(obj) is None:
+            context.update(editing_context(request, obj))
         if obj is not None:
             context.update(
                 permissions=ArticlePermissions(request.user, obj),

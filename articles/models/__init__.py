@@ -15,6 +15,7 @@ from articles.models.discussion import (
     DiscussionMode,
     TagDiscussionDefault,
 )
+from articles.models.drafts import ArticleDraft, EditPresence
 from articles.models.engagement import IgnoredCommenter, Reaction
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
@@ -32,6 +33,7 @@ from articles.models.workflow import (
 __all__ = [
     "RENDITION_WIDTHS",
     "Article",
+    "ArticleDraft",
     "ArticleEvent",
     "ArticleQuerySet",
     "Author",
@@ -46,6 +48,7 @@ __all__ = [
     "Correction",
     "CorrectionQuerySet",
     "DiscussionMode",
+    "EditPresence",
     "EmailDomainRule",
     "IgnoredCommenter",
     "Image",

@@ -28,6 +28,13 @@ from articles.services.engagement import (
     comment_react,
     commenter_ignore,
     commenter_unignore,
+from articles.services.drafts import (
+    article_draft_clear,
+    article_draft_discard,
+    article_draft_save,
+    edit_presence_heartbeat,
+    edit_presence_release,
+    edit_presence_take_over,
 )
 from articles.services.images import (
     article_repoint_library_images,
@@ -53,6 +60,9 @@ __all__ = [
     "TAG_MAX_LENGTH",
     "UNCHANGED",
     "article_create",
+    "article_draft_clear",
+    "article_draft_discard",
+    "article_draft_save",
     "article_publish",
     "article_record_slug_change",
     "article_repoint_library_images",
@@ -83,6 +93,9 @@ __all__ = [
     "commenter_unignore",
     "correction_create",
     "guidelines_update",
+    "edit_presence_heartbeat",
+    "edit_presence_release",
+    "edit_presence_take_over",
     "image_create",
     "image_delete",
     "image_update",

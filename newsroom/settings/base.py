@@ -24,6 +24,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # --- Core --------------------------------------------------------------------------------
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# A refused article form (a stale token: logged in again in another tab) shows the text back.
+CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 ASGI_APPLICATION = "newsroom.asgi.application"
@@ -542,6 +544,14 @@ NEWSROOM_DEFAULT_BYLINE = os.environ.get("NEWSROOM_DEFAULT_BYLINE", "Staff")
 NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 # How long a signed preview link works unless revoked first (hours).
 NEWSROOM_PREVIEW_LINK_HOURS = env_int("NEWSROOM_PREVIEW_LINK_HOURS", 48)
+# The article form's autosaved drafts are offered back for this many days, then deleted.
+NEWSROOM_DRAFT_DAYS = env_int("NEWSROOM_DRAFT_DAYS", 30)
+# "X is editing this story" lasts this long after the form's last heartbeat (seconds).
+NEWSROOM_PRESENCE_SECONDS = env_int("NEWSROOM_PRESENCE_SECONDS", 120)
+if NEWSROOM_DRAFT_DAYS < 1 or NEWSROOM_PRESENCE_SECONDS < 30:
+    raise ImproperlyConfigured(
+        "NEWSROOM_DRAFT_DAYS must be 1 or more, NEWSROOM_PRESENCE_SECONDS 30 or more."
+    )
 
 # --- Newsroom: discovery (feeds, sitemaps, metadata, search, sharing) --------------------
 
