@@ -23,11 +23,6 @@ from articles.services.comments import (
     commenter_unban,
 )
 from articles.services.discussion import guidelines_update, tag_discussion_default_set
-from articles.services.engagement import (
-    comment_feature,
-    comment_react,
-    commenter_ignore,
-    commenter_unignore,
 from articles.services.drafts import (
     article_draft_clear,
     article_draft_discard,
@@ -35,6 +30,12 @@ from articles.services.drafts import (
     edit_presence_heartbeat,
     edit_presence_release,
     edit_presence_take_over,
+)
+from articles.services.engagement import (
+    comment_feature,
+    comment_react,
+    commenter_ignore,
+    commenter_unignore,
 )
 from articles.services.images import (
     article_repoint_library_images,
@@ -92,10 +93,10 @@ __all__ = [
     "commenter_unban",
     "commenter_unignore",
     "correction_create",
-    "guidelines_update",
     "edit_presence_heartbeat",
     "edit_presence_release",
     "edit_presence_take_over",
+    "guidelines_update",
     "image_create",
     "image_delete",
     "image_update",
