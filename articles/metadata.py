@@ -219,7 +219,9 @@ def article_json_ld(article, request=None, comment_page=None) -> dict:
         "commentCount": None if article.is_discussion_hidden else article.comment_count,
         "isAccessibleForFree": True,
     }
-    comments = shown_comments(comment_page, settings.NEWSROOM_JSONLD_COMMENTS)
+    # A hidden thread's comments are not published in the page's data either.
+    hidden = article.is_discussion_hidden
+    comments = [] if hidden else shown_comments(comment_page, settings.NEWSROOM_JSONLD_COMMENTS)
     if comments:
         data["comment"] = comments_json_ld(comments, request)
     logo = publisher_logo(request)

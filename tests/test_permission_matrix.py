@@ -348,6 +348,9 @@ READER_ROWS = [
     ),
     # Comments.
     get("articles:comment", EVERYONE, args=pk("comment")),
+    # The live "new comments" count: public for a published story, 404 for a draft.
+    get("articles:comment-live", EVERYONE, label="published", args=slug("story")),
+    get("articles:comment-live", NOBODY, label="draft", args=slug("draft")),
     post(
         "articles:comment-post",
         MAY_COMMENT,
