@@ -311,7 +311,7 @@ def test_the_built_in_chain_asks_a_few_queries(article, commenter, django_assert
     EmailDomainRule.objects.create(domain="spam.example", action=EmailDomainRule.Action.HOLD)
     # The discussion's mode (the article's tags' defaults, articles.discussion), word
     # rules, domain rules, the reader's trust, their recent decisions.
-    count_check_queries(article, commenter, django_assert_max_num_queries, 6)
+    count_check_queries(article, commenter, django_assert_max_num_queries, 5)
     set_moderation(approvals_before_trusted=3)
     # And how many of theirs are approved (counting at most three).
     count_check_queries(article, commenter, django_assert_max_num_queries, 6)
