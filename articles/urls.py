@@ -44,6 +44,12 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.edit_comment, name="comment-edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="comment-delete"),
     path("comments/<int:pk>/report/", views.report_comment, name="comment-report"),
+    path("comments/<int:pk>/appeal/", views.appeal_comment, name="comment-appeal"),
+    path(
+        "comments/warnings/<int:pk>/acknowledge/",
+        views.acknowledge_warning,
+        name="warning-acknowledge",
+    ),
     path("search/", listing(views.search), name="search"),
     path(
         "articles/<uslug:slug>/share/mastodon/",

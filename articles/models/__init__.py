@@ -12,6 +12,13 @@ from articles.models.comment import (
 )
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
+from articles.models.moderation import (
+    Appeal,
+    CommenterSuspension,
+    CommenterWarning,
+    ModerationReason,
+    ReaderNote,
+)
 from articles.models.workflow import (
     ArticleEvent,
     Correction,
@@ -23,6 +30,7 @@ from articles.models.workflow import (
 
 __all__ = [
     "RENDITION_WIDTHS",
+    "Appeal",
     "Article",
     "ArticleEvent",
     "ArticleQuerySet",
@@ -33,6 +41,8 @@ __all__ = [
     "CommentQuerySet",
     "CommentReport",
     "CommenterBan",
+    "CommenterSuspension",
+    "CommenterWarning",
     "Correction",
     "CorrectionQuerySet",
     "Image",
@@ -40,9 +50,11 @@ __all__ = [
     "ImportRecord",
     "LegacyRedirect",
     "ModerationLogEntry",
+    "ModerationReason",
     "ModerationSettings",
     "PreviewLink",
     "PreviewLinkQuerySet",
+    "ReaderNote",
     "Rendition",
     "SlugRedirect",
     "TaggedArticle",

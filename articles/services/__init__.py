@@ -16,17 +16,26 @@ from articles.services.comments import (
     comment_create,
     comment_delete,
     comment_edit,
-    comment_moderate,
     comment_report,
-    commenter_ban,
-    commenter_ban_remember_emails,
-    commenter_unban,
 )
 from articles.services.images import (
     article_repoint_library_images,
     image_create,
     image_delete,
     image_update,
+)
+from articles.services.moderation import (
+    appeal_create,
+    appeal_decide,
+    comment_moderate,
+    comment_reports_dismiss,
+    commenter_ban,
+    commenter_ban_remember_emails,
+    commenter_suspend,
+    commenter_unban,
+    commenter_warn,
+    commenter_warning_acknowledge,
+    reader_note_add,
 )
 from articles.services.rendering import article_rerender, comment_rerender
 from articles.services.workflow import (
@@ -43,6 +52,8 @@ from articles.services.workflow import (
 __all__ = [
     "TAG_MAX_LENGTH",
     "UNCHANGED",
+    "appeal_create",
+    "appeal_decide",
     "article_create",
     "article_publish",
     "article_record_slug_change",
@@ -62,15 +73,20 @@ __all__ = [
     "comment_edit",
     "comment_moderate",
     "comment_report",
+    "comment_reports_dismiss",
     "comment_rerender",
     "commenter_ban",
     "commenter_ban_remember_emails",
+    "commenter_suspend",
     "commenter_unban",
+    "commenter_warn",
+    "commenter_warning_acknowledge",
     "correction_create",
     "image_create",
     "image_delete",
     "image_update",
     "preview_link_create",
     "preview_link_revoke",
+    "reader_note_add",
     "unique_slug",
 ]

@@ -484,6 +484,8 @@ NEWSROOM_COMMENT_REPORT_RATE = os.environ.get("NEWSROOM_COMMENT_REPORT_RATE", "5
 NEWSROOM_REPORT_DIGEST_MINUTES = env_int("NEWSROOM_REPORT_DIGEST_MINUTES", 10)
 if NEWSROOM_REPORT_DIGEST_MINUTES < 0:
     raise ImproperlyConfigured("NEWSROOM_REPORT_DIGEST_MINUTES must be 0 or more.")
+# How long after a removal its author may appeal it (days).
+NEWSROOM_APPEAL_DAYS = env_int("NEWSROOM_APPEAL_DAYS", 14)
 
 # --- Newsroom: editorial -----------------------------------------------------------------
 
