@@ -700,13 +700,11 @@ class ReaderField(forms.ModelChoiceField):
 
     widget = forms.TextInput
 
-    def __init__(self, **kwargs):
-        super().__init__(
-            queryset=User.objects.all(),
-            to_field_name="username",
-            error_messages={"invalid_choice": _("No reader has that username.")},
-            **kwargs,
-        )
+    def __init__(self, queryset=None, **kwargs):
+        kwargs.pop("to_field_name", None)
+        kwargs.pop("widget", None)
+        kwargs["error_messages"] = {"invalid_choice": _("No reader has that username.")}
+        super().__init__(queryset=User.objects.all(), to_field_name="username", **kwargs)
 
 
 class CommenterActionAdmin(CheckedChangeListMixin, admin.ModelAdmin):
