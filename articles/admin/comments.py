@@ -509,7 +509,10 @@ class CommentAdmin(CheckedChangeListMixin, admin.ModelAdmin):
             comment_reports_dismiss(comment=comment, by=request.user)
             for comment in queryset.filter(
                 Exists(CommentReport.objects.filter(comment=OuterRef("pk"), resolved_at=None))
-            ).only("pk", "author")
+            )
+            .select_related(None)
+            .select_related("author")
+            .defer("body_html")
         )
         self.message_user(
             request,

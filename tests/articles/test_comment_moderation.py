@@ -469,7 +469,12 @@ def test_removing_a_published_comment_tells_its_author(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:articles_comment_changelist"),
-            {"action": "remove", "_selected_action": [comment.pk], "apply": "1", "reason": "abusive"},
+            {
+                "action": "remove",
+                "_selected_action": [comment.pk],
+                "apply": "1",
+                "reason": "abusive",
+            },
         )
     assert [m.subject for m in mail.outbox] == ["Your comment was removed"]
     assert "A moderator removed it from the site." in mail.outbox[0].body

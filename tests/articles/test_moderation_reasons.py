@@ -113,9 +113,7 @@ def test_approving_again_clears_the_removal(article, commenter, moderator):
 # The admin's "remove" action asks for the reason ------------------------------------------
 
 
-def test_remove_action_asks_for_a_reason_on_a_page_listing_the_comments(
-    client, article, moderator
-):
+def test_remove_action_asks_for_a_reason_on_a_page_listing_the_comments(client, article, moderator):
     comments = [CommentFactory(article=article, body=f"Comment number {n}") for n in range(2)]
     client.force_login(moderator)
     page = client.post(QUEUE, {"action": "remove", "_selected_action": [c.pk for c in comments]})
@@ -150,7 +148,8 @@ def test_other_reason_needs_an_explanation(client, article, moderator):
     comment = CommentFactory(article=article)
     client.force_login(moderator)
     page = client.post(
-        QUEUE, {"action": "remove", "_selected_action": [comment.pk], "apply": "1", "reason": "other"}
+        QUEUE,
+        {"action": "remove", "_selected_action": [comment.pk], "apply": "1", "reason": "other"},
     )
     assertContains(page, "Say what the other reason is.")
     comment.refresh_from_db()
