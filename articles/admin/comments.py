@@ -732,8 +732,9 @@ class CommenterActionAdmin(CheckedChangeListMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # The record stays: a suspension ends by itself, a warning once acknowledged.
-        return False
+        # The record stays: a suspension ends by itself, a warning once acknowledged. Only
+        # a superuser deletes (erasing an account deletes its records with it).
+        return request.user.is_superuser
 
     @admin.display(description=_("commenter"), ordering="user__username")
     def commenter(self, obj):
@@ -875,7 +876,8 @@ class AppealAdmin(CheckedChangeListMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # As for suspensions: kept, except when a superuser erases an account.
+        return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
         appeal_decide(

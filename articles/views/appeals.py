@@ -68,7 +68,7 @@ def appeal_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def acknowledge_warning(request: HttpRequest, pk: int) -> HttpResponse:
-    """"I understand": the warned reader may comment again; back to where they were."""
+    """ "I understand": the warned reader may comment again; back to where they were."""
     warning = get_object_or_404(CommenterWarning, pk=pk, user=request.user)
     commenter_warning_acknowledge(warning=warning, by=request.user)
     messages.success(request, _("Thank you. You can comment again."))
