@@ -235,7 +235,12 @@ def appeal_decide(
     request: HttpRequest | None = None,
 ) -> Appeal:
     """Uphold the removal or reinstate the comment; logged, and the author is told."""
-    appeal = Appeal.objects.select_for_update().select_related("comment__author").get(pk=appeal.pk)
+    # Locked, so two moderators deciding at once decide once.
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("comment__author", "comment__article", "author")
+        .get(pk=appeal.pk)
+    )
     if refusal := appeal_decide_refusal(appeal=appeal, by=by):
         raise PermissionDenied(refusal)
     if outcome not in (Appeal.Outcome.UPHELD, Appeal.Outcome.REINSTATED):
