@@ -367,7 +367,8 @@ def commenter_unban(*, ban: CommenterBan, by) -> None:
 
 @transaction.atomic
 def commenter_suspend(*, user, by, until, reason: str) -> CommenterSuspension:
-    """``user`` may not comment (nor report) until ``until``; nothing has to lift it."""
+    """``user`` may not comment (nor report) until ``until``; nothing has to lift it. They
+    are emailed the reason and the end."""
     _check_moderator(by)
     _check_target(user, by)
     if until <= timezone.now():
@@ -383,6 +384,17 @@ def commenter_suspend(*, user, by, until, reason: str) -> CommenterSuspension:
         explanation=suspension.reason,
         details=_("Until %(until)s.") % {"until": until.isoformat(timespec="minutes")},
     )
+    if user.email:
+        # The statement of reasons for a restriction of the account, as for a removal.
+        _mail_on_commit(
+            template="articles/email/commenter_suspended",
+            to=[user.email],
+            context={
+                "until": timezone.localtime(until),
+                "reason": suspension.reason,
+                "guidelines_url": guidelines_url(),
+            },
+        )
     return suspension
 
 

@@ -3,6 +3,7 @@ next comment), beside the ban."""
 
 from datetime import timedelta
 
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +49,19 @@ def test_a_suspended_reader_cannot_comment_until_then_and_is_told_when(
         commenter,
         "Flame war",
     )
+
+
+def test_the_suspended_reader_is_emailed_why_and_until_when(
+    commenter, moderator, django_capture_on_commit_callbacks
+):
+    until = timezone.now() + timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        commenter_suspend(user=commenter, by=moderator, until=until, reason="Personal attacks")
+    [message] = mail.outbox
+    assert message.to == [commenter.email]
+    assert message.subject == "You are suspended from commenting"
+    assert "Reason: Personal attacks" in message.body
+    assert str(timezone.localtime(until).year) in message.body
 
 
 def test_a_suspension_ends_by_itself(client, article, commenter, moderator):
