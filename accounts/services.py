@@ -11,7 +11,7 @@ def account_export(*, user: User) -> dict:
     """Everything the site stores about ``user`` that they wrote or chose, as plain data."""
     from allauth.account.models import EmailAddress
 
-    from articles.models import Comment
+    from articles.models import Appeal, Comment
 
     comments = Comment.objects.filter(author=user).select_related("article").order_by("pk")
     return {
@@ -36,10 +36,22 @@ def account_export(*, user: User) -> dict:
                 "in_reply_to": comment.replied_to_id or comment.parent_id,
                 "body": comment.body,
                 "status": comment.status,
+                "removal_reason": comment.removal_reason,
+                "removal_explanation": comment.removal_explanation,
                 "created_at": comment.created_at.isoformat(),
                 "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
             }
             for comment in comments
+        ],
+        "appeals": [
+            {
+                "comment": appeal.comment_id,
+                "text": appeal.text,
+                "created_at": appeal.created_at.isoformat(),
+                "outcome": appeal.outcome,
+                "decision_note": appeal.decision_note,
+            }
+            for appeal in Appeal.objects.filter(author=user).order_by("pk")
         ],
     }
 

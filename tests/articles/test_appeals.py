@@ -206,3 +206,12 @@ def test_the_admin_form_refuses_an_open_outcome_and_keeps_the_note(
     assertContains(response, "Thinking")
     appeal.refresh_from_db()
     assert appeal.is_open
+
+
+def test_the_data_download_includes_removal_reasons_and_appeals(client, removed, commenter):
+    appeal_create(comment=removed, by=commenter, text="Please look again")
+    client.force_login(commenter)
+    data = client.get(reverse("accounts:data")).json()
+    [comment] = data["comments"]
+    assert comment["removal_reason"] == "off_topic"
+    assert [a["text"] for a in data["appeals"]] == ["Please look again"]
