@@ -11,7 +11,7 @@ def account_export(*, user: User) -> dict:
     """Everything the site stores about ``user`` that they wrote or chose, as plain data."""
     from allauth.account.models import EmailAddress
 
-    from articles.models import Comment, IgnoredCommenter, Reaction
+    from articles.models import Appeal, Comment, IgnoredCommenter, Reaction
 
     comments = Comment.objects.filter(author=user).select_related("article").order_by("pk")
     return {
@@ -37,6 +37,8 @@ def account_export(*, user: User) -> dict:
                 "in_reply_to": comment.replied_to_id or comment.parent_id,
                 "body": comment.body,
                 "status": comment.status,
+                "removal_reason": comment.removal_reason,
+                "removal_explanation": comment.removal_explanation,
                 "created_at": comment.created_at.isoformat(),
                 "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
             }
@@ -51,6 +53,16 @@ def account_export(*, user: User) -> dict:
         "ignored_commenters": [
             {"username": entry.ignored.get_username(), "since": entry.created_at.isoformat()}
             for entry in IgnoredCommenter.objects.filter(user=user).select_related("ignored")
+        ],
+        "appeals": [
+            {
+                "comment": appeal.comment_id,
+                "text": appeal.text,
+                "created_at": appeal.created_at.isoformat(),
+                "outcome": appeal.outcome,
+                "decision_note": appeal.decision_note,
+            }
+            for appeal in Appeal.objects.filter(author=user).order_by("pk")
         ],
     }
 

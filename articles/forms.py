@@ -12,7 +12,15 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Comment, CommentReport, EditPresence, Image, PreviewLink
+from articles.models import (
+    Article,
+    Comment,
+    CommentReport,
+    EditPresence,
+    Image,
+    ModerationReason,
+    PreviewLink,
+)
 from articles.models.comment import validate_comment_has_text, validate_comment_length
 from articles.models.drafts import person_name
 from articles.search import QUERY_MAX_LENGTH
@@ -119,6 +127,49 @@ class ReportForm(forms.Form):
         label=_("Anything the moderators should know (optional)"),
         required=False,
         max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AppealForm(forms.Form):
+    text = PlainTextField(
+        label=_("Why should the comment be reinstated?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Please say why the moderators should look again.")},
+    )
+
+
+class RemovalForm(forms.Form):
+    """What a moderator says when removing comments: the statement of reasons."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", _("Choose a reason")), *ModerationReason.choices],
+        error_messages={"required": _("Choose why: the author is told the reason.")},
+    )
+    explanation = PlainTextField(
+        label=_("Explanation for the author (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == ModerationReason.OTHER and not cleaned.get("explanation"):
+            self.add_error("explanation", _("Say what the other reason is."))
+        return cleaned
+
+
+class ReportDismissForm(forms.Form):
+    note = PlainTextField(label=_("Note (optional)"), required=False, max_length=500)
+
+
+class ReaderNoteForm(forms.Form):
+    text = PlainTextField(
+        label=_("Add a note for the moderators"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -14,13 +14,21 @@ behind them are Django permissions granted to those groups by the data migration
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Q
-from django.utils import timezone
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, Max, Q, Subquery
+from django.utils import formats, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from articles.discussion import Discussion, discussion_for
-from articles.models import Article, Comment, CommenterBan, CommentReport
+from articles.models import (
+    Article,
+    Comment,
+    CommenterBan,
+    CommenterSuspension,
+    CommenterWarning,
+    CommentReport,
+)
 from articles.models.comment import email_digest
 
 Status = Article.Status
@@ -39,6 +47,8 @@ class Refusal:
     # A read-only thread is CLOSED, as closed comments always were.
     HIDDEN = "hidden"
     QUIET = "quiet"
+    SUSPENDED = "suspended"
+    WARNED = "warned"
 
 
 REFUSAL_MESSAGES = {
@@ -50,6 +60,9 @@ REFUSAL_MESSAGES = {
     Refusal.HIDDEN: _("Comments are switched off for this article."),
     # {time}: when quiet hours end, e.g. 06:00.
     Refusal.QUIET: _("Comments are closed during quiet hours. Comments reopen at {time}."),
+    # Said with the date: ArticlePermissions.comment_refusal_message.
+    Refusal.SUSPENDED: _("You are suspended from commenting until %(until)s."),
+    Refusal.WARNED: _("A moderator sent you a warning: please read it before you comment."),
 }
 
 
@@ -147,13 +160,47 @@ class ArticlePermissions:
         )
 
     @cached_property
-    def _is_banned(self) -> bool:
+    def _standing(self) -> dict:
+        """Ban, current suspension and unacknowledged warning, in one query."""
         # A ban holds the account and, once it is deleted, the addresses it had: a new
         # account with one of them, once verified, is the same commenter.
         rule = Q(user=self.user)
         if self._verified_emails:
             rule |= Q(emails__digest__in={email_digest(e) for e in self._verified_emails})
-        return CommenterBan.objects.filter(rule).exists()
+        warning = CommenterWarning.objects.filter(user=self.user, acknowledged_at__isnull=True)
+        suspensions = CommenterSuspension.objects.filter(user=self.user, until__gt=timezone.now())
+        row = (
+            get_user_model()
+            .objects.filter(pk=self.user.pk)
+            .values(
+                is_banned=Exists(CommenterBan.objects.filter(rule)),
+                suspended_until=Subquery(
+                    suspensions.order_by().values("user").annotate(m=Max("until")).values("m")
+                ),
+                warning_id=Subquery(warning.order_by("created_at", "pk").values("pk")[:1]),
+                warning_message=Subquery(
+                    warning.order_by("created_at", "pk").values("message")[:1]
+                ),
+            )
+            .first()
+        )
+        return row or {"is_banned": False, "suspended_until": None, "warning_id": None}
+
+    @property
+    def _is_banned(self) -> bool:
+        return bool(self._standing["is_banned"])
+
+    @property
+    def suspended_until(self):
+        """When the reader's current suspension ends, or None."""
+        return self._standing["suspended_until"]
+
+    @property
+    def pending_warning(self) -> dict | None:
+        """The oldest warning the reader has not acknowledged: ``{"id", "message"}``."""
+        if not self._standing["warning_id"]:
+            return None
+        return {"id": self._standing["warning_id"], "message": self._standing["warning_message"]}
 
     @cached_property
     def comment_refusal(self) -> str | None:
@@ -173,9 +220,13 @@ class ArticlePermissions:
             return Refusal.ANONYMOUS
         if self._is_banned:
             return Refusal.BANNED
+        if self.suspended_until:
+            return Refusal.SUSPENDED
         if not self._verified_emails:
             # The page offers to send the link again, or first to add an address.
             return Refusal.UNVERIFIED if self.user.email else Refusal.NO_EMAIL
+        if self.pending_warning:
+            return Refusal.WARNED
         return None
 
     @cached_property
@@ -183,17 +234,30 @@ class ArticlePermissions:
         """How the article's comments are open now (``articles.discussion``), asked once."""
         return discussion_for(self.article)
 
-    def comment_refusal_sentence(self):
-        """The refusal's sentence, lazy (translated only when printed), or None."""
-        code = self.comment_refusal
+    def refusal_sentence(self, code: str | None):
+        """A refusal's sentence (lazy where it needs nothing from the reader), or None."""
+        if not code:
+            return None
         if code == Refusal.QUIET:
             reopens_at = self.discussion.reopens_at
             return format_lazy(REFUSAL_MESSAGES[code], time=reopens_at.strftime("%H:%M"))
-        return REFUSAL_MESSAGES[code] if code else None
+        if code == Refusal.SUSPENDED:
+            until = timezone.localtime(self.suspended_until)
+            return str(REFUSAL_MESSAGES[code]) % {
+                "until": formats.date_format(until, "DATETIME_FORMAT")
+            }
+        return REFUSAL_MESSAGES[code]
+
+    def comment_refusal_sentence(self):
+        """The reader's refusal's sentence, or None."""
+        return self.refusal_sentence(self.comment_refusal)
+
+    def refusal_message(self, code: str | None) -> str:
+        return str(self.refusal_sentence(code) or "")
 
     @property
     def comment_refusal_message(self) -> str:
-        return str(self.comment_refusal_sentence() or "")
+        return self.refusal_message(self.comment_refusal)
 
     def can_comment(self) -> bool:
         return self.comment_refusal is None
@@ -299,7 +363,7 @@ class CommentPermissions:
             return _("This comment cannot be reported.")
         if self.is_own:
             return _("You cannot report your own comment.")
-        if self.article_permissions._is_banned:
+        if self.article_permissions._is_banned or self.article_permissions.suspended_until:
             return _("You can no longer report comments on this site.")
         if not self.article_permissions._verified_emails:
             return _("Please verify your email address before you report a comment.")
@@ -357,5 +421,21 @@ class CommentPermissions:
         return self.article_permissions.comment_refusal_sentence()
 
     def can_moderate(self) -> bool:
-        """Approve, remove, mark as spam, ban: the Moderator role (and superusers)."""
+        """Approve, remove, mark as spam, ban, suspend, warn, dismiss reports, decide
+        appeals: the Moderator role (and superusers)."""
         return self._is_reader_active and self.user.has_perm("articles.moderate_comment")
+
+    def appeal_refusal(self) -> str | None:
+        """Why ``user`` may not appeal the comment's removal now, or None (a second appeal
+        of the same removal is refused by ``appeal_create``)."""
+        comment = self.comment
+        if not self.is_own:
+            return _("You can only appeal the removal of your own comments.")
+        if comment.status not in (Comment.Status.REMOVED, Comment.Status.SPAM) or (
+            comment.is_deleted_by_author or comment.removed_at is None
+        ):
+            return _("This comment was not removed by a moderator.")
+        window = timezone.timedelta(days=settings.NEWSROOM_APPEAL_DAYS)
+        if (self._now or timezone.now()) >= comment.removed_at + window:
+            return _("The time to appeal this removal has passed.")
+        return None

@@ -53,6 +53,12 @@ urlpatterns = [
     path("comments/<int:pk>/feature/", views.feature_comment, name="comment-feature"),
     path("comments/<int:pk>/ignore/", views.ignore_commenter, name="comment-ignore"),
     path("comments/ignored/", views.ignored_commenters, name="ignored-commenters"),
+    path("comments/<int:pk>/appeal/", views.appeal_comment, name="comment-appeal"),
+    path(
+        "comments/warnings/<int:pk>/acknowledge/",
+        views.acknowledge_warning,
+        name="warning-acknowledge",
+    ),
     path("search/", listing(views.search), name="search"),
     path(
         "community-guidelines/",

@@ -314,7 +314,7 @@ def test_a_comment_shows_on_the_article_and_in_the_card_counts(committed, client
 
     moderator = staff_user("mo", "Moderator")
     with committed():
-        comment_moderate(comments=[comment], by=moderator, action="remove")
+        comment_moderate(comments=[comment], by=moderator, action="remove", reason="off_topic")
 
     page = client.get(story.get_absolute_url())
     assertNotContains(page, "Finally open again.")

@@ -33,6 +33,7 @@ back after them, so an allowed POST by one role is not seen by the next.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -55,11 +56,14 @@ from taggit.models import Tag
 
 from accounts.models import User
 from articles.models import (
+    Appeal,
     Article,
     ArticleDraft,
     Comment,
     CommenterBan,
+    CommenterSuspension,
     CommenterTrust,
+    CommenterWarning,
     CommentReport,
     EditPresence,
     EmailDomainRule,
@@ -68,6 +72,7 @@ from articles.models import (
     ModerationSettings,
     PreviewLink,
     Reaction,
+    ReaderNote,
     WordRule,
 )
 from articles.roles import EDITOR_ROLE, MODERATOR_ROLE, WRITER_ROLE
@@ -206,6 +211,23 @@ def _build_world() -> SimpleNamespace:
     settings_row = ModerationSettings.load()
     settings_row.save()
     guidelines = guidelines_update(title="House rules", body="<p>Be civil.</p>")
+    # The owner's removed comment and their appeal of it; removed by a trusted caller, so
+    # any moderator may decide the appeal.
+    removed = CommentFactory(
+        article=story,
+        author=owner,
+        body="Removed words.",
+        status=Comment.Status.REMOVED,
+        removal_reason="off_topic",
+        removed_at=timezone.now(),
+    )
+    appeal = Appeal.objects.create(
+        comment=removed, author=owner, removal_at=removed.removed_at, text="Please"
+    )
+    suspension = CommenterSuspension.objects.create(
+        user=owner, until=timezone.now() + timedelta(days=1), reason="Cooling off"
+    )
+    warning = CommenterWarning.objects.create(user=owner, message="Mind the tone.")
     revisions = list(draft.history.order_by("history_date").values_list("history_id", flat=True))
     return SimpleNamespace(
         users=users,
@@ -227,6 +249,10 @@ def _build_world() -> SimpleNamespace:
         settings_row=settings_row,
         guidelines=guidelines,
         log_entry=ModerationLogEntry.objects.get(),
+        removed=removed,
+        appeal=appeal,
+        suspension=suspension,
+        warning=warning,
         image=image,
         tag=Tag.objects.get(name="Transport"),
         other_tag=Tag.objects.get(name="Eastport"),
@@ -241,6 +267,24 @@ def _build_world() -> SimpleNamespace:
             run_after=get_date_max(),  # "as soon as possible", which any backend accepts
         ),
     )
+
+
+def own_removed(w, role):
+    """A comment of the role's own that a moderator removed just now."""
+    comment = CommentFactory(
+        article=w.story,
+        author=w.users[role] or w.owner,
+        body="My removed words.",
+        status=Comment.Status.REMOVED,
+        removal_reason="off_topic",
+        removed_at=timezone.now(),
+    )
+    return (comment.pk,)
+
+
+def own_warning(w, role):
+    warning = CommenterWarning.objects.create(user=w.users[role] or w.owner, message="Calm down.")
+    return (warning.pk,)
 
 
 def own_comment(w, role) -> Comment:
@@ -459,6 +503,41 @@ READER_ROWS = [
         data=lambda w, role: {"user": w.owner.pk},
         prepare=ignore_the_owner,
         model=IgnoredCommenter,
+    ),
+    # Appealing a removal: the author only, banned or not (no verified address needed).
+    get("articles:comment-appeal", LOGGED_IN, label="own", args=own_removed),
+    post(
+        "articles:comment-appeal",
+        LOGGED_IN,
+        label="own",
+        args=own_removed,
+        data=lambda w, role: {"text": "Please look again."},
+        model=Appeal,
+    ),
+    get("articles:comment-appeal", NOBODY, label="someone else's", args=pk("removed")),
+    post(
+        "articles:comment-appeal",
+        NOBODY,
+        label="someone else's",
+        args=pk("removed"),
+        data=lambda w, role: {"text": "Please look again."},
+        model=Appeal,
+    ),
+    # A warning is acknowledged by the warned reader, with a POST.
+    get("articles:warning-acknowledge", NOBODY, args=pk("warning")),
+    post(
+        "articles:warning-acknowledge",
+        LOGGED_IN,
+        label="own",
+        args=own_warning,
+        model=CommenterWarning,
+    ),
+    post(
+        "articles:warning-acknowledge",
+        NOBODY,
+        label="someone else's",
+        args=pk("warning"),
+        model=CommenterWarning,
     ),
     # The reader's account.
     get("accounts:profile", LOGGED_IN),
@@ -927,6 +1006,11 @@ MODEL_RIGHTS = {
     # One page, saved already here: never added again nor deleted.
     "articles.communityguidelines": {"editor": "vc", "superuser": "vc"},
     "articles.moderationlogentry": {"moderator": "v", "superuser": "v"},
+    # Appeals come from readers and are decided (changed); suspensions and warnings are
+    # added, then kept as they were. Only superusers delete them (erasing an account).
+    "articles.appeal": {"moderator": "vc", "superuser": "vcdx"},
+    "articles.commentersuspension": {"moderator": "va", "superuser": "vadx"},
+    "articles.commenterwarning": {"moderator": "va", "superuser": "vadx"},
     "auth.group": {"superuser": "vacdx"},
     "account.emailaddress": {"superuser": "vacdx"},
     "accounts.user": {"superuser": "vacdx"},
@@ -948,13 +1032,17 @@ OBJECTS = {
     "articles.moderationsettings": "settings_row",
     "articles.communityguidelines": "guidelines",
     "articles.moderationlogentry": "log_entry",
+    "articles.appeal": "appeal",
+    "articles.commentersuspension": "suspension",
+    "articles.commenterwarning": "warning",
     "auth.group": "group",
     "account.emailaddress": "email_address",
     "accounts.user": "owner",
     "django_tasks_database.dbtaskresult": "job",
 }
 
-ACTIONS = {"articles.comment": "remove"}
+# Removing asks for a reason on a second page: spam is the one-step action.
+ACTIONS = {"articles.comment": "mark_spam"}
 
 # What each inline's management form posts, for the models whose change form has one.
 _NO_INLINE_FORMS = {
@@ -993,6 +1081,13 @@ ADD_DATA = {
         "user": w.users["reader"].pk,
         "level": "premoderated",
     },
+    "articles.commentersuspension": lambda w, role: {
+        "user": "owner",
+        "until_0": (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%d"),
+        "until_1": "12:00:00",
+        "reason": "Personal attacks",
+    },
+    "articles.commenterwarning": lambda w, role: {"user": "owner", "message": "Stay on topic."},
     "auth.group": lambda w, role: {"name": "Interns"},
     "account.emailaddress": lambda w, role: {
         "user": w.owner.pk,
@@ -1034,6 +1129,9 @@ CHANGE_DATA = {
         "title": "Our rules",
         "body": "<p>Be kind, stay on topic.</p>",
     },
+    "articles.appeal": lambda w, role: {"outcome": "upheld", "decision_note": "It stays."},
+    "articles.commentersuspension": lambda w, role: {},
+    "articles.commenterwarning": lambda w, role: {},
     "django_tasks_database.dbtaskresult": lambda w, role: {},
     "auth.group": lambda w, role: {"name": "Writers"},
     "account.emailaddress": lambda w, role: {
@@ -1100,6 +1198,27 @@ def _model_rows(model) -> list[Row]:
 
 # Views a ModelAdmin adds to Django's five, beside the article's (ARTICLE_ROWS).
 EXTRA_ROWS = {
+    # The comment page's buttons (POST only) and a reader's history: moderators.
+    "articles_comment_moderate": [
+        get("admin:articles_comment_moderate", NOBODY, args=pk("comment")),
+        post(
+            "admin:articles_comment_moderate",
+            only("moderator", "superuser"),
+            args=pk("comment"),
+            data=lambda w, role: {"moderation": "spam"},
+            model=Comment,
+        ),
+    ],
+    "articles_comment_reader": [
+        get("admin:articles_comment_reader", only("moderator", "superuser"), args=pk("owner")),
+        post(
+            "admin:articles_comment_reader",
+            only("moderator", "superuser"),
+            args=pk("owner"),
+            data=lambda w, role: {"text": "Sarcastic, never abusive."},
+            model=ReaderNote,
+        ),
+    ],
     # django-taggit's merge page: the right to change and to delete tags.
     "taggit_tag_merge_tags": [
         get("admin:taggit_tag_merge_tags", EDITORS, prepare=merge_selection),

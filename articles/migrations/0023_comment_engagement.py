@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0021_discussion_modes"),
+        ("articles", "0022_moderation_reasons"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -19,6 +19,13 @@ from articles.models.drafts import ArticleDraft, EditPresence
 from articles.models.engagement import IgnoredCommenter, Reaction
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
+from articles.models.moderation import (
+    Appeal,
+    CommenterSuspension,
+    CommenterWarning,
+    ModerationReason,
+    ReaderNote,
+)
 from articles.models.notification import PendingNotification
 from articles.models.trust import CommenterTrust, EmailDomainRule
 from articles.models.workflow import (
@@ -32,6 +39,7 @@ from articles.models.workflow import (
 
 __all__ = [
     "RENDITION_WIDTHS",
+    "Appeal",
     "Article",
     "ArticleDraft",
     "ArticleEvent",
@@ -43,7 +51,9 @@ __all__ = [
     "CommentQuerySet",
     "CommentReport",
     "CommenterBan",
+    "CommenterSuspension",
     "CommenterTrust",
+    "CommenterWarning",
     "CommunityGuidelines",
     "Correction",
     "CorrectionQuerySet",
@@ -56,11 +66,13 @@ __all__ = [
     "ImportRecord",
     "LegacyRedirect",
     "ModerationLogEntry",
+    "ModerationReason",
     "ModerationSettings",
     "PendingNotification",
     "PreviewLink",
     "PreviewLinkQuerySet",
     "Reaction",
+    "ReaderNote",
     "Rendition",
     "SlugRedirect",
     "TagDiscussionDefault",

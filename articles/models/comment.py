@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.moderation import ModerationReason
 from articles.models.rendering import (
     RENDERING_VERSION,
     RenderedHTMLField,
@@ -131,6 +132,13 @@ class Comment(models.Model):
     )
     is_deleted_by_author = models.BooleanField(_("deleted by its author"), default=False)
     held_reason = models.CharField(_("why it was held"), max_length=200, blank=True)
+    # The current removal by a moderator (the log keeps every one): what the statement of
+    # reasons said, and when, which starts the time to appeal.
+    removal_reason = models.CharField(
+        _("removal reason"), max_length=16, choices=ModerationReason.choices, blank=True
+    )
+    removal_explanation = models.TextField(_("removal explanation"), blank=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     # A comment brought in from WordPress or Disqus: its author's name as recorded there
     # (they have no account here). Pages show it, marked as imported.
     imported_author_name = models.CharField(
@@ -251,6 +259,9 @@ class CommentReport(models.Model):
     note = models.TextField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # Resolved by a moderator who kept the comment (comment_reports_dismiss), not by a
+    # decision on it.
+    is_dismissed = models.BooleanField(_("dismissed"), default=False)
     # Empty until the moderators' digest (articles.services.comments.report_digest_send)
     # has listed the report: the next digest lists what is still empty.
     mailed_at = models.DateTimeField(
@@ -557,6 +568,14 @@ class ModerationLogEntry(models.Model):
         TRUST = "trust", _("Set commenter trust")
         FEATURE = "feature", _("Featured as an editors' pick")
         UNFEATURE = "unfeature", _("No longer an editors' pick")
+        DISMISS = "dismiss", _("Dismissed reports")
+        SUSPEND = "suspend", _("Suspended commenter")
+        WARN = "warn", _("Warned commenter")
+        ACKNOWLEDGE = "acknowledge", _("Warning acknowledged")
+        APPEAL = "appeal", _("Appealed a removal")
+        UPHOLD = "uphold", _("Upheld a removal")
+        REINSTATE = "reinstate", _("Reinstated on appeal")
+        NOTE = "note", _("Wrote a note on a reader")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -583,6 +602,10 @@ class ModerationLogEntry(models.Model):
         related_name="+",
     )
     details = models.TextField(_("details"), blank=True)
+    reason = models.CharField(
+        _("reason"), max_length=16, choices=ModerationReason.choices, blank=True
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -16,11 +16,7 @@ from articles.services.comments import (
     comment_create,
     comment_delete,
     comment_edit,
-    comment_moderate,
     comment_report,
-    commenter_ban,
-    commenter_ban_remember_emails,
-    commenter_unban,
 )
 from articles.services.discussion import guidelines_update, tag_discussion_default_set
 from articles.services.drafts import (
@@ -43,6 +39,19 @@ from articles.services.images import (
     image_delete,
     image_update,
 )
+from articles.services.moderation import (
+    appeal_create,
+    appeal_decide,
+    comment_moderate,
+    comment_reports_dismiss,
+    commenter_ban,
+    commenter_ban_remember_emails,
+    commenter_suspend,
+    commenter_unban,
+    commenter_warn,
+    commenter_warning_acknowledge,
+    reader_note_add,
+)
 from articles.services.moderation_undo import comment_moderation_undo
 from articles.services.rendering import article_rerender, comment_rerender
 from articles.services.trust import commenter_trust_set
@@ -60,6 +69,8 @@ from articles.services.workflow import (
 __all__ = [
     "TAG_MAX_LENGTH",
     "UNCHANGED",
+    "appeal_create",
+    "appeal_decide",
     "article_create",
     "article_draft_clear",
     "article_draft_discard",
@@ -85,13 +96,17 @@ __all__ = [
     "comment_moderation_undo",
     "comment_react",
     "comment_report",
+    "comment_reports_dismiss",
     "comment_rerender",
     "commenter_ban",
     "commenter_ban_remember_emails",
     "commenter_ignore",
+    "commenter_suspend",
     "commenter_trust_set",
     "commenter_unban",
     "commenter_unignore",
+    "commenter_warn",
+    "commenter_warning_acknowledge",
     "correction_create",
     "edit_presence_heartbeat",
     "edit_presence_release",
@@ -102,6 +117,7 @@ __all__ = [
     "image_update",
     "preview_link_create",
     "preview_link_revoke",
+    "reader_note_add",
     "tag_discussion_default_set",
     "unique_slug",
 ]

@@ -7,7 +7,6 @@ host) and to a comment's permalink, which finds the page holding it; a backgroun
 it (``newsroom.tasks``), so a slow or dead mail server never holds up the request.
 """
 
-from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,14 +23,11 @@ from django.utils.translation import gettext as _
 from articles import caching
 from articles.models import (
     Article,
-    BannedEmail,
     Comment,
-    CommenterBan,
     CommentReport,
-    ModerationLogEntry,
     ModerationSettings,
 )
-from articles.models.comment import email_digest, validate_comment_has_text
+from articles.models.comment import validate_comment_has_text
 from articles.moderation.checks import CheckContext, held_reason_or_raise, run_checks
 from articles.permissions import ArticlePermissions, CommentPermissions
 from articles.roles import MODERATOR_ROLE
@@ -317,121 +313,26 @@ def report_digest_send(*, base_url: str = "") -> int:
     return len(reports)
 
 
-MODERATION_STATUSES = {
-    ModerationLogEntry.Action.APPROVE: Comment.Status.VISIBLE,
-    ModerationLogEntry.Action.REMOVE: Comment.Status.REMOVED,
-    ModerationLogEntry.Action.SPAM: Comment.Status.SPAM,
-}
+# Moderation (comment_moderate, bans, suspensions, warnings, appeals) lives in
+# articles/services/moderation.py; these names stay importable from here.
+from articles.services.moderation import (  # noqa: E402
+    MODERATION_STATUSES,
+    comment_moderate,
+    commenter_ban,
+    commenter_ban_remember_emails,
+    commenter_unban,
+)
 
-
-@transaction.atomic
-def comment_moderate(
-    *,
-    comments: Iterable[Comment],
-    by,
-    action: str,
-    request: HttpRequest | None = None,
-) -> int:
-    """Approve, remove or mark as spam; logged, reports resolved, held authors told."""
-    if not CommentPermissions(by).can_moderate():
-        raise PermissionDenied(_("Only moderators moderate comments."))
-    status = MODERATION_STATUSES[ModerationLogEntry.Action(action)]
-    changed, articles = 0, set()
-    for comment in comments:
-        previous = comment.status
-        if previous == status:
-            continue
-        comment.status = status
-        comment.save(update_fields=["status"])
-        articles.add(comment.article_id)
-        comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
-        ModerationLogEntry.objects.create(
-            moderator=by,
-            action=action,
-            comment=comment,
-            target_user_id=comment.author_id,
-            details=_("Status %(old)s → %(new)s") % {"old": previous, "new": status},
-        )
-        changed += 1
-        # The commenter hears of every decision on their words, except a spammer of spam.
-        is_decision = (previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE) or (
-            status == Comment.Status.REMOVED
-        )
-        if is_decision and comment.author_id and comment.author.email:
-            if status == Comment.Status.VISIBLE:
-                # At once or in the author's daily digest, as they chose.
-                notifications.notify_approved(comment=comment, request=request)
-            else:
-                _mail_on_commit(
-                    template="articles/email/comment_moderated",
-                    to=[comment.author.email],
-                    context={
-                        "comment": comment,
-                        "is_approved": False,
-                        "was_held": previous == Comment.Status.PENDING,
-                        "url": absolute_url(comment.get_absolute_url(), request),
-                        "guidelines_url": absolute_url(reverse("articles:guidelines"), request),
-                    },
-                )
-        if previous == Comment.Status.PENDING and status == Comment.Status.VISIBLE:
-            _notify_reply(comment, request)
-    caching.articles_changed(articles)
-    return changed
-
-
-def commenter_ban_remember_emails(*, ban: CommenterBan) -> None:
-    """Keep digests of the banned commenter's email addresses, so the ban outlives the
-    account. Called when banning and again when the account is deleted (it may have
-    gained addresses since)."""
-    from allauth.account.models import EmailAddress
-
-    user = ban.user
-    addresses = {
-        user.email,
-        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
-    }
-    BannedEmail.objects.bulk_create(
-        [BannedEmail(ban=ban, digest=email_digest(address)) for address in addresses if address],
-        ignore_conflicts=True,
-    )
-
-
-@transaction.atomic
-def commenter_ban(*, user, by, reason: str = "", hide_comments: bool = False) -> CommenterBan:
-    """Stop ``user`` commenting; with ``hide_comments`` their shown comments are removed."""
-    if user.pk == getattr(by, "pk", None):
-        raise ValidationError(_("You cannot ban yourself."))
-    ban, _created = CommenterBan.objects.update_or_create(
-        user=user,
-        defaults={"reason": reason, "is_hiding_comments": hide_comments, "banned_by": by},
-    )
-    commenter_ban_remember_emails(ban=ban)
-    hidden = 0
-    if hide_comments:
-        shown = Comment.objects.filter(
-            author=user, status__in=[Comment.Status.VISIBLE, Comment.Status.PENDING]
-        )
-        caching.articles_changed(shown.values_list("article_id", flat=True).distinct())
-        hidden = shown.update(status=Comment.Status.REMOVED)
-    ModerationLogEntry.objects.create(
-        moderator=by,
-        action=ModerationLogEntry.Action.BAN,
-        target_user=user,
-        details=_("Reason: %(reason)s. Comments hidden: %(hidden)d.")
-        % {"reason": reason or "-", "hidden": hidden},
-    )
-    return ban
-
-
-@transaction.atomic
-def commenter_unban(*, ban: CommenterBan, by) -> None:
-    """Let the commenter comment again, with this account or a new one at the same address
-    (comments hidden by the ban stay removed)."""
-    ModerationLogEntry.objects.create(
-        moderator=by,
-        action=ModerationLogEntry.Action.UNBAN,
-        target_user=ban.user,
-        details=_("Ban of %(commenter)s, from %(date)s.")
-        % {"commenter": ban, "date": ban.created_at.date().isoformat()},
-    )
-    ban.delete()
+__all__ = [
+    "MODERATION_STATUSES",
+    "comment_create",
+    "comment_delete",
+    "comment_edit",
+    "comment_moderate",
+    "comment_report",
+    "commenter_ban",
+    "commenter_ban_remember_emails",
+    "commenter_unban",
+    "moderators",
+    "report_digest_send",
+]

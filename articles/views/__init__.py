@@ -1,5 +1,6 @@
 """Reader-facing views, one module per area."""
 
+from articles.views.appeals import acknowledge_warning, appeal_comment
 from articles.views.articles import ArticleDetailView, AuthorView, HomeView, TagView
 from articles.views.comments import (
     comment_permalink,
@@ -30,6 +31,8 @@ __all__ = [
     "PreviewLinkView",
     "StaffPreviewView",
     "TagView",
+    "acknowledge_warning",
+    "appeal_comment",
     "comment_permalink",
     "community_guidelines",
     "delete_comment",

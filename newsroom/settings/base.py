@@ -535,6 +535,8 @@ if NEWSROOM_JSONLD_COMMENTS < 0:
 NEWSROOM_REACTION_NAME = os.environ.get("NEWSROOM_REACTION_NAME", "Respect").strip() or "Respect"
 NEWSROOM_REACTION_RATE = os.environ.get("NEWSROOM_REACTION_RATE", "30/m")
 NEWSROOM_FEATURED_COMMENTS = env_int("NEWSROOM_FEATURED_COMMENTS", 3)
+# How long after a removal its author may appeal it (days).
+NEWSROOM_APPEAL_DAYS = env_int("NEWSROOM_APPEAL_DAYS", 14)
 
 # --- Newsroom: editorial -----------------------------------------------------------------
 

@@ -430,9 +430,10 @@ def test_held_comment_author_is_emailed_on_approval_or_removal(
     CommentReport.objects.create(comment=comment, reporter=moderator, reason="spam")
     client.force_login(moderator)
     with django_capture_on_commit_callbacks(execute=True):
+        # Removing asks for a reason (a second page): posted with it here.
         client.post(
             reverse("admin:articles_comment_changelist"),
-            {"action": action, "_selected_action": [comment.pk]},
+            {"action": action, "_selected_action": [comment.pk], "apply": "1", "reason": "spam"},
         )
     comment.refresh_from_db()
     assert comment.status == status
@@ -468,7 +469,12 @@ def test_removing_a_published_comment_tells_its_author(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:articles_comment_changelist"),
-            {"action": "remove", "_selected_action": [comment.pk]},
+            {
+                "action": "remove",
+                "_selected_action": [comment.pk],
+                "apply": "1",
+                "reason": "abusive",
+            },
         )
     assert [m.subject for m in mail.outbox] == ["Your comment was removed"]
     assert "A moderator removed it from the site." in mail.outbox[0].body

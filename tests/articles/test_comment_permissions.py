@@ -331,9 +331,12 @@ def test_moderation_is_refused_everywhere_once_the_object_refuses(
     monkeypatch.setattr(CommentPermissions, "can_moderate", lambda self: False)
 
     assertNotContains(client.get(changelist), 'value="approve"')
-    client.post(changelist, {"action": "remove", "_selected_action": [comment.pk]})
+    client.post(
+        changelist,
+        {"action": "remove", "_selected_action": [comment.pk], "apply": "1", "reason": "spam"},
+    )
     with pytest.raises(PermissionDenied):
-        comment_moderate(comments=[comment], by=moderator, action="remove")
+        comment_moderate(comments=[comment], by=moderator, action="remove", reason="spam")
     comment.refresh_from_db()
     assert comment.status == Comment.Status.VISIBLE
     assert not ModerationLogEntry.objects.exists()
@@ -344,10 +347,13 @@ def test_comment_moderate_asks_who_moderates(article, comment, settings):
     settings.NEWSROOM_BASE_URL = "https://news.example.org"
     with pytest.raises(PermissionDenied):
         comment_moderate(
-            comments=[comment], by=UserFactory(username="intern", is_staff=True), action="remove"
+            comments=[comment],
+            by=UserFactory(username="intern", is_staff=True),
+            action="remove",
+            reason="spam",
         )
     moderator = make_user("moderator", None)
-    assert comment_moderate(comments=[comment], by=moderator, action="remove") == 1
+    assert comment_moderate(comments=[comment], by=moderator, action="remove", reason="spam") == 1
     assert ModerationLogEntry.objects.get().moderator == moderator
 
 
