@@ -71,8 +71,9 @@ _invalidate_everything_when_back = False
 # The tags each address was last stored with, as this process saw them (see the module).
 _known_tags: dict[str, frozenset[str]] = {}
 _KNOWN_TAGS_MAX = 50_000
-# Addresses that answered with no reader page (robots.txt, an account page, a redirect):
-# not asked of the cache again by this process. The URLconf decides it, so it holds.
+# Addresses that no reader page answers (robots.txt, an account page, an address no URL
+# pattern matches): not asked of the cache again by this process. The URLconf decides it,
+# so it holds; an article that answered 404 before it was published is not one of them.
 _not_reader_pages: set[str] = set()
 
 
@@ -355,6 +356,7 @@ def reader_page(
         response.is_reader_page = True  # PageCacheMiddleware may keep it
         return response
 
+    wrapper.is_reader_page = True  # its address is worth asking the page cache
     return wrapper
 
 
@@ -378,10 +380,18 @@ class PageCacheMiddleware:
         if key not in _not_reader_pages and (cached := _lookup(request, key)) is not None:
             return cached
         response = self.get_response(request)
-        if not getattr(response, "is_reader_page", False):
+        if getattr(response, "is_reader_page", False):
+            if _is_storable(request, response):
+                _store(request, response, started_at=started_at, key=key)
+        elif not _is_reader_view(request):
             if len(_not_reader_pages) >= _KNOWN_TAGS_MAX:
                 _not_reader_pages.clear()
             _not_reader_pages.add(key)
-        elif _is_storable(request, response):
-            _store(request, response, started_at=started_at, key=key)
         return response
+
+
+def _is_reader_view(request: HttpRequest) -> bool:
+    """Whether the URL pattern that matched is a :func:`reader_page` (asked once Django has
+    resolved the address, so without resolving it again)."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and getattr(match.func, "is_reader_page", False)

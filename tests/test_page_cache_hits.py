@@ -16,7 +16,7 @@ import redis
 import time_machine
 from pytest_django.asserts import assertContains
 
-from articles.services import article_update
+from articles.services import article_publish, article_update
 from newsroom import page_cache
 from tests.factories import ArticleFactory, staff_user
 
@@ -205,6 +205,23 @@ def test_an_address_that_is_no_reader_page_is_asked_of_the_cache_once(client, mo
     for _ in range(3):
         assert client.get(reverse("robots")).status_code == 200
     assert asked == [1]
+
+
+def test_an_article_that_answered_404_before_it_was_published_is_kept_once_it_is(
+    client, author, committed, django_assert_num_queries
+):
+    draft = ArticleFactory(draft=True, headline="Ferry strike ends", authors=[author])
+    url = draft.get_absolute_url()
+    assert client.get(url).status_code == 404
+    with committed():
+        article_publish(article=draft, by=staff_user("edith", "Editor"))
+
+    first = stored(client, url)
+    later = time_machine.travel(timezone.now() + timedelta(seconds=3))
+    with later, django_assert_num_queries(0):
+        hit = client.get(url)
+    assert hit.content == first.content
+    assertContains(hit, "Ferry strike ends")
 
 
 def test_a_logged_in_reader_is_never_answered_from_the_cache(client, story, reader):
