@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench.py --sizes 10000,100000     # what make bench runs
     .venv/bin/python benchmarks/bench.py --sizes 1000,5000        # a quick run, minutes
+    .venv/bin/python benchmarks/bench.py --sizes 10000 --cached-only   # cached pages only
 
 For each size (stories; 10 comments a story unless ``STORIES:COMMENTS``) it seeds a
 dedicated PostgreSQL database (``newsroom_bench_<stories>``, reused when a run already
@@ -144,12 +145,12 @@ def _short(number: int) -> str:
     return f"{number:,}"
 
 
-def parse_sizes(text: str) -> list[Size]:
+def parse_sizes(text: str, *, at_least: int = 2) -> list[Size]:
     sizes = []
     for part in text.split(","):
         stories, _, comments = part.strip().partition(":")
         sizes.append(Size(int(stories), int(comments) if comments else 10 * int(stories)))
-    if len(sizes) < 2:
+    if len(sizes) < at_least:
         raise SystemExit("--sizes needs two sizes or more, e.g. 10000,100000")
     return sorted(sizes, key=lambda size: size.stories)
 
@@ -335,7 +336,7 @@ def timed_suite(server, facts: dict, cookies: dict, samples: int) -> dict[str, d
 
 
 def run(args) -> dict:
-    sizes = parse_sizes(args.sizes)
+    sizes = parse_sizes(args.sizes, at_least=1 if args.cached_only else 2)
     common.BENCH_DIR.mkdir(parents=True, exist_ok=True)
     secret_key, port = common.new_secret_key(), common.free_port()
     report = {
@@ -372,7 +373,10 @@ def run(args) -> dict:
         }
         if facts["page_cache_setting"] is None:
             log("  Note: this checkout has no NEWSROOM_PAGE_CACHE setting: both runs are uncached.")
-        for cache in (True, False) if size in load_sizes else (False,):
+        states = (True, False) if size in load_sizes else (False,)
+        if args.cached_only:
+            states = (True,) if size in load_sizes else ()
+        for cache in states:
             common.flush_redis()
             state = "on" if cache else "off"
             with common.running_server(env[cache], f"{size.stories}-cache-{state}") as server:
@@ -383,7 +387,7 @@ def run(args) -> dict:
                     report["load"].setdefault(size.stories, {})[state] = load_suite(
                         server, facts, cookies, args
                     )
-                if not cache:
+                if not cache and not args.cached_only:
                     log(f"-- sequential requests, page cache off (median of {args.samples})")
                     report["timed"][size.stories] = timed_suite(
                         server, facts, cookies, args.samples
@@ -516,13 +520,14 @@ def render(report: dict) -> str:
                 "",
                 *load_table(rows, state, verdicts),
             ]
-    lines += [
-        "",
-        "### Sequential requests, page cache off (median of "
-        f"{args.samples}; ratio = {_short(large.stories)} / {_short(sizes[0].stories)})",
-        "",
-        *timed_table(report, verdicts),
-    ]
+    if report["timed"]:
+        lines += [
+            "",
+            "### Sequential requests, page cache off (median of "
+            f"{args.samples}; ratio = {_short(large.stories)} / {_short(sizes[0].stories)})",
+            "",
+            *timed_table(report, verdicts),
+        ]
     lines += (
         [
             "",
@@ -562,7 +567,14 @@ def main() -> None:
         "--drop-after", action="store_true", help="empty each bench database once measured"
     )
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="only wrk with the page cache on (a quick look at the cached ratios; implies"
+        " --no-write)",
+    )
     args = parser.parse_args()
+    args.no_write = args.no_write or args.cached_only
     for tool in ("wrk",):
         if shutil.which(tool) is None:
             sys.exit(f"make bench needs {tool} (apt-get install {tool}).")

@@ -1,21 +1,27 @@
 """Site-wide middleware of our own."""
 
+import functools
 import logging
 import time
+from dataclasses import asdict
 from http import HTTPStatus
 
 from django import forms
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import empty
 
-from csp.middleware import CSPMiddleware
-from csp.utils import default_config
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy, default_config
 from js_asset import Media
 
 from newsroom.cache import CACHE_ERRORS
@@ -193,13 +199,55 @@ class NewsroomCSPMiddleware(CSPMiddleware):
 
     The one inline script of the admin is the rich text editor's import map
     (``<script type="importmap">``, from django-js-asset's ``Media``): its forms' media get
-    the request's nonce, which the admin policy allows, so scripts stay ``'self'``."""
+    the request's nonce, which the admin policy allows, so scripts stay ``'self'``.
+
+    A header with no nonce and no view's own policy is the same for every response: it is
+    built once per process (per policy, report-only or not) and kept until a setting it is
+    built from changes (``setting_changed``, as tests send), instead of on every response.
+    """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if not report_only and parts.config is None and self._admin_policy(request):
             parts.config = default_config(self._admin_policy(request)["DIRECTIVES"])
         return parts
+
+    def process_response(self, request, response):
+        # django-csp's, with the policies built once (see the class).
+        debug_codes = (HTTPStatus.INTERNAL_SERVER_ERROR, HTTPStatus.NOT_FOUND)
+        if settings.DEBUG and response.status_code in debug_codes:
+            return response  # Django's debug pages
+        for report_only, header, exempt in (
+            (False, CSP_HEADER, "_csp_exempt"),
+            (True, CSP_HEADER_REPORT_ONLY, "_csp_exempt_ro"),
+        ):
+            policy = self._policy(request, response, report_only=report_only)
+            if not policy or header in response or getattr(response, exempt, False):
+                continue
+            setting = CSP_SETTINGS[report_only]
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES")
+            if not (prefixes and request.path_info.startswith(tuple(prefixes))):
+                response[header] = policy
+        # As django-csp: a nonce asked for after the header was written would not be in it.
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    def _policy(self, request, response, *, report_only: bool) -> str:
+        suffix = "_ro" if report_only else ""
+        is_own = any(
+            getattr(response, f"_csp_{part}{suffix}", None) is not None
+            for part in ("config", "update", "replace")
+        )
+        if is_own or getattr(request, "_csp_nonce", None) is not None:
+            parts = self.get_policy_parts(request, response, report_only=report_only)
+            return build_policy(**asdict(parts), report_only=report_only)
+        key = (report_only, self._admin_policy(request) is not None)
+        policy = _built_policies.get(key)
+        if policy is None:
+            parts = self.get_policy_parts(request, response, report_only=report_only)
+            policy = _built_policies[key] = build_policy(**asdict(parts), report_only=report_only)
+        return policy
 
     def process_template_response(self, request, response):
         media = (response.context_data or {}).get("media")
@@ -211,6 +259,25 @@ class NewsroomCSPMiddleware(CSPMiddleware):
     def _admin_policy(request):
         if not settings.CONTENT_SECURITY_POLICY:
             return None  # NEWSROOM_CSP_ENABLED=false turns both off
-        if not request.path_info.startswith(reverse("admin:index")):
+        if not request.path_info.startswith(_admin_path()):
             return None
         return settings.NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY
+
+
+CSP_SETTINGS = {False: "CONTENT_SECURITY_POLICY", True: "CONTENT_SECURITY_POLICY_REPORT_ONLY"}
+# Built Content-Security-Policy headers: (report only, admin) -> header value.
+_built_policies: dict[tuple[bool, bool], str] = {}
+
+
+@functools.cache
+def _admin_path() -> str:
+    """The admin's address as ``request.path_info`` spells it (without a SCRIPT_NAME)."""
+    return "/" + reverse("admin:index").removeprefix(get_script_prefix())
+
+
+@receiver(setting_changed)
+def _forget_built_policies(*, setting, **kwargs):
+    if setting in (*CSP_SETTINGS.values(), "NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY", "DEBUG"):
+        _built_policies.clear()
+    if setting == "ROOT_URLCONF":
+        _admin_path.cache_clear()

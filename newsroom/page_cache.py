@@ -1,8 +1,11 @@
 """The shared page cache: whole pages for anonymous readers, invalidated by what changed.
 
-- A view readers share is wrapped in :func:`reader_page`. A GET or HEAD from a reader with
-  no session or messages cookie is answered from the ``pages`` cache while a stored copy
-  is valid; otherwise the view renders the page and the copy is stored.
+- A view readers share is wrapped in :func:`reader_page`, which names the page and marks it
+  as one to keep. :class:`PageCacheMiddleware` (in ``MIDDLEWARE`` below the compression and
+  the conditional answers, above the session, the authentication and the URL resolver)
+  keeps the marked pages, and answers a GET or HEAD from a reader with no session or
+  messages cookie from the ``pages`` cache while a stored copy is valid: a hit runs no view,
+  no session or authentication middleware, resolves no URL and makes no query.
 - A page names what it shows in its ``Cache-Tag`` header (``article-12 tag-3 author-5``,
   ``site``; the same in ``Surrogate-Key``), set with :func:`public_response`. Beside the
   stored copy go the current *generation token* of each of those tags (and of
@@ -12,13 +15,21 @@
   new token, so every copy naming it stops matching and the next request renders the page
   afresh. A CDN purges by the same header. A page rendered while one of its tags was
   invalidated is not stored: it may show the state from before the write.
+- A hit is one Redis round trip: the copy and the current tokens of the tags it was stored
+  with, read together (``get_many``). Which tags those are, each process remembers from the
+  copies it stored or served; a copy whose tags it does not know yet (stored by another
+  process, or its tags changed) costs a second round trip for the tokens, once.
+- Each address is stored twice, gzipped for clients that accept it and plain for the
+  others, each with its final headers (ETag, Vary, Content-Encoding): a hit reads only the
+  form it sends, and neither hashes nor compresses it again.
 - A copy lives at most its ``s-maxage``: ``NEWSROOM_PAGE_CACHE_SECONDS``, shortened to end
   at the next change that needs no write (a story scheduled to appear).
 - The cache going away is a miss, never an error: pages render as if uncached, and the
   outage is logged at most once a minute; ``/health/`` reports it.
 
 Logged-in readers never get a stored copy and never leave one: their pages are ``private,
-no-store``. ``NEWSROOM_PAGE_CACHE=false`` keeps no copies (the headers stay).
+no-store``. ``NEWSROOM_PAGE_CACHE=false`` keeps no copies (the headers stay). Pages are
+keyed on the host and the full path only: the site speaks one language (``LANGUAGES``).
 """
 
 import hashlib
@@ -50,11 +61,20 @@ EVERYTHING = "everything"
 # Generation tokens outlive every page that records them.
 TOKEN_TIMEOUT = 60 * 60 * 24 * 30
 _ENTRY_PREFIX = "page:"
+# The two stored forms of a page: for clients that accept gzip, and for the others.
+_PLAIN, _GZIP = ":plain", ":gzip"
 _GENERATION_PREFIX = "gen:"
 
 # Set when an invalidation could not be written: once the cache answers again, this process
 # invalidates everything, since copies stored before the outage may be stale.
 _invalidate_everything_when_back = False
+# The tags each address was last stored with, as this process saw them (see the module).
+_known_tags: dict[str, frozenset[str]] = {}
+_KNOWN_TAGS_MAX = 50_000
+# Addresses that no reader page answers (robots.txt, an account page, an address no URL
+# pattern matches): not asked of the cache again by this process. The URLconf decides it,
+# so it holds; an article that answered 404 before it was published is not one of them.
+_not_reader_pages: set[str] = set()
 
 
 def _cache():
@@ -119,8 +139,19 @@ def invalidate(*tags: str) -> None:
 
 
 def _entry_key(request: HttpRequest) -> str:
+    """The address's key, without the form (``_PLAIN`` or ``_GZIP``) that ends it."""
     address = f"{request.get_host()}{request.get_full_path()}"
     return _ENTRY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def _remember_tags(key: str, tags: Iterable[str]) -> None:
+    if len(_known_tags) >= _KNOWN_TAGS_MAX:
+        _known_tags.clear()  # a crude bound: forgetting costs one more round trip, once
+    _known_tags[key] = frozenset(tags)
 
 
 def is_shared_request(request: HttpRequest) -> bool:
@@ -163,37 +194,37 @@ def _shared_max_age(response: HttpResponse) -> int:
     return 0
 
 
-def _lookup(request: HttpRequest) -> HttpResponse | None:
+def _lookup(request: HttpRequest, key: str) -> HttpResponse | None:
     global _invalidate_everything_when_back
+    entry_key = key + (_GZIP if _accepts_gzip(request) else _PLAIN)
+    # The copy and, in the same round trip, the tokens of the tags this process last saw
+    # it stored with.
+    token_keys = {tag: _GENERATION_PREFIX + tag for tag in _known_tags.get(key, {EVERYTHING})}
     try:
         if _invalidate_everything_when_back:
             _cache().set(_GENERATION_PREFIX + EVERYTHING, _token(at=time.time()), TOKEN_TIMEOUT)
             _invalidate_everything_when_back = False
-        entry = _cache().get(_entry_key(request))
+        found = _cache().get_many([entry_key, *token_keys.values()])
+        entry = found.get(entry_key)
         if entry is None or entry["expires_at"] <= time.time():
             return None
-        if _tokens(entry["tokens"], create=False) != entry["tokens"]:
+        stored = entry["tokens"]
+        if stored.keys() == token_keys.keys():
+            current = {tag: found.get(token_keys[tag]) for tag in stored}
+        else:
+            # Stored by another process, or with other tags than this one knew: ask for
+            # the tokens it depends on, and read them with the copy from now on.
+            _remember_tags(key, stored)
+            current = _tokens(stored, create=False)
+        if current != stored:
             return None
     except Exception as error:
         _failed(error)
         return None
-    response = HttpResponse(entry["content"], status=entry["status"])
-    for name, value in entry["headers"]:
-        response.headers[name] = value
-    # What the middleware would work out again from 150 KB of HTML on every hit (the ETag's
-    # MD5, the gzip), worked out once when the page was stored. They see the headers and
-    # leave the response alone: ConditionalGetMiddleware still answers 304 from the ETag.
-    if etag := entry.get("etag"):
-        response.headers["ETag"] = etag
-    if (compressed := entry.get("gzip")) is not None:
-        patch_vary_headers(response, ("Accept-Encoding",))
-        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            response.content = compressed
-            response.headers["Content-Length"] = str(len(compressed))
-            response.headers["Content-Encoding"] = "gzip"
-            if etag and etag.startswith('"'):
-                response.headers["ETag"] = "W/" + etag  # as GZipMiddleware does
-    return response
+    # A response pickled whole when the page was stored: its headers (the ETag's MD5, the
+    # gzip, Vary) were worked out then. The middleware above see the headers and leave it
+    # alone: ConditionalGetMiddleware still answers 304 from the ETag.
+    return entry["response"]
 
 
 def _compressed(response: HttpResponse) -> bytes | None:
@@ -205,7 +236,28 @@ def _compressed(response: HttpResponse) -> bytes | None:
     return compressed if len(compressed) < len(response.content) else None
 
 
-def _store(request: HttpRequest, response: HttpResponse, *, started_at: float) -> None:
+def _copies(response: HttpResponse) -> tuple[HttpResponse, HttpResponse]:
+    """The plain and the gzip form of ``response`` as the middleware above would send
+    them: both with the ETag ConditionalGetMiddleware would set, the gzip one with
+    GZipMiddleware's headers (the same plain one when it would not compress this)."""
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    headers = dict(response.headers.items())
+    plain = HttpResponse(response.content, status=response.status_code, headers=headers)
+    compressed = _compressed(response)
+    if compressed is None:
+        return plain, plain
+    patch_vary_headers(plain, ("Accept-Encoding",))
+    gzipped = HttpResponse(compressed, status=response.status_code, headers=plain.headers)
+    gzipped.headers["Content-Length"] = str(len(compressed))
+    gzipped.headers["Content-Encoding"] = "gzip"
+    etag = gzipped.headers["ETag"]
+    if etag.startswith('"'):
+        gzipped.headers["ETag"] = "W/" + etag  # as GZipMiddleware does
+    return plain, gzipped
+
+
+def _store(request: HttpRequest, response: HttpResponse, *, started_at: float, key: str) -> None:
     timeout = _shared_max_age(response)
     if timeout <= 0:
         return
@@ -218,18 +270,16 @@ def _store(request: HttpRequest, response: HttpResponse, *, started_at: float) -
         margin = settings.NEWSROOM_REPLICA_LAG_SECONDS
         if tokens is None or any(_made_at(t) >= started_at - margin for t in tokens.values()):
             return
-        if not response.has_header("ETag"):
-            set_response_etag(response)  # the one ConditionalGetMiddleware would set
-        entry = {
-            "status": response.status_code,
-            "headers": [(k, v) for k, v in response.headers.items() if k != "ETag"],
-            "content": response.content,
-            "etag": response.headers.get("ETag"),
-            "gzip": _compressed(response),
-            "tokens": tokens,
-            "expires_at": time.time() + timeout,
-        }
-        _cache().set(_entry_key(request), entry, timeout)
+        plain, gzipped = _copies(response)
+        expires_at = time.time() + timeout
+        _cache().set_many(
+            {
+                key + form: {"response": copy, "tokens": tokens, "expires_at": expires_at}
+                for form, copy in ((_PLAIN, plain), (_GZIP, gzipped))
+            },
+            timeout,
+        )
+        _remember_tags(key, tokens)
     except Exception as error:
         _failed(error)
 
@@ -295,21 +345,53 @@ def reader_page(
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        started_at = time.time()
-        shared = is_shared_request(request)
-        enabled = shared and settings.NEWSROOM_PAGE_CACHE
-        if enabled and (cached := _lookup(request)) is not None:
-            return cached
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)):
             response = response.render()
-        if not shared:
+        if not is_shared_request(request):
             return make_private(response)
         ok = response.status_code == HTTPStatus.OK
         if ok and tags and TAG_HEADER not in response.headers:
             public_response(request, response, tags=tags, expires=expires)
-        if enabled and _is_storable(request, response):
-            _store(request, response, started_at=started_at)
+        response.is_reader_page = True  # PageCacheMiddleware may keep it
         return response
 
+    wrapper.is_reader_page = True  # its address is worth asking the page cache
     return wrapper
+
+
+class PageCacheMiddleware:
+    """Answers anonymous readers from the page cache, and keeps the pages that
+    :func:`reader_page` marked, once every middleware below has added its headers.
+
+    Above the session, authentication, CSRF and locale middleware and Django's URL
+    resolver: a hit skips them all. Below ``ConditionalGetMiddleware`` (304 answers from
+    the stored ETag) and the gzip middleware, which leave a stored copy as it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started_at = time.time()
+        if not (settings.NEWSROOM_PAGE_CACHE and is_shared_request(request)):
+            return self.get_response(request)
+        key = _entry_key(request)
+        if key not in _not_reader_pages and (cached := _lookup(request, key)) is not None:
+            return cached
+        response = self.get_response(request)
+        if getattr(response, "is_reader_page", False):
+            if _is_storable(request, response):
+                _store(request, response, started_at=started_at, key=key)
+        elif not _is_reader_view(request):
+            if len(_not_reader_pages) >= _KNOWN_TAGS_MAX:
+                _not_reader_pages.clear()
+            _not_reader_pages.add(key)
+        return response
+
+
+def _is_reader_view(request: HttpRequest) -> bool:
+    """Whether the URL pattern that matched is a :func:`reader_page` (asked once Django has
+    resolved the address, so without resolving it again)."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and getattr(match.func, "is_reader_page", False)

@@ -162,7 +162,7 @@ def test_a_page_that_wrote_to_the_session_is_not_stored(rf):
         response = HttpResponse("for this visitor")
         return page_cache.public_response(request, response, tags=["site"])
 
-    wrapped = page_cache.reader_page(view)
+    wrapped = page_cache.PageCacheMiddleware(page_cache.reader_page(view))
     for _ in range(2):
         request = _request(rf)
         wrapped(request)
@@ -190,7 +190,7 @@ def test_a_page_rendered_soon_after_a_change_is_kept_only_past_the_replica_lag(
         renders.append(1)
         return page_cache.public_response(request, HttpResponse("page"), tags=["site"])
 
-    wrapped = page_cache.reader_page(view)
+    wrapped = page_cache.PageCacheMiddleware(page_cache.reader_page(view))
     page_cache.invalidate("site")
     with time_machine.travel(timezone.now() + timedelta(seconds=3)):
         wrapped(_request(rf))
@@ -207,7 +207,7 @@ def test_a_page_rendered_while_its_tag_changed_is_not_stored(rf):
         page_cache.invalidate("site")
         return page_cache.public_response(request, HttpResponse("old"), tags=["site"])
 
-    wrapped = page_cache.reader_page(view)
+    wrapped = page_cache.PageCacheMiddleware(page_cache.reader_page(view))
     wrapped(_request(rf))
     wrapped(_request(rf))
     assert len(renders) == 2

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # (on the uncompressed body, so both encodings share one ETag, made weak by gzip).
     "newsroom.middleware.TextGZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous readers' pages from the page cache: a hit goes no further down.
+    "newsroom.page_cache.PageCacheMiddleware",
     # Anonymous readers' pages read from DATABASE_REPLICA_URL when there is one.
     "newsroom.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
