@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Comment, CommentReport, Image, PreviewLink
 from articles.models.comment import validate_comment_has_text, validate_comment_length
+from articles.models.notes import NOTE_MAX_LENGTH
 from articles.search import QUERY_MAX_LENGTH
 from articles.services.tags import tag_names_clean
 from articles.services.workflow import transition_error
@@ -262,3 +263,63 @@ class ArticleAdminForm(forms.ModelForm):
                 for message in error.message_dict.get("file", []):
                     self.add_error("hero_upload", message)
         return cleaned
+
+
+# The pipeline's forms on the article's admin page (articles/admin/pipeline.py).
+
+
+class EditorialNoteForm(forms.Form):
+    """A note on a story, or a reply (``parent``, the id of the note answered)."""
+
+    text = PlainTextField(
+        label=_("Note"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only staff see notes. Type @username to email someone on the desk."),
+        error_messages={"required": _("Write the note first.")},
+    )
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_parent(self) -> int | None:
+        return typed_id(self.cleaned_data["parent"]) if self.cleaned_data["parent"] else None
+
+
+class ReturnToWriterForm(forms.Form):
+    text = PlainTextField(
+        label=_("What the writer should change"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what the writer should change: the note is required.")},
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
+class AssignForm(forms.Form):
+    """Who works on the story and by when; either may be left empty (unassigned, no time)."""
+
+    assignee = StaffChoiceField(
+        label=_("Assignee"),
+        required=False,
+        queryset=None,
+        empty_label=_("Nobody"),
+    )
+    due_at = forms.DateTimeField(
+        label=_("Due"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
+        help_text=_("In the newsroom's time zone."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["assignee"].queryset = (
+            get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        )

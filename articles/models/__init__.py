@@ -12,6 +12,7 @@ from articles.models.comment import (
 )
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
+from articles.models.notes import EditorialNote, EditorialNoteQuerySet
 from articles.models.workflow import (
     ArticleEvent,
     Correction,
@@ -35,6 +36,8 @@ __all__ = [
     "CommenterBan",
     "Correction",
     "CorrectionQuerySet",
+    "EditorialNote",
+    "EditorialNoteQuerySet",
     "Image",
     "ImageRendition",
     "ImportRecord",

@@ -28,6 +28,7 @@ from articles.services.images import (
     image_delete,
     image_update,
 )
+from articles.services.notes import article_assign, article_return_to_writer, note_create
 from articles.services.rendering import article_rerender, comment_rerender
 from articles.services.workflow import (
     article_publish,
@@ -43,6 +44,7 @@ from articles.services.workflow import (
 __all__ = [
     "TAG_MAX_LENGTH",
     "UNCHANGED",
+    "article_assign",
     "article_create",
     "article_publish",
     "article_record_slug_change",
@@ -50,6 +52,7 @@ __all__ = [
     "article_rerender",
     "article_restore_revision",
     "article_return_to_draft",
+    "article_return_to_writer",
     "article_set_authors",
     "article_submit",
     "article_transition",
@@ -70,6 +73,7 @@ __all__ = [
     "image_create",
     "image_delete",
     "image_update",
+    "note_create",
     "preview_link_create",
     "preview_link_revoke",
     "unique_slug",
