@@ -278,10 +278,8 @@ class EditorialNoteForm(forms.Form):
         help_text=_("Only staff see notes. Type @username to email someone on the desk."),
         error_messages={"required": _("Write the note first.")},
     )
+    # The id of the note answered; the admin view looks it up on the story.
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean_parent(self) -> int | None:
-        return typed_id(self.cleaned_data["parent"]) if self.cleaned_data["parent"] else None
 
 
 class ReturnToWriterForm(forms.Form):

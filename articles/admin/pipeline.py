@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles import pipeline
-from articles.forms import AssignForm, EditorialNoteForm, ReturnToWriterForm
+from articles.forms import AssignForm, EditorialNoteForm, ReturnToWriterForm, typed_id
 from articles.models import Article, EditorialNote
 from articles.permissions import ArticlePermissions
 from articles.services import article_assign, article_return_to_writer, note_create
@@ -185,13 +185,11 @@ class PipelineAdminMixin:
         if not ArticlePermissions(request.user, article).can_add_note():
             raise PermissionDenied
         form = EditorialNoteForm(request.POST)
-        parent = None
-        if form.is_valid() and form.cleaned_data["parent"]:
-            parent = EditorialNote.objects.filter(
-                article=article, pk=form.cleaned_data["parent"]
-            ).first()
-            if parent is None:
-                form.add_error(None, _("That note is no longer on this story."))
+        parent, parent_id = None, typed_id(request.POST.get("parent", ""))
+        if parent_id is not None:
+            parent = EditorialNote.objects.filter(article=article, pk=parent_id).first()
+        if request.POST.get("parent") and parent is None:
+            form.add_error(None, _("That note is no longer on this story."))
         if form.is_valid():
             try:
                 note_create(

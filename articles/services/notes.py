@@ -7,6 +7,7 @@ none of these writes changes what a reader's page shows, so no page cache is tou
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,7 +29,11 @@ EVENT_NOTE_LENGTH = 200
 
 
 def _story_url(article: Article, request: HttpRequest | None) -> str:
-    return absolute_url(reverse("admin:articles_article_change", args=[article.pk]), request)
+    path = reverse("admin:articles_article_change", args=[article.pk])
+    if request is None and not settings.NEWSROOM_BASE_URL:
+        # A script without NEWSROOM_BASE_URL: the path still tells staff where to look.
+        return path
+    return absolute_url(path, request)
 
 
 def _clean_text(text: str) -> str:
@@ -93,7 +98,8 @@ def note_create(
     note = EditorialNote(article=article, author=by, parent=parent, kind=kind, text=text)
     note.full_clean()
     note.save()
-    mentioned = note_mention_candidates(article, mentioned_usernames(text))
+    usernames = [name for name in mentioned_usernames(text) if name != by.get_username()]
+    mentioned = note_mention_candidates(article, usernames)
     if mentioned:
         note.mentions.set(mentioned)
     _notify(note, mentioned, template="articles/email/note_mention", request=request)
