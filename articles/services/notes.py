@@ -48,11 +48,7 @@ def note_mention_candidates(article: Article, usernames: list[str]) -> list:
     who may see it in the admin (a stranger's name is plain text, and mails nobody)."""
     if not usernames:
         return []
-    users = (
-        get_user_model()
-        .objects.filter(username__in=usernames, is_active=True, is_staff=True)
-        .prefetch_related("groups__permissions", "user_permissions")
-    )
+    users = get_user_model().objects.filter(username__in=usernames, is_active=True, is_staff=True)
     return [user for user in users if ArticlePermissions(user, article).can_view()]
 
 
