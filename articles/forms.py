@@ -281,6 +281,11 @@ class EditorialNoteForm(forms.Form):
     # The id of the note answered; the admin view looks it up on the story.
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        # Printed on the article's page beside its own form and the others: ids of its own.
+        kwargs.setdefault("auto_id", "note_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReturnToWriterForm(forms.Form):
     text = PlainTextField(
@@ -289,6 +294,10 @@ class ReturnToWriterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say what the writer should change: the note is required.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "return_%s")
+        super().__init__(*args, **kwargs)
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -315,6 +324,7 @@ class AssignForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "assign_%s")
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
