@@ -389,3 +389,46 @@ def test_notes_are_on_no_reader_page_feed_search_or_preview(
     assertNotContains(preview, "Quill")
     # ...and the story's admin page shows it to the staff who may see the story.
     assertContains(client.get(change_url(article)), "Harbourmaster Quill")
+
+
+# The role table for the pipeline's rights
+
+
+@pytest.mark.parametrize(
+    ("who", "note", "assign", "return_"),
+    [
+        ("writer", True, False, False),
+        ("other_writer", False, False, False),
+        ("editor", True, True, True),
+        ("reader", False, False, False),
+        ("anonymous", False, False, False),
+    ],
+)
+def test_who_may_note_assign_and_return_a_story_in_review(
+    request, in_review, who, note, assign, return_
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    if who == "reader":
+        user = UserFactory(username="rita")
+    elif who == "anonymous":
+        user = AnonymousUser()
+    else:
+        user = request.getfixturevalue(who)
+    permissions = ArticlePermissions(user, in_review)
+    assert permissions.can_add_note() is note
+    assert permissions.can_assign() is assign
+    assert permissions.can_return_to_writer() is return_
+
+
+def test_an_assigned_writer_may_note_and_edit_the_draft_but_not_once_submitted(
+    editor, other_writer, story
+):
+    assert not ArticlePermissions(other_writer, story).can_add_note()
+    article_assign(article=story, by=editor, assignee=other_writer)
+    story.refresh_from_db()
+    assert ArticlePermissions(other_writer, story).can_add_note()
+    assert ArticlePermissions(other_writer, story).can_submit()
+    story.status = Article.Status.IN_REVIEW
+    assert not ArticlePermissions(other_writer, story).can_edit()
+    assert not ArticlePermissions(other_writer, story).can_return_to_writer()
