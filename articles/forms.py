@@ -23,6 +23,7 @@ from articles.models import (
 )
 from articles.models.comment import validate_comment_has_text, validate_comment_length
 from articles.models.drafts import person_name
+from articles.models.notes import NOTE_MAX_LENGTH
 from articles.search import QUERY_MAX_LENGTH
 from articles.services.tags import tag_names_clean
 from articles.services.workflow import transition_error
@@ -374,3 +375,71 @@ class ArticleDraftForm(forms.Form):
             # PostgreSQL stores no NUL in text, and nobody types one.
             cleaned[name] = (cleaned.get(name) or "").replace("\x00", "")
         return cleaned
+
+
+# The pipeline's forms on the article's admin page (articles/admin/pipeline.py).
+
+
+class EditorialNoteForm(forms.Form):
+    """A note on a story, or a reply (``parent``, the id of the note answered)."""
+
+    text = PlainTextField(
+        label=_("Note"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only staff see notes. Type @username to email someone on the desk."),
+        error_messages={"required": _("Write the note first.")},
+    )
+    # The id of the note answered; the admin view looks it up on the story.
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        # Printed on the article's page beside its own form and the others: ids of its own.
+        kwargs.setdefault("auto_id", "note_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ReturnToWriterForm(forms.Form):
+    text = PlainTextField(
+        label=_("What the writer should change"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what the writer should change: the note is required.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "return_%s")
+        super().__init__(*args, **kwargs)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
+class AssignForm(forms.Form):
+    """Who works on the story and by when; either may be left empty (unassigned, no time)."""
+
+    assignee = StaffChoiceField(
+        label=_("Assignee"),
+        required=False,
+        queryset=None,
+        empty_label=_("Nobody"),
+    )
+    due_at = forms.DateTimeField(
+        label=_("Due"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
+        help_text=_("In the newsroom's time zone."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "assign_%s")
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["assignee"].queryset = (
+            get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        )

@@ -86,7 +86,19 @@ class ArticlePermissions:
         return _is_active(user) and user.is_staff and user.has_perm(permission)
 
     def _is_own(self) -> bool:
-        return self.article is not None and self.article.created_by_id == self.user.pk
+        """The writer's own story: one they created, or one an editor assigned to them."""
+        article, pk = self.article, self.user.pk
+        return (
+            article is not None
+            and pk is not None
+            and pk in (article.created_by_id, article.assignee_id)
+        )
+
+    def admin_articles(self, queryset):
+        """The stories of ``queryset`` the user may see in the admin (``can_view``'s rule)."""
+        if self.can_edit_others():
+            return queryset
+        return queryset.filter(Q(created_by=self.user) | Q(assignee=self.user))
 
     # Roles
 
@@ -120,6 +132,23 @@ class ArticlePermissions:
     def can_submit(self) -> bool:
         """Hand a draft to the editors."""
         return self.article is not None and self.article.status == Status.DRAFT and self.can_edit()
+
+    def can_add_note(self) -> bool:
+        """Editorial notes: whoever may see the story in the admin."""
+        return self.article is not None and self.can_view()
+
+    def can_assign(self) -> bool:
+        """Set the story's assignee and due time."""
+        return self.article is not None and self.can_publish() and self.can_view()
+
+    def can_return_to_writer(self) -> bool:
+        """Send a story in review back to draft with a note for its writer."""
+        return (
+            self.article is not None
+            and self.article.status == Status.IN_REVIEW
+            and self.can_publish()
+            and self.can_view()
+        )
 
     def can_delete(self) -> bool:
         return self._staff_with("articles.delete_article") and self.can_edit_others()

@@ -17,6 +17,7 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from articles.admin.drafts import draft_urls, editing_context, editing_now
 from articles.admin.filters import BylineFilter, CreatedByFilter, search_words
+from articles.admin.pipeline import PIPELINE_FILTERS, PipelineAdminMixin
 from articles.admin.revisions import revision_diff
 from articles.forms import ArticleAdminForm, PreviewLinkForm, typed_id
 from articles.models import Article, Author, Byline, Correction, PreviewLink
@@ -138,27 +139,36 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
+class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = (
         "headline",
-        "status",
+        "status_badge",
         "published_at",
         "byline_names",
         "created_by",
+        "assignee",
+        "due_at",
         "updated_at",
         editing_now,
     )
     # No date_hierarchy: its year links are a DISTINCT over every story's date.
     list_filter = (
-        "status",
+        *PIPELINE_FILTERS,
         ("published_at", admin.DateFieldListFilter),
         BylineFilter,
         CreatedByFilter,
     )
-    # Who is editing each story comes with the rows (a join), not a query per row.
-    list_select_related = ("created_by", "edit_presence__user")
-    list_deferred = ("body", "body_html", "created_by__password", "edit_presence__user__password")
+    # Who is editing each story, and its assignee, come with the rows (joins), not a query
+    # per row.
+    list_select_related = ("created_by", "assignee", "edit_presence__user")
+    list_deferred = (
+        "body",
+        "body_html",
+        "created_by__password",
+        "assignee__password",
+        "edit_presence__user__password",
+    )
     # What get_search_results looks in (the names say it; it does not join them).
     search_fields = ("headline", "standfirst", "slug", "bylines__author__display_name")
     search_help_text = _("Words of the headline, standfirst, slug or an author's name.")
@@ -215,9 +225,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
-        if not ArticlePermissions(request.user).can_edit_others():
-            queryset = queryset.filter(created_by=request.user)
-        return queryset
+        return ArticlePermissions(request.user).admin_articles(queryset)
 
     def get_search_results(self, request, queryset, search_term):
         """Stories with every word of ``search_term`` in their headline, standfirst, slug

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0026_article_drafts'),
+        ("articles", "0026_article_drafts"),
     ]
 
     operations = [

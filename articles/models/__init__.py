@@ -26,6 +26,7 @@ from articles.models.moderation import (
     ModerationReason,
     ReaderNote,
 )
+from articles.models.notes import EditorialNote, EditorialNoteQuerySet
 from articles.models.notification import PendingNotification
 from articles.models.trust import CommenterTrust, EmailDomainRule
 from articles.models.workflow import (
@@ -59,6 +60,8 @@ __all__ = [
     "CorrectionQuerySet",
     "DiscussionMode",
     "EditPresence",
+    "EditorialNote",
+    "EditorialNoteQuerySet",
     "EmailDomainRule",
     "IgnoredCommenter",
     "Image",

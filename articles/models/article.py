@@ -238,6 +238,17 @@ class Article(models.Model):
         related_name="created_articles",
         help_text=_("The staff account that owns the draft: writers edit only their own."),
     )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="assigned_articles",
+        help_text=_("Who works on the story now; set by editors, who may also set a due time."),
+    )
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, editable=False, db_index=True)
     is_commenting_open = models.BooleanField(
         _("comments open"),
         default=True,

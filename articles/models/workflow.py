@@ -24,6 +24,7 @@ class ArticleEvent(models.Model):
         UNPUBLISHED = "unpublished", _("Unpublished")
         CORRECTED = "corrected", _("Correction appended")
         REVERTED = "reverted", _("Revision restored")
+        ASSIGNED = "assigned", _("Assigned")
 
     article = models.ForeignKey(
         "articles.Article",

@@ -53,6 +53,7 @@ from articles.services.moderation import (
     reader_note_add,
 )
 from articles.services.moderation_undo import comment_moderation_undo
+from articles.services.notes import article_assign, article_return_to_writer, note_create
 from articles.services.rendering import article_rerender, comment_rerender
 from articles.services.trust import commenter_trust_set
 from articles.services.workflow import (
@@ -71,6 +72,7 @@ __all__ = [
     "UNCHANGED",
     "appeal_create",
     "appeal_decide",
+    "article_assign",
     "article_create",
     "article_draft_clear",
     "article_draft_discard",
@@ -81,6 +83,7 @@ __all__ = [
     "article_rerender",
     "article_restore_revision",
     "article_return_to_draft",
+    "article_return_to_writer",
     "article_set_authors",
     "article_submit",
     "article_transition",
@@ -115,6 +118,7 @@ __all__ = [
     "image_create",
     "image_delete",
     "image_update",
+    "note_create",
     "preview_link_create",
     "preview_link_revoke",
     "reader_note_add",

@@ -62,15 +62,15 @@ def article_submit(*, article: Article, by) -> Article:
 
 
 @transaction.atomic
-def article_return_to_draft(*, article: Article, by) -> Article:
-    """An editor sends an article in review back to its writer."""
+def article_return_to_draft(*, article: Article, by, note: str = "") -> Article:
+    """An editor sends an article in review back to its writer (``note``: the event's)."""
     if not ArticlePermissions(by, article).can_publish():
         raise PermissionDenied(_("Only editors can return an article to draft."))
     if article.status not in (Status.IN_REVIEW, Status.UNPUBLISHED):
         raise ValidationError(_("Only an article in review or unpublished can go back to draft."))
     was, article.status = article.status, Status.DRAFT
     _save_status(article, was=was)
-    _record(article, ArticleEvent.Action.RETURNED, by)
+    _record(article, ArticleEvent.Action.RETURNED, by, note=note)
     return article
 
 
