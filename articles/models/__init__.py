@@ -13,6 +13,7 @@ from articles.models.comment import (
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
 from articles.models.notification import PendingNotification
+from articles.models.scheduling import ScheduledUpdate, ScheduledUpdateQuerySet
 from articles.models.workflow import (
     ArticleEvent,
     Correction,
@@ -46,6 +47,8 @@ __all__ = [
     "PreviewLink",
     "PreviewLinkQuerySet",
     "Rendition",
+    "ScheduledUpdate",
+    "ScheduledUpdateQuerySet",
     "SlugRedirect",
     "TaggedArticle",
     "WordRule",

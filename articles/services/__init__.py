@@ -30,7 +30,15 @@ from articles.services.images import (
 )
 from articles.services.moderation_undo import comment_moderation_undo
 from articles.services.rendering import article_rerender, comment_rerender
+from articles.services.scheduling import (
+    article_schedule_update,
+    scheduled_update_apply,
+    scheduled_update_cancel,
+    scheduled_updates_apply_due,
+)
 from articles.services.workflow import (
+    article_kill,
+    article_kill_lift,
     article_publish,
     article_return_to_draft,
     article_submit,
@@ -45,12 +53,15 @@ __all__ = [
     "TAG_MAX_LENGTH",
     "UNCHANGED",
     "article_create",
+    "article_kill",
+    "article_kill_lift",
     "article_publish",
     "article_record_slug_change",
     "article_repoint_library_images",
     "article_rerender",
     "article_restore_revision",
     "article_return_to_draft",
+    "article_schedule_update",
     "article_set_authors",
     "article_submit",
     "article_transition",
@@ -74,5 +85,8 @@ __all__ = [
     "image_update",
     "preview_link_create",
     "preview_link_revoke",
+    "scheduled_update_apply",
+    "scheduled_update_cancel",
+    "scheduled_updates_apply_due",
     "unique_slug",
 ]
