@@ -141,6 +141,17 @@ class CorrectionInline(admin.StackedInline):
         return ArticlePermissions(request.user, obj).can_view()
 
 
+class ScheduledUpdateFormSet(forms.BaseInlineFormSet):
+    def __init__(self, data=None, *args, prefix=None, **kwargs):
+        # Optional and collapsed: a post without it (a script, an older form) schedules
+        # nothing rather than failing for a missing management form.
+        prefix = prefix or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        super().__init__(data, *args, prefix=prefix, **kwargs)
+
+
 class ScheduledUpdateInline(admin.StackedInline):
     """A later version of a live story, published at its time (articles.services.scheduling).
     One new one at a time, prefilled with the story as it is; pending ones can be
@@ -148,6 +159,7 @@ class ScheduledUpdateInline(admin.StackedInline):
 
     model = ScheduledUpdate
     form = ScheduledUpdateForm
+    formset = ScheduledUpdateFormSet
     extra = 1
     fields = ("publish_at", "headline", "standfirst", "body", "tag_names", "state")
     readonly_fields = ("state",)
@@ -302,7 +314,12 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
         correctable = obj is not None and (
             obj.status == Article.Status.PUBLISHED or obj.corrections.exists()
         )
-        return [i for i in inlines if correctable or not isinstance(i, CorrectionInline)]
+        inlines = [i for i in inlines if correctable or not isinstance(i, CorrectionInline)]
+        # A scheduled update is of a live story (or shown once one was made).
+        updatable = obj is not None and (
+            obj.status == Article.Status.PUBLISHED or obj.scheduled_updates.exists()
+        )
+        return [i for i in inlines if updatable or not isinstance(i, ScheduledUpdateInline)]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

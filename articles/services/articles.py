@@ -140,6 +140,8 @@ def article_create(
     status: str = Status.DRAFT,
     publish: bool = False,
     published_at: datetime | None = None,
+    embargo_until: datetime | None = None,
+    expires_at: datetime | None = None,
     hero_image=None,
     hero_upload: dict | None = None,
     is_commenting_open: bool = True,
@@ -160,6 +162,8 @@ def article_create(
         raise PermissionDenied(_("You cannot create articles."))
     if publish:
         status = Status.PUBLISHED
+    if (embargo_until or expires_at) and by is not None and not permissions.can_publish():
+        raise PermissionDenied(_("Only editors can set an embargo or an expiry."))
     tag_names = _tag_names(tags)
     if not authors:
         authors = [author_get_or_create(display_name=settings.NEWSROOM_DEFAULT_BYLINE)]
@@ -175,6 +179,7 @@ def article_create(
     # Saved as a draft first: any other status is a move through the workflow below.
     article.status = Status.DRAFT
     article.published_at = published_at if by is None or permissions.can_publish() else None
+    article.embargo_until, article.expires_at = embargo_until, expires_at
     with _file_removed_on_failure(uploaded):
         article.full_clean()
         article.save()

@@ -57,9 +57,20 @@ def test_once_the_embargo_lifts_the_story_can_be_published(editor, embargoed):
 
 def test_a_story_created_published_under_an_embargo_is_refused(editor):
     with pytest.raises(ValidationError):
-        article = Article(embargo_until=timezone.now() + timedelta(hours=1))
-        article_create(article=article, headline="Too early", by=editor, publish=True)
+        article_create(
+            headline="Too early",
+            by=editor,
+            publish=True,
+            embargo_until=timezone.now() + timedelta(hours=1),
+        )
     assert not Article.objects.filter(headline="Too early").exists()
+
+
+def test_a_writer_cannot_create_a_story_with_an_embargo(writer):
+    with pytest.raises(PermissionDenied):
+        article_create(
+            headline="Mine", by=writer, embargo_until=timezone.now() + timedelta(hours=1)
+        )
 
 
 def test_only_editors_set_an_embargo(writer, editor):
