@@ -521,7 +521,13 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
                 when = None
             elif when is None or when > now:
                 when = now
-            article_publish(article=article, by=request.user, published_at=when)
+            try:
+                article_publish(article=article, by=request.user, published_at=when)
+            except ValidationError as error:  # an embargo: said, and the others go on
+                self.message_user(
+                    request, f"{article.headline}: {' '.join(error.messages)}", messages.ERROR
+                )
+                continue
             count += 1
         self.message_user(
             request,

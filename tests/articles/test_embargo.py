@@ -129,3 +129,19 @@ def test_the_embargo_is_separate_from_the_scheduled_time(editor, embargoed):
         article_update(
             article=embargoed, by=editor, published_at=embargoed.embargo_until - timedelta(1)
         )
+
+
+def test_the_bulk_publish_action_leaves_an_embargoed_story_and_says_why(client, editor, embargoed):
+    other = ArticleFactory(draft=True, headline="Ready to go")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [embargoed.pk, other.pk]},
+        follow=True,
+    )
+    assertContains(response, "embargoed until")
+    assertContains(response, "1 article published.")
+    embargoed.refresh_from_db()
+    other.refresh_from_db()
+    assert embargoed.status == Article.Status.DRAFT
+    assert other.status == Article.Status.PUBLISHED
