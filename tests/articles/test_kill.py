@@ -211,3 +211,14 @@ def test_the_editor_lifts_a_kill_from_the_change_form(client, editor, story):
     assert response.status_code == 302
     story.refresh_from_db()
     assert story.killed_at is None
+
+
+def test_an_imported_sites_old_address_of_a_killed_story_answers_410(client, editor, story):
+    from articles.services.imports import legacy_redirect_set
+
+    legacy_redirect_set(path="/2019/05/minister/", source="wordpress:1", article=story)
+    legacy_redirect_set(path="/?p=41", source="wordpress:2", article=story)
+    assert client.get("/2019/05/minister/").status_code == 301
+    article_kill(article=story, by=editor, reason="Legal")
+    assert client.get("/2019/05/minister/").status_code == 410
+    assert client.get("/?p=41").status_code == 410
