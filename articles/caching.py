@@ -10,9 +10,11 @@ The tags (``newsroom/page_cache.py`` keeps the mechanism):
 
 A change to an article that readers can see (or could, before the change) makes its own
 tag, its tags' (before and after), its authors' (before and after) and ``site`` stale:
-:func:`article_changed`, called by the services once their transaction commits. A story
-scheduled for later needs no call: no page that would show it is kept past its time
-(:func:`next_change_at`).
+:func:`article_changed`, called by the services once their transaction commits. What
+changes by itself at a set time needs no call: no page is kept past the next such time
+(:func:`next_change_at`): a story scheduled for later appearing, a story expiring
+(``expires_at``), a scheduled update of a live story going out (the first request after
+it applies it, ``articles.views.scheduling``).
 """
 
 import time
@@ -20,7 +22,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Subquery
 
 from newsroom import page_cache
 
@@ -131,12 +133,29 @@ def everything_changed() -> None:
 
 
 def next_change_at() -> float | None:
-    """When the next scheduled story appears (a timestamp), or None: no list of stories,
-    and no "related stories", is kept past it."""
-    from articles.models import Article
+    """When the next scheduled change happens (a timestamp), or None: a scheduled story
+    appears, a story expires, a scheduled update goes out. No list of stories, and no
+    "related stories", is kept past it. One query: three indexed "first one" subqueries."""
+    from articles.models import Article, ScheduledUpdate
 
-    at = Article.objects.scheduled().aggregate(at=Min("published_at"))["at"]
-    return at.timestamp() if at else None
+    row = (
+        Article.objects.order_by()
+        .annotate(
+            next_scheduled=Subquery(
+                Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
+            ),
+            next_expiry=Subquery(
+                Article.objects.expiring().order_by("expires_at").values("expires_at")[:1]
+            ),
+            next_update=Subquery(
+                ScheduledUpdate.objects.pending().order_by("publish_at").values("publish_at")[:1]
+            ),
+        )
+        .values_list("next_scheduled", "next_expiry", "next_update")[:1]
+    )
+    # No story at all: nothing is scheduled either.
+    found = [at for at in next(iter(row), ()) if at is not None]
+    return min(found).timestamp() if found else None
 
 
 def article_page_expires_at(article, *, discussion=None) -> float | None:
@@ -160,6 +179,8 @@ def article_page_expires_at(article, *, discussion=None) -> float | None:
 
 def listing(view):
     """A page of stories every anonymous reader shares (home, feeds, sitemaps, search,
-    corrections): kept whole until a story changes (``site``) or the next scheduled one
-    appears."""
-    return page_cache.reader_page(view, tags=[SITE], expires=next_change_at)
+    corrections): kept whole until a story changes (``site``) or the next scheduled change
+    (:func:`next_change_at`); rendered again, it applies the scheduled updates due first."""
+    from articles.views.scheduling import apply_due_updates
+
+    return page_cache.reader_page(apply_due_updates(view), tags=[SITE], expires=next_change_at)

@@ -12,6 +12,9 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from taggit.models import Tag
+from taggit.utils import edit_string_for_tags, parse_tags
+
 from articles.models import (
     Article,
     Comment,
@@ -20,6 +23,7 @@ from articles.models import (
     Image,
     ModerationReason,
     PreviewLink,
+    ScheduledUpdate,
 )
 from articles.models.comment import validate_comment_has_text, validate_comment_length
 from articles.models.drafts import person_name
@@ -257,6 +261,34 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=Image._meta.get_field("credit").help_text,
     )
 
+    # Kill / legal takedown (editors; the admin shows these only to them, and
+    # articles.services.workflow.article_kill refuses anyone else).
+    kill = forms.BooleanField(
+        label=_("Kill this story (legal takedown)"),
+        required=False,
+        help_text=_(
+            "Its address answers “410 Gone” with the notice below; it leaves every list, "
+            "feed, sitemap and search at once. It stays here, with its revisions, for the "
+            "legal record."
+        ),
+    )
+    takedown_reason = forms.CharField(
+        label=_("Why (kept in the log)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    takedown_notice = forms.CharField(
+        label=_("Notice readers get instead (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Empty: “This story is no longer available. It has been withdrawn.”"),
+    )
+    lift_kill = forms.BooleanField(
+        label=_("Lift the kill: readers see the story again"), required=False
+    )
+
     # The updated_at the editor's copy started from: a save over someone else's newer save
     # is refused, with the editor's text kept in the form, instead of silently winning.
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -276,6 +308,8 @@ class ArticleAdminForm(forms.ModelForm):
             "hero_image",
             "status",
             "published_at",
+            "embargo_until",
+            "expires_at",
             "is_commenting_open",
             "discussion_mode",
         )
@@ -339,6 +373,8 @@ class ArticleAdminForm(forms.ModelForm):
         # Checked here too so a disallowed move re-renders the form instead of failing.
         if status and stored and (error := transition_error(stored["status"], status)):
             self.add_error("status", error)
+        if cleaned.get("kill") and not (cleaned.get("takedown_reason") or "").strip():
+            self.add_error("takedown_reason", _("Say why the story is killed: it is logged."))
         upload = cleaned.get("hero_upload")
         if upload:
             for name in ("hero_alt_text", "hero_caption", "hero_credit"):
@@ -443,3 +479,39 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = (
             get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
         )
+
+
+class ScheduledUpdateForm(forms.ModelForm):
+    """A later version of a live story: its text and tags as they will be from ``publish_at``."""
+
+    tag_names = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separated by commas, as in the story's own tags."),
+    )
+
+    class Meta:
+        model = ScheduledUpdate
+        fields = ("publish_at", "headline", "standfirst", "body", "tag_names")
+        widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            tags = [Tag(name=name) for name in self.instance.tags]
+            self.fields["tag_names"].initial = edit_string_for_tags(tags)
+
+    def has_changed(self):
+        # The body editor may write the same HTML differently: a prefilled form nobody
+        # touched stays unchanged unless a time, the headline, standfirst or tags moved.
+        watched = {"publish_at", "headline", "standfirst", "tag_names"}
+        return bool(watched & set(self.changed_data))
+
+    def clean_publish_at(self):
+        value = self.cleaned_data.get("publish_at")
+        if value is not None and value <= timezone.now() and not self.instance.pk:
+            raise ValidationError(_("Choose a time in the future."))
+        return value
+
+    def clean_tag_names(self) -> list[str]:
+        return tag_names_clean(parse_tags(self.cleaned_data.get("tag_names") or ""))

@@ -1,6 +1,7 @@
 from django.http import HttpResponsePermanentRedirect
 
-from articles.redirects import QUERY_KEYS, legacy_target
+from articles.redirects import QUERY_KEYS, Gone, legacy_target
+from articles.views.killed import killed_response
 
 
 class LegacyRedirectMiddleware:
@@ -15,6 +16,13 @@ class LegacyRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            return self._answer(request)
+        except Gone as gone:
+            # An old address of a killed story: gone, like the story's own address.
+            return killed_response(request, gone.article)
+
+    def _answer(self, request):
         if (
             request.path == "/"
             and request.method in ("GET", "HEAD")

@@ -165,6 +165,14 @@ class ArticlePermissions:
         """Append corrections (to published articles: the service checks the status)."""
         return self.can_publish() and self.user.has_perm("articles.add_correction")
 
+    def can_kill(self) -> bool:
+        """Kill a story (legal takedown) and lift a kill: editors, never writers."""
+        return self.can_publish() and self.can_edit_others()
+
+    def can_schedule_update(self) -> bool:
+        """Prepare a later version of a live story, published at a set time."""
+        return self.can_publish() and self.can_edit()
+
     def can_create_preview_link(self) -> bool:
         return self.can_publish() and self.user.has_perm("articles.add_previewlink")
 

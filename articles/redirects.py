@@ -18,10 +18,21 @@ _PAGE_SUFFIX = re.compile(r"^(?P<base>.*/)page/\d+/$")
 QUERY_KEYS = ("p", "page_id", "feed")
 
 
+class Gone(Exception):
+    """The old address is a killed story's: it answers 410, as the story's own does."""
+
+    def __init__(self, article: Article):
+        super().__init__(article.pk)
+        self.article = article
+
+
 def _target(redirect: LegacyRedirect, *, feed: bool) -> str | None:
     if redirect.article_id:
         # Only a story readers may see: an old link must not reveal a draft's address.
         if not Article.objects.published().filter(pk=redirect.article_id).exists():
+            killed = Article.objects.killed().filter(pk=redirect.article_id)
+            if killed := killed.only("kill_notice").first():
+                raise Gone(killed)
             return None
         return redirect.article.get_absolute_url()
     if redirect.tag_id:
@@ -34,7 +45,8 @@ def _target(redirect: LegacyRedirect, *, feed: bool) -> str | None:
 
 
 def legacy_target(path: str, query: QueryDict) -> str | None:
-    """The address that now shows what ``path`` (with ``query``) showed on the old site."""
+    """The address that now shows what ``path`` (with ``query``) showed on the old site.
+    Raises ``Gone`` for a killed story's old address."""
     if path == "/":
         if post := query.get("p") or query.get("page_id"):
             redirect = (

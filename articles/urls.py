@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from articles import feeds, views
 from articles.caching import GUIDELINES, listing
+from articles.views.scheduling import apply_due_updates
 from newsroom.page_cache import reader_page
 
 
@@ -31,9 +32,17 @@ urlpatterns = [
     path(
         "authors/<uslug:slug>/feed/atom/", listing(feeds.AuthorAtomFeed()), name="author-feed-atom"
     ),
-    path("articles/<uslug:slug>/", reader_page(views.ArticleDetailView.as_view()), name="detail"),
-    path("tags/<uslug:slug>/", reader_page(views.TagView.as_view()), name="tag"),
-    path("authors/<uslug:slug>/", reader_page(views.AuthorView.as_view()), name="author"),
+    path(
+        "articles/<uslug:slug>/",
+        reader_page(apply_due_updates(views.ArticleDetailView.as_view())),
+        name="detail",
+    ),
+    path("tags/<uslug:slug>/", reader_page(apply_due_updates(views.TagView.as_view())), name="tag"),
+    path(
+        "authors/<uslug:slug>/",
+        reader_page(apply_due_updates(views.AuthorView.as_view())),
+        name="author",
+    ),
     # Corrections and previews (robots.txt disallows /preview/).
     path("corrections/", listing(views.CorrectionsView.as_view()), name="corrections"),
     path("preview/articles/<int:pk>/", views.StaffPreviewView.as_view(), name="preview"),

@@ -171,3 +171,12 @@ def queue_comment_digests_on_commit(*, due_at: datetime, base_url: str = "") -> 
         job.enqueue(until=due_at.isoformat(), base_url=base_url)
 
     transaction.on_commit(enqueue, robust=True)
+
+
+@task()
+def apply_scheduled_updates() -> None:
+    """Publish the scheduled updates of live stories that are due (queued for each one's
+    time, so an update goes out even if no reader asks for a page)."""
+    from articles.services.scheduling import scheduled_updates_apply_due
+
+    scheduled_updates_apply_due()

@@ -83,3 +83,14 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def warm_remembered() -> None:
+    """Put in the shared cache what every page reads from it (``newsroom.remembered``: the
+    moderation settings, when the next scheduled update is due), as on a running site, so a
+    test counts a page's own queries, not the first read after the cache was emptied."""
+    from articles.models import ModerationSettings
+    from articles.models.scheduling import next_update_at
+
+    ModerationSettings.load()
+    next_update_at()

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from taggit.utils import edit_string_for_tags
 
 from articles.admin.drafts import draft_urls, editing_context, editing_now
 from articles.admin.filters import BylineFilter, CreatedByFilter, search_words
 from articles.admin.pipeline import PIPELINE_FILTERS, PipelineAdminMixin
 from articles.admin.revisions import revision_diff
-from articles.forms import ArticleAdminForm, PreviewLinkForm, typed_id
-from articles.models import Article, Author, Byline, Correction, PreviewLink
+from articles.forms import ArticleAdminForm, PreviewLinkForm, ScheduledUpdateForm, typed_id
+from articles.models import Article, Author, Byline, Correction, PreviewLink, ScheduledUpdate
 from articles.permissions import ArticlePermissions
 from articles.services import (
     article_create,
@@ -36,6 +37,8 @@ from articles.services import (
     preview_link_revoke,
 )
 from articles.services.articles import CONTENT_FIELDS
+from articles.services.scheduling import article_schedule_update, scheduled_update_cancel
+from articles.services.workflow import article_kill, article_kill_lift
 from newsroom.absolute import absolute_url
 from newsroom.admin_site import CheckedChangeListMixin
 
@@ -61,6 +64,9 @@ def _form_changes(form) -> dict:
         # Only in the form for those who may publish (read-only for writers).
         changes["status"] = cleaned["status"]
         changes["published_at"] = cleaned["published_at"]
+    for name in ("embargo_until", "expires_at"):
+        if name in cleaned:  # editors only, like the status
+            changes[name] = cleaned[name]
     if cleaned.get("hero_upload"):
         changes["hero_upload"] = {
             "file": cleaned["hero_upload"],
@@ -138,6 +144,86 @@ class CorrectionInline(admin.StackedInline):
         return ArticlePermissions(request.user, obj).can_view()
 
 
+class ScheduledUpdateFormSet(forms.BaseInlineFormSet):
+    def __init__(self, data=None, *args, prefix=None, **kwargs):
+        # Optional and collapsed: a post without it (a script, an older form) schedules
+        # nothing rather than failing for a missing management form.
+        prefix = prefix or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        super().__init__(data, *args, prefix=prefix, **kwargs)
+
+
+class ScheduledUpdateInline(admin.StackedInline):
+    """A later version of a live story, published at its time (articles.services.scheduling).
+    One new one at a time, prefilled with the story as it is; pending ones can be
+    cancelled (deleted), published ones stay as the record."""
+
+    model = ScheduledUpdate
+    form = ScheduledUpdateForm
+    formset = ScheduledUpdateFormSet
+    extra = 1
+    fields = ("publish_at", "headline", "standfirst", "body", "tag_names", "state")
+    readonly_fields = ("state",)
+    classes = ("collapse",)
+    verbose_name = _("scheduled update")
+    verbose_name_plural = _("scheduled updates (a new version of the live story, at a set time)")
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            obj is not None
+            and obj.status == Article.Status.PUBLISHED
+            and obj.killed_at is None
+            and ArticlePermissions(request.user, obj).can_schedule_update()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return ArticlePermissions(request.user, obj).can_schedule_update()
+
+    def has_view_permission(self, request, obj=None):
+        return ArticlePermissions(request.user, obj).can_view()
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        if obj.failure:
+            return _("Not published: %(why)s") % {"why": obj.failure}
+        if obj.applied_at:
+            return _("Published at %(at)s") % {"at": _local(obj.applied_at)}
+        return _("Pending: goes out at %(at)s") % {"at": _local(obj.publish_at)}
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def publishing_control(article) -> str:
+    """What staff must know before touching a story: kill, expiry, embargo, a pending update."""
+    if article is None or article.pk is None:
+        return ""
+    notes = []
+    if article.killed_at:
+        notes.append(_("Killed %(at)s (410 Gone)") % {"at": _local(article.killed_at)})
+    if article.expires_at:
+        if article.is_expired:
+            notes.append(_("Expired %(at)s") % {"at": _local(article.expires_at)})
+        else:
+            notes.append(_("Expires %(at)s") % {"at": _local(article.expires_at)})
+    if article.is_embargoed:
+        notes.append(
+            _("Embargoed until %(at)s — do not publish") % {"at": _local(article.embargo_until)}
+        )
+    update_at = getattr(article, "next_update_at", None)
+    if update_at:
+        notes.append(_("Update at %(at)s") % {"at": _local(update_at)})
+    return " · ".join(str(note) for note in notes)
+
+
 @admin.register(Article)
 class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
@@ -151,6 +237,7 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
         "due_at",
         "updated_at",
         editing_now,
+        "control_badges",
     )
     # No date_hierarchy: its year links are a DISTINCT over every story's date.
     list_filter = (
@@ -173,9 +260,9 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
     search_fields = ("headline", "standfirst", "slug", "bylines__author__display_name")
     search_help_text = _("Words of the headline, standfirst, slug or an author's name.")
     prepopulated_fields = {"slug": ("headline",)}
-    inlines = (BylineInline, CorrectionInline)
+    inlines = (BylineInline, CorrectionInline, ScheduledUpdateInline)
     autocomplete_fields = ("hero_image",)
-    readonly_fields = ("hero_preview", "created_at", "updated_at", "created_by")
+    readonly_fields = ("hero_preview", "created_at", "updated_at", "created_by", "control_state")
     actions = ("publish_selected", "unpublish_selected")
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -184,16 +271,30 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
 
     def get_fieldsets(self, request, obj=None):
         content = ("headline", "slug", "standfirst", "body", "tags", "loaded_version")
-        publishing = ("status", "published_at", "is_commenting_open", "discussion_mode")
+        publishing = (
+            "control_state",
+            "status",
+            "published_at",
+            "embargo_until",
+            "expires_at",
+            "is_commenting_open",
+            "discussion_mode",
+        )
+        kill = ()
+        if obj is not None and ArticlePermissions(request.user, obj).can_kill():
+            kill = (
+                ("lift_kill",) if obj.killed_at else ("kill", "takedown_reason", "takedown_notice")
+            )
         if _revision_of(obj) is not None:
             # A restore brings tags back from the revision (article_restore_revision), and
             # keeps the current status and time: fields showing the revision's would mislead.
             content = tuple(name for name in content if name != "tags")
-            publishing = ("is_commenting_open", "discussion_mode")
+            publishing, kill = ("is_commenting_open", "discussion_mode"), ()
         return (
             (None, {"fields": content}),
             (_("Hero image"), {"fields": ("hero_image", "hero_preview", *HERO_UPLOAD_FIELDS)}),
             (_("Publishing"), {"fields": publishing}),
+            *(((_("Kill / legal takedown"), {"fields": kill}),) if kill else ()),
             (
                 _("History"),
                 {"fields": ("created_by", "created_at", "updated_at"), "classes": ("collapse",)},
@@ -207,24 +308,54 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
         form.editing_user = request.user
         return form
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ScheduledUpdateInline) and obj is not None and obj.pk:
+            # The new version starts as the story is stored (on a POST too, so an untouched
+            # form is seen as unchanged).
+            stored = Article.objects.get(pk=obj.pk)
+            kwargs["initial"] = [
+                {
+                    "headline": stored.headline,
+                    "standfirst": stored.standfirst,
+                    "body": stored.body,
+                    "tag_names": edit_string_for_tags(stored.tags.all()),
+                }
+            ]
+        return kwargs
+
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
         # Only a published story (or one corrected before) has corrections to show or add.
         correctable = obj is not None and (
             obj.status == Article.Status.PUBLISHED or obj.corrections.exists()
         )
-        return [i for i in inlines if correctable or not isinstance(i, CorrectionInline)]
+        inlines = [i for i in inlines if correctable or not isinstance(i, CorrectionInline)]
+        # A scheduled update is of a live story (or shown once one was made).
+        updatable = obj is not None and (
+            obj.status == Article.Status.PUBLISHED or obj.scheduled_updates.exists()
+        )
+        return [i for i in inlines if updatable or not isinstance(i, ScheduledUpdateInline)]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not ArticlePermissions(request.user, obj).can_publish():
             # Writers move an article only with "Submit for review"; a crafted POST of
             # status or published_at is ignored because the fields are not in the form.
-            readonly += ["status", "published_at"]
+            readonly += ["status", "published_at", "embargo_until", "expires_at"]
         return readonly
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related("bylines__author")
+        pending = ScheduledUpdate.objects.pending().filter(article=OuterRef("pk"))
+        queryset = (
+            super()
+            .get_queryset(request)
+            .prefetch_related("bylines__author")
+            # The list's "publishing control" column, in the list's own query.
+            .annotate(
+                next_update_at=Subquery(pending.order_by("publish_at").values("publish_at")[:1])
+            )
+        )
         return ArticlePermissions(request.user).admin_articles(queryset)
 
     def get_search_results(self, request, queryset, search_term):
@@ -298,6 +429,16 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
             image.credit,
         )
 
+    @admin.display(description=_("publishing control"))
+    def control_badges(self, obj):
+        text = publishing_control(obj)
+        return format_html('<span class="newsroom-control">{}</span>', text) if text else ""
+
+    @admin.display(description=_("kill, expiry, embargo"))
+    def control_state(self, obj):
+        text = publishing_control(obj)
+        return format_html("<strong>{}</strong>", text) if text else "-"
+
     @admin.display(description=_("authors"))
     def byline_names(self, obj):
         return ", ".join(byline.author.display_name for byline in obj.bylines.all())
@@ -323,6 +464,16 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
         else:
             article_create(article=form.instance, by=request.user, authors=authors, **changes)
         article_draft_clear(article=form.instance, user=request.user, added=not change)
+        cleaned = form.cleaned_data
+        if change and cleaned.get("kill"):
+            article_kill(
+                article=form.instance,
+                by=request.user,
+                reason=cleaned["takedown_reason"],
+                notice=cleaned.get("takedown_notice", ""),
+            )
+        elif change and cleaned.get("lift_kill"):
+            article_kill_lift(article=form.instance, by=request.user)
         for formset in formsets:
             self.save_formset(request, form, formset, change)
 
@@ -330,6 +481,22 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
         if formset.model is Byline:
             # Written by the article service; this lists them for the admin's history.
             formset.save(commit=False)
+            return
+        if formset.model is ScheduledUpdate:
+            for update in formset.save(commit=False):
+                cleaned = next(f.cleaned_data for f in formset.forms if f.instance is update)
+                article_schedule_update(
+                    article=form.instance,
+                    by=request.user,
+                    publish_at=update.publish_at,
+                    headline=update.headline,
+                    standfirst=update.standfirst,
+                    body=update.body,
+                    tags=cleaned["tag_names"],
+                )
+            for update in formset.deleted_objects:
+                if update.applied_at is None:  # a published one stays as the record
+                    scheduled_update_cancel(update=update, by=request.user)
             return
         if formset.model is not Correction:
             super().save_formset(request, form, formset, change)
@@ -369,7 +536,13 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
                 when = None
             elif when is None or when > now:
                 when = now
-            article_publish(article=article, by=request.user, published_at=when)
+            try:
+                article_publish(article=article, by=request.user, published_at=when)
+            except ValidationError as error:  # an embargo: said, and the others go on
+                self.message_user(
+                    request, f"{article.headline}: {' '.join(error.messages)}", messages.ERROR
+                )
+                continue
             count += 1
         self.message_user(
             request,
@@ -497,6 +670,7 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
         if obj is not None:
             context.update(
                 permissions=ArticlePermissions(request.user, obj),
+                publishing_control=publishing_control(obj),
                 preview_link_form=PreviewLinkForm(),
                 preview_links=obj.preview_links.active().select_related("created_by"),
                 events=obj.events.select_related("by")[:10],

@@ -28,6 +28,7 @@ from articles.models.moderation import (
 )
 from articles.models.notes import EditorialNote, EditorialNoteQuerySet
 from articles.models.notification import PendingNotification
+from articles.models.scheduling import ScheduledUpdate, ScheduledUpdateQuerySet
 from articles.models.trust import CommenterTrust, EmailDomainRule
 from articles.models.workflow import (
     ArticleEvent,
@@ -77,6 +78,8 @@ __all__ = [
     "Reaction",
     "ReaderNote",
     "Rendition",
+    "ScheduledUpdate",
+    "ScheduledUpdateQuerySet",
     "SlugRedirect",
     "TagDiscussionDefault",
     "TaggedArticle",

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -31,8 +32,23 @@ LISTING_DEFERRED = ("body", "body_html")
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """The one rule for what readers may see: published, and not scheduled for later."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """The one rule for what readers may see: published, not scheduled for later, not
+        expired (``expires_at`` passed) and not killed. No cron: compared with now."""
+        now = timezone.now()
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+            killed_at__isnull=True,
+        )
+
+    def killed(self):
+        """Stories taken down (legal takedown): their addresses answer 410 Gone."""
+        return self.filter(killed_at__isnull=False)
+
+    def expiring(self):
+        """Published stories readers see now that will expire later."""
+        return self.published().filter(expires_at__isnull=False)
 
     def with_comment_count(self):
         """Annotate ``comment_count`` with visible comments, in the same query."""
@@ -109,7 +125,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def scheduled(self):
         """Published, but not yet: readers see these from ``published_at`` on."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now(), killed_at__isnull=True
+        )
 
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -265,6 +283,31 @@ class Article(models.Model):
             "comments) or hidden (no comments shown). Closed comments are read-only."
         ),
     )
+    # Publishing with control (docs/editorial.md): no cron, published() compares with now.
+    embargo_until = models.DateTimeField(
+        _("embargoed until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The story cannot be published or scheduled before this time (a source's "
+            "embargo). Scheduling at or after it is allowed."
+        ),
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("From this time on readers no longer see the story (scheduled unpublish)."),
+    )
+    killed_at = models.DateTimeField(_("killed at"), null=True, blank=True, editable=False)
+    kill_reason = models.TextField(_("kill reason"), blank=True, editable=False)
+    kill_notice = models.TextField(
+        _("notice shown instead"),
+        blank=True,
+        editable=False,
+        help_text=_("What readers read at the story's address once it is killed."),
+    )
 
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
 
@@ -314,6 +357,23 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        goes_out = self.published_at
+        if self.status == self.Status.PUBLISHED and goes_out is None:
+            goes_out = timezone.now()
+        is_going_out = self.status == self.Status.PUBLISHED
+        if is_going_out and self.embargo_until and goes_out < self.embargo_until:
+            errors["published_at"] = _(
+                "This story is embargoed until %(embargo)s: it cannot be published or "
+                "scheduled before then. Schedule it at or after the embargo."
+            ) % {"embargo": timezone.localtime(self.embargo_until).strftime("%Y-%m-%d %H:%M")}
+        if self.expires_at and goes_out and self.expires_at <= goes_out:
+            errors["expires_at"] = _("A story expires after its publication time.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def ordered_authors(self) -> list:
         """Bylines in their printed order (uses the prefetch from ``with_listing_data``)."""
@@ -326,6 +386,18 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def is_embargoed(self) -> bool:
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_killed(self) -> bool:
+        return self.killed_at is not None
 
     @property
     def was_updated(self) -> bool:

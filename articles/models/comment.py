@@ -294,10 +294,6 @@ class QuietHoursAction(models.TextChoices):
 
 
 _SETTINGS_CACHE_KEY = "newsroom:moderation-settings:1"
-# A safety net for a write that bypassed save() (a queryset update, another tool).
-_SETTINGS_CACHE_SECONDS = 300
-# Cached when no row is saved: the environment's defaults are built on each load.
-_NO_ROW = "no-row"
 
 
 class ModerationSettings(models.Model):
@@ -376,21 +372,9 @@ class ModerationSettings(models.Model):
 
     @staticmethod
     def forget() -> None:
-        """Drop the cached row now and once the transaction commits (a reader between the
-        two would cache the old row again)."""
-        from django.core.cache import cache
-        from django.db import transaction
+        from newsroom.remembered import forget
 
-        from newsroom.cache import CACHE_ERRORS, log_unavailable
-
-        def drop():
-            try:
-                cache.delete(_SETTINGS_CACHE_KEY)
-            except CACHE_ERRORS as error:
-                log_unavailable(error)
-
-        drop()
-        transaction.on_commit(drop)
+        forget(_SETTINGS_CACHE_KEY)
 
     def clean(self):
         errors = {}
@@ -424,25 +408,12 @@ class ModerationSettings(models.Model):
         """The saved row, or the environment's defaults (not saved, so reads never write).
 
         Every article page asks (quiet hours) and every post: the row is kept in the shared
-        cache, forgotten whenever it is saved, so a page asks no query for it. A cache that
-        is down is a miss."""
-        from django.core.cache import cache
+        cache (``newsroom.remembered``), forgotten whenever it is saved, so a page asks no
+        query for it."""
+        from newsroom.remembered import remembered
 
-        from newsroom.cache import CACHE_ERRORS, log_unavailable
-
-        try:
-            row = cache.get(_SETTINGS_CACHE_KEY)
-        except CACHE_ERRORS as error:
-            log_unavailable(error)
-            row = cache = None
-        if row is None:
-            row = cls.objects.filter(pk=1).first() or _NO_ROW
-            if cache is not None:
-                try:
-                    cache.set(_SETTINGS_CACHE_KEY, row, _SETTINGS_CACHE_SECONDS)
-                except CACHE_ERRORS as error:
-                    log_unavailable(error)
-        if not isinstance(row, str):
+        row = remembered(_SETTINGS_CACHE_KEY, lambda: cls.objects.filter(pk=1).first())
+        if row is not None:
             return row
         return cls(
             pk=1,

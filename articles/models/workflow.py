@@ -25,6 +25,10 @@ class ArticleEvent(models.Model):
         CORRECTED = "corrected", _("Correction appended")
         REVERTED = "reverted", _("Revision restored")
         ASSIGNED = "assigned", _("Assigned")
+        UPDATE_SCHEDULED = "update_scheduled", _("Update scheduled")
+        UPDATE_APPLIED = "update_applied", _("Scheduled update published")
+        KILLED = "killed", _("Killed (legal takedown)")
+        KILL_LIFTED = "kill_lifted", _("Kill lifted")
 
     article = models.ForeignKey(
         "articles.Article",

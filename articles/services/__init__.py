@@ -55,8 +55,16 @@ from articles.services.moderation import (
 from articles.services.moderation_undo import comment_moderation_undo
 from articles.services.notes import article_assign, article_return_to_writer, note_create
 from articles.services.rendering import article_rerender, comment_rerender
+from articles.services.scheduling import (
+    article_schedule_update,
+    scheduled_update_apply,
+    scheduled_update_cancel,
+    scheduled_updates_apply_due,
+)
 from articles.services.trust import commenter_trust_set
 from articles.services.workflow import (
+    article_kill,
+    article_kill_lift,
     article_publish,
     article_return_to_draft,
     article_submit,
@@ -77,6 +85,8 @@ __all__ = [
     "article_draft_clear",
     "article_draft_discard",
     "article_draft_save",
+    "article_kill",
+    "article_kill_lift",
     "article_publish",
     "article_record_slug_change",
     "article_repoint_library_images",
@@ -84,6 +94,7 @@ __all__ = [
     "article_restore_revision",
     "article_return_to_draft",
     "article_return_to_writer",
+    "article_schedule_update",
     "article_set_authors",
     "article_submit",
     "article_transition",
@@ -122,6 +133,9 @@ __all__ = [
     "preview_link_create",
     "preview_link_revoke",
     "reader_note_add",
+    "scheduled_update_apply",
+    "scheduled_update_cancel",
+    "scheduled_updates_apply_due",
     "tag_discussion_default_set",
     "unique_slug",
 ]

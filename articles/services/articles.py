@@ -24,7 +24,7 @@ from articles.models import Article, ArticleEvent, Author, Byline, Image, SlugRe
 from articles.models.article import current_relations
 from articles.permissions import ArticlePermissions
 from articles.services.tags import tag_names_clean
-from articles.services.workflow import article_transition
+from articles.services.workflow import article_transition, embargo_error
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 Status = Article.Status
@@ -155,6 +155,8 @@ def article_create(
     status: str = Status.DRAFT,
     publish: bool = False,
     published_at: datetime | None = None,
+    embargo_until: datetime | None = None,
+    expires_at: datetime | None = None,
     hero_image=None,
     hero_upload: dict | None = None,
     is_commenting_open: bool = True,
@@ -176,6 +178,8 @@ def article_create(
         raise PermissionDenied(_("You cannot create articles."))
     if publish:
         status = Status.PUBLISHED
+    if (embargo_until or expires_at) and by is not None and not permissions.can_publish():
+        raise PermissionDenied(_("Only editors can set an embargo or an expiry."))
     tag_names = _tag_names(tags)
     if not authors:
         authors = [author_get_or_create(display_name=settings.NEWSROOM_DEFAULT_BYLINE)]
@@ -192,6 +196,7 @@ def article_create(
     # Saved as a draft first: any other status is a move through the workflow below.
     article.status = Status.DRAFT
     article.published_at = published_at if by is None or permissions.can_publish() else None
+    article.embargo_until, article.expires_at = embargo_until, expires_at
     with _file_removed_on_failure(uploaded):
         article.full_clean()
         article.save()
@@ -215,12 +220,15 @@ def article_update(
     tags: Iterable[str] | _Unchanged = UNCHANGED,
     status: str | _Unchanged = UNCHANGED,
     published_at: datetime | _Unchanged | None = UNCHANGED,
+    embargo_until: datetime | _Unchanged | None = UNCHANGED,
+    expires_at: datetime | _Unchanged | None = UNCHANGED,
     hero_upload: dict | None = None,
     expected_updated_at: datetime | None = None,
     **changes,
 ) -> Article:
     """Change an article's content (``changes``: fields of ``CONTENT_FIELDS``), bylines,
-    tags, hero image, and move it through the workflow (``status``, ``published_at``).
+    tags, hero image, and move it through the workflow (``status``, ``published_at``), its
+    embargo and expiry (``embargo_until``, ``expires_at``: editors only).
 
     ``article`` may already carry the changes (the admin's form applies them); what it
     was is read again from the database, locked until the transaction ends. A changed
@@ -238,8 +246,15 @@ def article_update(
         raise ValidationError(
             _("Someone else saved this article after this change was started."), code="stale"
         )
+    control = {
+        name: getattr(original, name) if value is UNCHANGED else value
+        for name, value in (("embargo_until", embargo_until), ("expires_at", expires_at))
+    }
+    moved = any(control[name] != getattr(original, name) for name in control)
+    if moved and by is not None and not permissions.can_publish():
+        raise PermissionDenied(_("Only editors can set an embargo or an expiry."))
     shown_before = caching.relation_keys(original)
-    for name, value in changes.items():
+    for name, value in {**changes, **control}.items():
         setattr(article, name, value)
     tag_names = None if tags is UNCHANGED else _tag_names(tags)
     if (uploaded := _hero_image(hero_upload, by)) is not None:
@@ -249,6 +264,11 @@ def article_update(
         to = original.status if status is UNCHANGED else status
         when = original.published_at if published_at is UNCHANGED else published_at
         article.status, article.published_at = original.status, original.published_at
+        # The kill is article_kill's alone (a form's instance may carry an old copy).
+        article.killed_at = original.killed_at
+        article.kill_reason, article.kill_notice = original.kill_reason, original.kill_notice
+        if error := _embargo_move_error(article, to, when):
+            raise ValidationError({"published_at": error})
         article.full_clean()
         # Bylines and tags first, so the revision this save makes records them.
         if authors is not UNCHANGED:
@@ -265,6 +285,13 @@ def article_update(
             article, was_public=original.status == Status.PUBLISHED, before=shown_before
         )
     return article
+
+
+def _embargo_move_error(article: Article, to: str, when) -> str | None:
+    # Checked before anything is saved: an embargo typed with a publication time before it.
+    if to != Status.PUBLISHED:
+        return None
+    return embargo_error(article, when)
 
 
 @transaction.atomic

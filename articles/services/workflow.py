@@ -42,6 +42,17 @@ def _record(article: Article, action: str, by, note: str = "") -> ArticleEvent:
     return ArticleEvent.objects.create(article=article, action=action, by=by, note=note)
 
 
+def embargo_error(article: Article, published_at: datetime | None) -> str | None:
+    """Why ``article`` cannot go out at ``published_at`` (now when None), or None."""
+    when = published_at or timezone.now()
+    if article.embargo_until is None or when >= article.embargo_until:
+        return None
+    return _(
+        "This story is embargoed until %(embargo)s: it cannot be published or scheduled "
+        "before then. Schedule it at or after the embargo."
+    ) % {"embargo": timezone.localtime(article.embargo_until).strftime("%Y-%m-%d %H:%M")}
+
+
 def _save_status(article: Article, *, was: str) -> None:
     article.full_clean()
     article.save(update_fields=["status", "published_at", "updated_at"])
@@ -85,8 +96,11 @@ def article_publish(*, article: Article, by=None, published_at: datetime | None 
     if published_at is None and article.status == Status.UNPUBLISHED:
         # Republishing after a takedown goes out now, not at the old time.
         published_at = timezone.now()
+    when = published_at or article.published_at or timezone.now()
+    if error := embargo_error(article, when):
+        raise ValidationError({"published_at": error})
     was, article.status = article.status, Status.PUBLISHED
-    article.published_at = published_at or article.published_at or timezone.now()
+    article.published_at = when
     _save_status(article, was=was)
     scheduled = article.published_at > timezone.now()
     _record(
@@ -173,3 +187,43 @@ def preview_link_revoke(*, link: PreviewLink, by) -> PreviewLink:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
     return link
+
+
+@transaction.atomic
+def article_kill(*, article: Article, by, reason: str, notice: str = "") -> Article:
+    """Take a story down for legal reasons, at once: its addresses answer 410 Gone with
+    ``notice`` (or a short standard one), every list, feed, sitemap, search and related
+    list drops it, its comments are no longer shown. The row, its revisions and comments
+    stay for the legal record; ``reason`` is required and logged."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if not ArticlePermissions(by, article).can_kill():
+        raise PermissionDenied(_("Only editors can kill a story."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"kill_reason": _("Say why the story is killed: it is logged.")})
+    if article.killed_at is not None:
+        raise ValidationError(_("This story is already killed."))
+    article.killed_at = timezone.now()
+    article.kill_reason = reason
+    article.kill_notice = (notice or "").strip()
+    article.save(update_fields=["killed_at", "kill_reason", "kill_notice", "updated_at"])
+    # Every page that showed it: its own, its tags' and authors' (and the related stories
+    # of stories sharing a tag), and every list.
+    caching.article_changed(article, was_public=True)
+    _record(article, ArticleEvent.Action.KILLED, by, note=reason[:200])
+    return article
+
+
+@transaction.atomic
+def article_kill_lift(*, article: Article, by, note: str = "") -> Article:
+    """Undo a kill (an editor's decision, logged): the story is back as it was."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if not ArticlePermissions(by, article).can_kill():
+        raise PermissionDenied(_("Only editors can lift a kill."))
+    if article.killed_at is None:
+        raise ValidationError(_("This story is not killed."))
+    article.killed_at = None
+    article.save(update_fields=["killed_at", "updated_at"])
+    caching.article_changed(article, was_public=True)
+    _record(article, ArticleEvent.Action.KILL_LIFTED, by, note=(note or "").strip()[:200])
+    return article

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -9,6 +10,7 @@ from articles import caching
 from articles.models import Article, Author, SlugRedirect
 from articles.pagination import keyset_page
 from articles.views.comments import comment_section
+from articles.views.killed import killed_response
 from newsroom.page_cache import public_response
 
 
@@ -98,6 +100,13 @@ class ArticleDetailView(DetailView):
             ).select_related("article")
             if redirect := redirect.first():
                 return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+            # A killed story's address, old or current, says it is gone (410), not "never
+            # existed" (404) nor a redirect to it.
+            killed = Article.objects.killed().filter(
+                Q(slug=kwargs["slug"]) | Q(slug_redirects__old_slug=kwargs["slug"])
+            )
+            if killed := killed.only("kill_notice").first():
+                return killed_response(request, killed)
             raise
 
     def get_context_data(self, **kwargs):

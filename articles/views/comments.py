@@ -38,6 +38,7 @@ from articles.selectors import (
     order_query,
 )
 from articles.services import comment_create, comment_delete, comment_edit, comment_report
+from articles.views.killed import killed_response
 from newsroom.cache import CACHE_ERRORS, log_unavailable
 
 
@@ -83,7 +84,12 @@ def comment_section(request: HttpRequest, article: Article, *, form=None) -> dic
 def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment's one address: the article page holding it, in the reader's order, at its
     anchor. Not cached: the page, and whether a held comment is found, depend on who asks."""
-    comment = get_object_or_404(comments_on_published_articles().shown_to(request.user), pk=pk)
+    comment = comments_on_published_articles().shown_to(request.user).filter(pk=pk).first()
+    if comment is None:
+        killed = Article.objects.killed().filter(comments__pk=pk).only("kill_notice").first()
+        if killed is not None:
+            return killed_response(request, killed)
+        raise Http404("No such comment.")
     return redirect(comment_page_url(comment, request.user, order=_order(request)))
 
 

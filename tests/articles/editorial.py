@@ -22,6 +22,11 @@ def article_form_data(article: Article | None = None, **overrides) -> dict:
         "corrections-INITIAL_FORMS": "0",
         "corrections-MIN_NUM_FORMS": "0",
         "corrections-MAX_NUM_FORMS": "1000",
+        # The scheduled-update inline (published stories, editors): none posted.
+        "scheduled_updates-TOTAL_FORMS": "0",
+        "scheduled_updates-INITIAL_FORMS": "0",
+        "scheduled_updates-MIN_NUM_FORMS": "0",
+        "scheduled_updates-MAX_NUM_FORMS": "1000",
     }
     if article is not None:
         bylines = list(article.bylines.all())

@@ -10,6 +10,7 @@ import pytest
 from articles.models import Comment
 from tests.articles.head import HeadParser
 from tests.factories import CommentFactory, UserFactory, VerifiedUserFactory
+from tests.helpers import warm_remembered
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +131,7 @@ def test_the_comments_cost_no_query(client, article, logged_in, django_assert_ma
     if logged_in:
         client.force_login(VerifiedUserFactory(username="reader2"))
     # As tests/articles/test_query_counts.py counts the page, comments or not.
+    warm_remembered()
     with django_assert_max_num_queries(10 if logged_in else 6):
         data = json_ld(client, article.get_absolute_url())
     assert len(data["comment"]) == 10

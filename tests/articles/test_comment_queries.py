@@ -5,8 +5,9 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from articles.models import Comment, CommentReport, ModerationSettings
+from articles.models import Comment, CommentReport
 from tests.factories import ArticleFactory, CommentFactory, UserFactory, VerifiedUserFactory
+from tests.helpers import warm_remembered
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,7 @@ def fill(article, count: int, viewer):
 
 
 def queries_for(client, url) -> int:
-    # The moderation settings come from the cache after the first read (quiet hours):
-    # count what a page costs once they are there.
-    ModerationSettings.load()
+    warm_remembered()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200

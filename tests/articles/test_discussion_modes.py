@@ -17,7 +17,6 @@ from articles.models import (
     Article,
     Comment,
     DiscussionMode,
-    ModerationSettings,
     TagDiscussionDefault,
 )
 from articles.permissions import ArticlePermissions, Refusal
@@ -30,7 +29,7 @@ from articles.services import (
 )
 from newsroom import page_cache
 from tests.factories import ArticleFactory, CommentFactory, staff_user
-from tests.helpers import post_comment
+from tests.helpers import post_comment, warm_remembered
 
 pytestmark = pytest.mark.django_db
 
@@ -342,9 +341,7 @@ def test_a_tag_default_set_refreshes_the_cached_article_page(
 
 
 def queries_for(client, url) -> int:
-    # The moderation settings come from the cache after the first read (quiet hours):
-    # count what a page costs once they are there.
-    ModerationSettings.load()
+    warm_remembered()
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)

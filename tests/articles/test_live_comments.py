@@ -9,10 +9,11 @@ from django.utils import timezone
 
 import pytest
 
-from articles.models import Comment, ModerationSettings
+from articles.models import Comment
 from articles.services import comment_create, comment_moderate
 from newsroom import page_cache
 from tests.factories import ArticleFactory, CommentFactory
+from tests.helpers import warm_remembered
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +207,6 @@ def test_the_article_page_costs_no_query_more(client, article, django_assert_max
     CommentFactory.create_batch(5, article=article)
     # Article (with its newest comment's time), bylines, tags, comments, related stories,
     # and when the next scheduled story appears: as before the notice.
-    ModerationSettings.load()  # read once, then from the cache
+    warm_remembered()
     with django_assert_max_num_queries(6):
         client.get(article.get_absolute_url())

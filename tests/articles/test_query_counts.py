@@ -6,7 +6,6 @@ from django.urls import reverse
 
 import pytest
 
-from articles.models import ModerationSettings
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -14,6 +13,7 @@ from tests.factories import (
     UserFactory,
     VerifiedUserFactory,
 )
+from tests.helpers import warm_remembered
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,7 @@ TAG_NAMES = [f"Tag {n}" for n in range(20)]
 
 
 def queries_for(client, url) -> int:
-    # The moderation settings come from the cache after the first read (quiet hours):
-    # count what a page costs once they are there.
-    ModerationSettings.load()
+    warm_remembered()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200

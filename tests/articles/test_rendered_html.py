@@ -16,7 +16,7 @@ import nh3
 import pytest
 from pytest_django.asserts import assertContains
 
-from articles.models import Article, Comment, Image, ModerationSettings
+from articles.models import Article, Comment, Image
 from articles.models.rendering import RENDERING_VERSION
 from articles.services import (
     article_publish,
@@ -27,6 +27,7 @@ from articles.services import (
 )
 from tests.articles.editorial import article_form_data, change_url
 from tests.factories import ArticleFactory, CommentFactory, png_bytes
+from tests.helpers import warm_remembered
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +56,7 @@ def page_images(client, article) -> list[str]:
 
 
 def queries_for(client, url) -> int:
-    # The moderation settings come from the cache after the first read (quiet hours):
-    # count what a page costs once they are there.
-    ModerationSettings.load()
+    warm_remembered()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200
