@@ -256,7 +256,7 @@ def test_a_reply_removed_before_the_digest_is_left_out(
         kept = reply_to(top, by=commenter, body="Kind words")
         removed = reply_to(top, by=commenter, body="Rude words")
     with committed():
-        comment_moderate(comments=[removed], by=moderator, action="remove")
+        comment_moderate(comments=[removed], by=moderator, action="remove", reason="off_topic")
 
     with time_machine.travel(morning, tick=False), committed():
         assert comment_digest_send(until=morning) == 1

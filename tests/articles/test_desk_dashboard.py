@@ -165,7 +165,8 @@ def test_the_dashboard_costs_the_same_queries_for_5_or_50_stories_a_pile(client,
         _response, dash = dashboard(client)
 
     assert len(many) == len(few)
-    assert len(many) <= 25
+    # The desk, the comments box (pending count, the moderation page link), the admin itself.
+    assert len(many) <= 26
     if role == "Editor":
         assert dash["in_review"]["count"] == Article.objects.filter(status=IN_REVIEW).count()
         assert dash["due_today"]["count"] == 100

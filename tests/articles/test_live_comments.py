@@ -164,7 +164,7 @@ def test_served_from_the_page_cache_until_the_comments_change(
     assert client.get(url).json()["count"] == 1
 
     with committed():
-        comment_moderate(comments=[posted], by=moderator, action="remove")
+        comment_moderate(comments=[posted], by=moderator, action="remove", reason="off_topic")
     assert client.get(url).json()["count"] == 0
 
 
