@@ -46,6 +46,12 @@ def due_today(queryset, now: datetime | None = None):
     return open_stories(queryset).filter(due_at__gte=start, due_at__lt=end)
 
 
+def embargo_lifts_today(queryset, now: datetime | None = None):
+    """Stories whose embargo ends today (in the newsroom's time zone), soonest first."""
+    start, end = today_bounds(now)
+    return queryset.filter(embargo_until__gte=start, embargo_until__lt=end)
+
+
 def with_return_note(queryset):
     """Annotate ``return_note`` (and its author's ``return_note_by``): the latest note a
     story was returned to its writer with, or None."""
@@ -135,9 +141,7 @@ def desk_dashboard(user) -> dict:
                 for row in writers[:DASHBOARD_WRITERS]
             ],
         }
-    # EMBARGO: stories whose embargo lifts today belong here once the embargo work adds
-    # ``Article.embargo_until``: _pile(articles.filter(embargo_until__gte=start,
-    # embargo_until__lt=end) for today_bounds()). Until then there is no such story, and
-    # the dashboard prints no section for it (None).
-    desk["embargo_lifts_today"] = None
+    desk["embargo_lifts_today"] = _pile(
+        embargo_lifts_today(articles).order_by("embargo_until"), link(embargo="today")
+    )
     return desk

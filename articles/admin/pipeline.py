@@ -105,7 +105,25 @@ class ReturnedFilter(admin.SimpleListFilter):
         return {}
 
 
-PIPELINE_FILTERS = (StatusFilter, AssignedFilter, DueFilter, ReturnedFilter)
+class EmbargoFilter(admin.SimpleListFilter):
+    title = _("embargo")
+    parameter_name = "embargo"
+
+    def lookups(self, request, model_admin):
+        return (("today", _("Embargo lifts today")), ("any", _("Under embargo now")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "today":
+            return pipeline.embargo_lifts_today(queryset)
+        if self.value() == "any":
+            return queryset.filter(embargo_until__gt=timezone.now())
+        return queryset
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        return {}
+
+
+PIPELINE_FILTERS = (StatusFilter, AssignedFilter, DueFilter, ReturnedFilter, EmbargoFilter)
 
 
 def status_badge(article: Article):

@@ -55,10 +55,10 @@ def test_an_editor_sees_the_whole_desk(client, writer, other_writer, editor):
     assertContains(response, "Given to the editor")
     changelist = reverse("admin:articles_article_changelist")
     assertContains(response, f'href="{changelist}?status__exact=draft&amp;created_by={writer.pk}"')
-    # Nothing returned to an editor: the pile is left out; no embargo field yet, no section.
+    # Nothing returned to an editor: the pile is left out; no embargo lifts today.
     assertNotContains(response, "Returned to me with a note")
-    assert dash["embargo_lifts_today"] is None
-    assertNotContains(response, "Embargo lifts today")
+    assert dash["embargo_lifts_today"]["items"] == []
+    assertContains(response, "No embargo lifts today.")
 
 
 def test_a_writer_sees_their_own_pipeline_with_the_note_they_got_back(
@@ -165,8 +165,9 @@ def test_the_dashboard_costs_the_same_queries_for_5_or_50_stories_a_pile(client,
         _response, dash = dashboard(client)
 
     assert len(many) == len(few)
-    # The desk, the comments box (pending count, the moderation page link), the admin itself.
-    assert len(many) <= 26
+    # The desk's piles (a count and a page each, embargo included), the comments box, the
+    # admin itself.
+    assert len(many) <= 28
     if role == "Editor":
         assert dash["in_review"]["count"] == Article.objects.filter(status=IN_REVIEW).count()
         assert dash["due_today"]["count"] == 100
