@@ -1,11 +1,19 @@
-"""The moderation page: the queues (pending, reported, recently moderated) as tabs, read as a
-list or one comment at a time, every decision a POST form calling a service, keyboard
-shortcuts as progressive enhancement (``newsroom/static/js/moderation.js``), and an undo of
-the last decisions.
+"""The moderation page: the queues (pending, reported, appeals, recently moderated) as tabs,
+read as a list or one comment at a time, every decision a POST form calling a service,
+keyboard shortcuts as progressive enhancement (``newsroom/static/js/moderation.js``), and an
+undo of the last status decisions.
 
 At ``admin:articles_moderation`` (``/admin/articles/moderation/``), for moderators only
 (``CommentPermissions(user).can_moderate()``; other staff get a 403). What each button does
-is one row of ``ACTIONS``; the queues are ``articles.moderation_queue.QUEUES``.
+is one row of ``ACTIONS`` (the comment's own buttons, the bulk bar, and the author's record:
+suspend, trust); an appeal is decided by ``AppealDecisionForm`` through ``appeal_decide``.
+The queues are ``articles.moderation_queue.QUEUES``.
+
+Undo keeps, in the session, each decision's log entries with the status the comment had
+before and the reports it closed (``_remember``), and ``comment_moderation_undo`` checks
+them against the log. Only approve/remove/spam are undoable: featuring (a second press
+unfeatures), dismissing, suspending and trust are not, and the page says so by not
+offering it.
 """
 
 from collections.abc import Callable
