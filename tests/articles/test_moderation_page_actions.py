@@ -445,6 +445,10 @@ def test_a_forged_appeal_decision_is_refused(mod, second_moderator, decide):
     appeal = appealed(by=second_moderator)
     response = mod.post(url(queue="appeals"), {"decide": decide})
     assert response.status_code == 400
+    if decide:
+        assertContains(response, "That appeal does not exist.", status_code=400)
+    else:
+        assertContains(response, "This field is required.", status_code=400)
     appeal.refresh_from_db()
     assert appeal.is_open
 
