@@ -115,7 +115,11 @@ def _authors(comments) -> list:
 def _suspend(*, comments, by, data, request):
     for author in _authors(comments):
         commenter_suspend(
-            user=author, by=by, until=data["suspend_until_at"], reason=data["suspend_reason"]
+            user=author,
+            by=by,
+            until=data["suspend_until_at"],
+            reason=data["suspend_reason"],
+            request=request,
         )
     return len(_authors(comments))
 

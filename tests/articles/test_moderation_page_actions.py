@@ -466,3 +466,19 @@ def test_the_appeals_queue_costs_the_same_whatever_its_size(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = mod.get(url(queue="appeals", view=view))
     assert len(listed(response)) == (25 if view == "list" else 1)
+
+
+def test_a_suspension_from_the_page_links_the_guidelines_on_the_requests_host(
+    mod, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.NEWSROOM_BASE_URL = ""
+    author = VerifiedUserFactory()
+    comment = CommentFactory(author=author, status=Comment.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = mod.post(
+            url(view="focus"),
+            {"act_on": f"suspend:{comment.pk}", "suspend_for": "1", "suspend_reason": "Spam."},
+        )
+    assert response.status_code == 302
+    [message] = [m for m in mailoutbox if m.to == [author.email]]
+    assert "http://testserver" + reverse("articles:guidelines") in message.body
