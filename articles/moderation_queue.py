@@ -16,7 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Comment, CommentReport, ModerationLogEntry
+from articles.models import (
+    Appeal,
+    Comment,
+    CommenterSuspension,
+    CommenterTrust,
+    CommenterWarning,
+    CommentReport,
+    ModerationLogEntry,
+)
 
 QUEUE_COUNT_CAP = 1000
 PAGE_SIZE = 25
@@ -55,6 +63,8 @@ class QueueItem:
     cursor: int
     # In "recently moderated": the decision that put the comment there.
     entry: ModerationLogEntry | None = None
+    # In "appeals": the open appeal of the (removed) comment.
+    appeal: Appeal | None = None
 
 
 @dataclass
@@ -85,8 +95,9 @@ def capped_count(queryset: QuerySet, cap: int | None = None) -> QueueCount:
 class Queue:
     """One tab of the moderation page: which rows it lists, in which order, and its count.
 
-    ``rows`` lists comments (or, with ``of_entries``, moderation log entries) in the
-    queue's order, which ``descending`` says; the cursor is the row's id.
+    ``rows`` lists comments (or, with ``of_entries``, moderation log entries; with
+    ``of_appeals``, appeals) in the queue's order, which ``descending`` says; the cursor
+    is the row's id.
     """
 
     key: str
@@ -96,6 +107,7 @@ class Queue:
     empty: str
     descending: bool = False
     of_entries: bool = False
+    of_appeals: bool = False
     help_text: str = ""
 
     def count(self) -> QueueCount:
@@ -116,6 +128,8 @@ class Queue:
         rows = rows[:limit]
         if self.of_entries:
             items = [QueueItem(entry.comment, entry.pk, entry) for entry in rows]
+        elif self.of_appeals:
+            items = [QueueItem(appeal.comment, appeal.pk, appeal=appeal) for appeal in rows]
         else:
             items = [QueueItem(comment, comment.pk) for comment in rows]
         return QueuePage(items, items[-1].cursor if more and items else None)
@@ -161,8 +175,19 @@ def _recent():
     )
 
 
-# The page's tabs, in order. "appeals" joins them when appeals exist: a Queue over the open
-# appeals' comments (its ``rows``/``count_rows``), inserted after "reported".
+def _appeals():
+    return (
+        Appeal.objects.open()
+        .select_related("comment__article", "comment__author", "comment__parent__author", "author")
+        .defer(
+            *(f"comment__{name}" for name in QUEUE_DEFERRED),
+            "comment__parent__author__password",
+            "author__password",
+        )
+    )
+
+
+# The page's tabs, in order.
 QUEUES = {
     queue.key: queue
     for queue in (
@@ -181,6 +206,18 @@ QUEUES = {
             count_rows=lambda: open_reports().values("comment").distinct(),
             empty=_("No comment has an open report."),
             help_text=_("Comments readers reported, oldest first, whatever their status."),
+        ),
+        Queue(
+            key="appeals",
+            label=_("Appeals"),
+            rows=_appeals,
+            count_rows=lambda: Appeal.objects.open(),
+            empty=_("No removal is awaiting a second look."),
+            of_appeals=True,
+            help_text=_(
+                "Authors asking for a second look at a removal, oldest first: uphold the "
+                "removal or reinstate the comment; the author is told either way."
+            ),
         ),
         Queue(
             key="recent",
@@ -209,10 +246,16 @@ class AuthorHistory:
     open_reports: int
     last_removals: list[Comment]
     url: str
+    # The reader's whole record (admin:articles_comment_reader).
+    reader_url: str = ""
+    trust: CommenterTrust | None = None
+    suspension: CommenterSuspension | None = None
+    warning: CommenterWarning | None = None
 
 
 def author_history(comment: Comment) -> AuthorHistory | None:
-    """What the comment's author has posted before, in three queries; None for a comment
+    """What the comment's author has posted before and where they stand (a moderator's
+    trust, a current suspension, an unread warning), in six queries; None for a comment
     with no account (imported, or its author deleted)."""
     if comment.author_id is None:
         return None
@@ -233,6 +276,7 @@ def author_history(comment: Comment) -> AuthorHistory | None:
     )
     reports = open_reports().filter(comment__author_id=comment.author_id).count()
     url = reverse("admin:articles_comment_changelist") + f"?author={comment.author_id}"
+    user_id = comment.author_id
     return AuthorHistory(
         visible=counts["visible"],
         held=counts["held"],
@@ -240,6 +284,14 @@ def author_history(comment: Comment) -> AuthorHistory | None:
         open_reports=reports,
         last_removals=last_removals,
         url=url,
+        reader_url=reverse("admin:articles_comment_reader", args=[user_id]),
+        trust=CommenterTrust.objects.filter(user_id=user_id).first(),
+        suspension=CommenterSuspension.objects.filter(user_id=user_id, until__gt=timezone.now())
+        .order_by("-until")
+        .first(),
+        warning=CommenterWarning.objects.filter(user_id=user_id, acknowledged_at__isnull=True)
+        .order_by("created_at", "pk")
+        .first(),
     )
 
 

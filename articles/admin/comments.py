@@ -683,7 +683,7 @@ class CommenterSuspensionAdmin(CommenterActionAdmin):
     def save_model(self, request, obj, form, change):
         try:
             suspension = commenter_suspend(
-                user=obj.user, by=request.user, until=obj.until, reason=obj.reason
+                user=obj.user, by=request.user, until=obj.until, reason=obj.reason, request=request
             )
         except ValidationError as error:
             raise PermissionDenied(" ".join(error.messages)) from error

@@ -356,9 +356,12 @@ def commenter_unban(*, ban: CommenterBan, by) -> None:
 
 
 @transaction.atomic
-def commenter_suspend(*, user, by, until, reason: str) -> CommenterSuspension:
+def commenter_suspend(
+    *, user, by, until, reason: str, request: HttpRequest | None = None
+) -> CommenterSuspension:
     """``user`` may not comment (nor report) until ``until``; nothing has to lift it. They
-    are emailed the reason and the end."""
+    are emailed the reason and the end (its links on ``request``'s host, or, outside a
+    request, on ``NEWSROOM_BASE_URL``)."""
     _check_moderator(by)
     _check_target(user, by)
     if until <= timezone.now():
@@ -382,7 +385,7 @@ def commenter_suspend(*, user, by, until, reason: str) -> CommenterSuspension:
             context={
                 "until": timezone.localtime(until),
                 "reason": suspension.reason,
-                "guidelines_url": guidelines_url(),
+                "guidelines_url": guidelines_url(request),
             },
         )
     return suspension

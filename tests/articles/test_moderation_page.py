@@ -133,10 +133,10 @@ def test_recently_moderated_lists_decisions_newest_first_with_who_took_them(
     mod, moderator, base_url
 ):
     older, newer = CommentFactory(body="Older"), CommentFactory(body="Newer")
-    comment_moderate(comments=[older], by=moderator, action="remove")
+    comment_moderate(comments=[older], by=moderator, action="remove", reason="abusive")
     comment_moderate(comments=[newer], by=moderator, action="spam")
     stale = CommentFactory(body="Long ago")
-    comment_moderate(comments=[stale], by=moderator, action="remove")
+    comment_moderate(comments=[stale], by=moderator, action="remove", reason="abusive")
     ModerationLogEntry.objects.filter(comment=stale).update(
         created_at=timezone.now() - timedelta(days=30)
     )
@@ -271,7 +271,7 @@ def test_bulk_without_a_selection_or_an_action_says_what_is_missing(mod):
     response = mod.post(url(), {"comments": [comment.pk]})
     assertContains(response, "Choose what to do with the selected comments.", status_code=400)
     assertContains(response, f'value="{comment.pk}" checked', status_code=400)
-    response = mod.post(url(), {"act_on": f"feature:{comment.pk}"})
+    response = mod.post(url(), {"act_on": f"ban:{comment.pk}"})
     assertContains(response, "That is not an action of this page.", status_code=400)
 
 
@@ -297,7 +297,9 @@ def test_the_page_offers_the_actions_that_exist_with_their_keys(mod):
     response = mod.get(url(view="focus"))
     for action, key in (("approve", "a"), ("remove", "r"), ("spam", "s")):
         assertContains(response, f'data-action="{action}" aria-keyshortcuts="{key}"')
+    # A held comment cannot be an editors' pick, and has no reports to dismiss.
     assertNotContains(response, 'data-action="feature"')
+    assertNotContains(response, 'data-action="dismiss"')
     assertContains(response, 'name="reason" value="personal_data"')
 
 
@@ -366,7 +368,7 @@ def test_undo_refuses_when_the_comment_was_moderated_since(mod, base_url):
     comment = CommentFactory(status=Comment.Status.PENDING)
     mod.post(url(), {"act_on": f"approve:{comment.pk}"})
     other = UserFactory(username="other-mod", is_staff=True, is_superuser=True)
-    comment_moderate(comments=[comment], by=other, action="remove")
+    comment_moderate(comments=[comment], by=other, action="remove", reason="abusive")
     response = mod.post(url(), {"undo": "1"}, follow=True)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.REMOVED
@@ -476,7 +478,7 @@ def test_the_queue_queries_read_the_comments_through_an_index(mod, moderator, ba
         CommentReport(comment=comment, reporter=authors[0], reason="spam")
         for comment in comments[::600]
     )
-    comment_moderate(comments=comments[1:3], by=moderator, action="remove")
+    comment_moderate(comments=comments[1:3], by=moderator, action="remove", reason="abusive")
     with connection.cursor() as cursor:
         for table in ("articles_comment", "articles_commentreport", "articles_moderationlogentry"):
             cursor.execute(f"ANALYZE {table}")

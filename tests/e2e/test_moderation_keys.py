@@ -1,5 +1,6 @@
 """The moderation page's keyboard shortcuts in a browser: j/k move, a approves, r picks a
-reason (1-9, Enter) and removes, z undoes, ? shows the help, and nothing fires while typing."""
+reason (1-9, Enter) and removes with it, f features and unfeatures, d dismisses reports,
+z undoes, ? shows the help, and nothing fires while typing."""
 
 from importlib import import_module
 
@@ -9,7 +10,7 @@ from django.contrib.auth.models import Group
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Comment, ModerationLogEntry
+from articles.models import Comment, CommentReport, ModerationLogEntry
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,6 +95,9 @@ def test_a_moderator_works_the_queue_from_the_keyboard(page, settings):
     expect(page.locator(".messagelist")).to_contain_text("1 comment removed.")
     expect(items).to_have_count(1)
     assert status(second) == Comment.Status.REMOVED
+    assert second.removal_reason == "harassment"
+    entry = ModerationLogEntry.objects.get(comment=second, action=ModerationLogEntry.Action.REMOVE)
+    assert entry.reason == "harassment"
     assert status(third) == Comment.Status.PENDING
 
     # z takes the removal back: the comment is in the queue again.
@@ -130,3 +134,41 @@ def test_one_at_a_time_the_keys_act_on_the_comment_shown(page, settings):
     expect(page.locator(".moderation-body")).to_have_text("Held number 1")
     assert status(first) == Comment.Status.PENDING
     assert status(second) == Comment.Status.PENDING
+
+
+def test_in_the_reported_queue_f_features_and_d_dismisses(page, settings):
+    settings.NEWSROOM_BASE_URL = "http://testserver"
+    moderator()
+    first, second = (CommentFactory(body=f"Reported number {n}") for n in (1, 2))
+    for comment in (first, second):
+        CommentReport.objects.create(
+            comment=comment, reporter=UserFactory(), reason=CommentReport.Reason.ABUSE
+        )
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page)
+    page.goto("/admin/articles/moderation/?queue=reported")
+    items = page.locator(".moderation-item")
+    expect(items).to_have_count(2)
+
+    page.keyboard.press("j")
+    page.keyboard.press("f")
+    expect(page.locator(".messagelist")).to_contain_text("1 comment featured.")
+    first.refresh_from_db()
+    assert first.is_featured
+    expect(items.nth(0).locator('button[data-action="unfeature"]')).to_be_visible()
+    # f again on the same comment takes the pick back.
+    page.keyboard.press("j")
+    page.keyboard.press("f")
+    expect(page.locator(".messagelist")).to_contain_text("no longer an editors")
+    first.refresh_from_db()
+    assert not first.is_featured
+
+    # d keeps the comment and closes its reports: it leaves the queue.
+    page.keyboard.press("j")
+    page.keyboard.press("d")
+    expect(page.locator(".messagelist")).to_contain_text("Reports dismissed: 1 comment kept.")
+    expect(items).to_have_count(1)
+    assert status(first) == Comment.Status.VISIBLE
+    assert not first.reports.filter(resolved_at__isnull=True).exists()
+    assert errors == []

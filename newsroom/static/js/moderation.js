@@ -1,7 +1,8 @@
 // Keyboard shortcuts for the moderation page (templates/admin/articles/moderation/).
 // Progressive enhancement: every shortcut presses a button or follows a link the page
 // already has, so the page works the same without JavaScript.
-//   j / k   next / previous comment      a  approve     s  spam     f  feature
+//   j / k   next / previous comment      a  approve     s  spam     f  feature / unfeature
+//   d       dismiss the reports (the comment stays)
 //   r       remove: opens the reasons, 1-9 picks one, Enter confirms, Escape cancels
 //   z       undo the last decision        ?  show or hide the shortcuts
 (function () {
@@ -43,11 +44,14 @@
     return items[current];
   }
 
-  function press(key) {
+  function press(...keys) {
     const item = currentItem();
-    const button = item && item.querySelector(`button[data-action="${key}"]`);
+    const button = item && keys
+      .map((key) => item.querySelector(`button[data-action="${key}"]`))
+      .find((found) => found);
     if (!button) {
-      announce(`${key === "feature" ? "Feature" : "This action"} is not available here.`);
+      const names = { feature: "Feature", dismiss: "Dismissing reports" };
+      announce(`${names[keys[0]] || "This action"} is not available here.`);
       return;
     }
     announce(`${button.textContent.trim().replace(/\s+\S$/, "")}…`);
@@ -120,7 +124,8 @@
       k: () => select(current < 0 ? 0 : current - 1),
       a: () => press("approve"),
       s: () => press("spam"),
-      f: () => press("feature"),
+      f: () => press("feature", "unfeature"),
+      d: () => press("dismiss"),
       r: openReasons,
       z: () => {
         const undo = document.querySelector('#moderation-undo button[name="undo"]');
