@@ -205,8 +205,13 @@ def check_discussion(ctx):
     """The pre-check chain's entry (``NEWSROOM_COMMENT_CHECKS``): a pre-moderated
     discussion, or quiet hours that hold, hold the comment with the reason said to its
     author. Refusals (read-only, hidden, quiet hours that close) are not checks: the
-    article's ``comment_refusal`` stops the post before the chain runs."""
+    article's ``comment_refusal`` stops the post before the chain runs. The admin's dry run
+    of a rule skips it: a story's mode and the hour a comment came in are not the rule
+    being tried."""
     from articles.moderation.checks import Verdict
+
+    if ctx.is_dry_run:
+        return None
 
     reason = discussion_hold_reason(ctx.article, moderation=ctx.moderation)
     return Verdict.hold(reason, check="discussion") if reason else None

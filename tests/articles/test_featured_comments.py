@@ -13,6 +13,7 @@ from articles.models import Comment, IgnoredCommenter, ModerationLogEntry, React
 from articles.services import comment_feature
 from newsroom import page_cache
 from tests.factories import ArticleFactory, CommentFactory, UserFactory, VerifiedUserFactory
+from tests.helpers import warm_remembered
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +142,7 @@ def test_the_cached_anonymous_page_shows_a_new_pick(
 
 
 def queries_for(client, url) -> int:
+    warm_remembered()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200

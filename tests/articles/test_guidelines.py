@@ -86,7 +86,7 @@ def test_the_moderation_email_points_at_the_guidelines(
     settings.NEWSROOM_BASE_URL = "https://news.example.org"
     comment = CommentFactory(article=article, author=commenter, status=status)
     with django_capture_on_commit_callbacks(execute=True):
-        comment_moderate(comments=[comment], by=moderator, action=action)
+        comment_moderate(comments=[comment], by=moderator, action=action, reason="off_topic")
     assert len(mail.outbox) == 1
     assert "https://news.example.org/community-guidelines/" in mail.outbox[0].body
 

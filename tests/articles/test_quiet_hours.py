@@ -215,7 +215,9 @@ def test_a_superuser_sets_quiet_hours_in_the_admin(admin_client):
     change = reverse("admin:articles_moderationsettings_change", args=[row.pk])
     data = {
         "mode": "post",
-        "is_first_comment_held": "on",
+        "approvals_before_trusted": "1",
+        "rejections_for_premoderation": "3",
+        "rejections_window": "5",
         "max_links": "2",
         "is_quiet_hours_enabled": "on",
         "quiet_hours_start": "23:00",
@@ -293,7 +295,9 @@ def test_changing_quiet_hours_in_the_admin_refreshes_cached_pages(
         row.save()
         data = {
             "mode": "post",
-            "is_first_comment_held": "on",
+            "approvals_before_trusted": "1",
+            "rejections_for_premoderation": "3",
+            "rejections_window": "5",
             "max_links": "2",
             "is_quiet_hours_enabled": "on",
             "quiet_hours_start": "23:00",

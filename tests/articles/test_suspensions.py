@@ -20,9 +20,15 @@ from articles.services import (
     commenter_warning_acknowledge,
 )
 from tests.factories import CommentFactory
-from tests.helpers import post_comment
+from tests.helpers import post_comment, warm_remembered
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _site_address(settings):
+    """The services below mail from outside a request: their links are on the site's address."""
+    settings.NEWSROOM_BASE_URL = "https://news.example.org"
 
 
 # Suspensions ---------------------------------------------------------------------------
@@ -213,6 +219,7 @@ def test_the_article_page_asks_ban_suspension_and_warning_in_one_query(
     )
     CommentFactory.create_batch(3, article=article)
     client.force_login(commenter)
+    warm_remembered()
     with django_assert_max_num_queries(10):
         response = client.get(article.get_absolute_url())
     assertContains(response, "You are suspended from commenting until")

@@ -124,7 +124,7 @@ def test_a_reader_often_removed_goes_back_to_premoderation(client, article, comm
     client.force_login(commenter)
     first, second = posted(client, article, "One"), posted(client, article, "Two")
     assert first.status == second.status == Comment.Status.VISIBLE
-    comment_moderate(comments=[first], by=moderator, action="remove")
+    comment_moderate(comments=[first], by=moderator, action="remove", reason="abusive")
     assert posted(client, article, "Three").status == Comment.Status.VISIBLE
     comment_moderate(comments=[second], by=moderator, action="spam")
     held = posted(client, article, "Four")
@@ -143,14 +143,21 @@ def test_the_removal_rule_can_be_turned_off(client, article, commenter, moderato
     set_moderation(rejections_for_premoderation=0)
     client.force_login(commenter)
     for body in ("One", "Two", "Three", "Four"):
-        comment_moderate(comments=[posted(client, article, body)], by=moderator, action="remove")
+        comment_moderate(
+            comments=[posted(client, article, body)],
+            by=moderator,
+            action="remove",
+            reason="abusive",
+        )
     assert posted(client, article, "Five").status == Comment.Status.VISIBLE
 
 
 def test_a_trusted_reader_skips_the_removal_rule(client, article, commenter, moderator):
     set_moderation(rejections_for_premoderation=1)
     client.force_login(commenter)
-    comment_moderate(comments=[posted(client, article, "One")], by=moderator, action="remove")
+    comment_moderate(
+        comments=[posted(client, article, "One")], by=moderator, action="remove", reason="abusive"
+    )
     assert posted(client, article, "Two").status == Comment.Status.PENDING
     commenter_trust_set(user=commenter, level=CommenterTrust.Level.TRUSTED, by=moderator)
     assert posted(client, article, "Three").status == Comment.Status.VISIBLE
