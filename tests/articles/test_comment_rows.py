@@ -41,10 +41,13 @@ def thread(article, commenter):
     def at(minutes):
         return AT + datetime.timedelta(minutes=minutes)
 
+    made_pks = []
+
     def made(created_at, **fields):
         # created_at is set on save: dated afterwards, for dates the test can name.
         comment = CommentFactory(article=article, **fields)
         Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+        made_pks.append(comment.pk)
         return comment
 
     top = made(at(0), author=staff, body="Top <b>one</b>")
@@ -60,35 +63,37 @@ def thread(article, commenter):
     Reaction.objects.create(comment=featured, user=commenter)
     gone = made(at(900), status=Comment.Status.REMOVED)
     made(at(901), parent=gone, author=UserFactory(username="late"))
-    return top
+    return made_pks
 
 
-def page_html(client, user) -> str:
+def page_html(client, url, user) -> str:
+    """The comment section as ``user`` (None: an anonymous reader) gets it."""
     if user is not None:
         client.force_login(user)
-    html = client.get(thread_url(client)).content.decode()
-    start, end = (
-        html.index('<section id="comments"'),
-        html.index("</section>", html.index('class="comment-list"')),
-    )
-    return html[start:end]
-
-
-def thread_url(client):
-    return client._article_url
+    html = client.get(url).content.decode()
+    return html[
+        html.index('<section id="comments"') : html.index(
+            "</section>", html.index('class="comment-list"')
+        )
+    ]
 
 
 @pytest.fixture
 def pages(client, article, thread, commenter):
-    client._article_url = article.get_absolute_url()
     moderator = staff_user("moderator", MODERATOR_ROLE)
+    # The expected HTML numbers the comments 1, 2, ... in the order they were made (on
+    # PostgreSQL the ids go on from earlier tests).
+    number = {str(pk): str(position) for position, pk in enumerate(thread, 1)}
     return {
-        "anonymous": page_html(client, None),
-        "commenter": page_html(client, commenter),
-        "moderator": page_html(client, moderator),
+        name: PK.sub(
+            lambda m: m[1] + number.get(m[2], m[2]),
+            page_html(client, article.get_absolute_url(), user),
+        )
+        for name, user in (("anonymous", None), ("commenter", commenter), ("moderator", moderator))
     }
 
 
+PK = re.compile(r"(comment-|/comments/)(\d+)")
 TOKEN = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">')
 
 
