@@ -509,3 +509,54 @@ def comment_page_url(comment: Comment, user, *, order: str = OLDEST, anchor: str
         page=comment_page_number(comment, user, order=order),
         anchor=anchor or comment.anchor,
     )
+
+
+# Live blogs -------------------------------------------------------------------------------
+
+UPDATES_PARAMETER = "updates_before"
+
+
+@dataclass
+class LiveUpdatePage:
+    """One page of a live blog's updates, newest first: read by position (``?updates_before=
+    <posted_at>,<id>`` of the last update of the page before), never counted or skipped
+    through. ``older_query``: the next page's query string, None on the last page;
+    ``is_first``: the newest updates (the page the live notice runs on)."""
+
+    updates: list
+    older_query: str | None
+    is_first: bool
+
+    @property
+    def newest_pk(self) -> int:
+        """Where the live notice counts new updates from (0 without any)."""
+        return self.updates[0].pk if self.is_first and self.updates else 0
+
+
+def live_update_page(article: Article, *, before: str | None = None) -> LiveUpdatePage:
+    """The live blog's page of updates from ``before`` (a cursor; None: the newest), with
+    who posted each, in one query. A cursor that cannot be read raises ``ValueError``."""
+    from articles.models import LiveUpdate
+    from articles.pagination import Cursor
+
+    size = settings.NEWSROOM_LIVE_UPDATES_PAGE_SIZE
+    updates = (
+        LiveUpdate.objects.filter(article=article)
+        .newest_first()
+        .select_related("author__author_profile")
+    )
+    if before:
+        cursor = Cursor.decode(before)
+        at = cursor.published_at
+        updates = updates.filter(Q(posted_at__lte=at) & (Q(posted_at__lt=at) | Q(pk__lt=cursor.pk)))
+    rows = list(updates[: size + 1])
+    older = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        older = "?" + urlencode(
+            {UPDATES_PARAMETER: Cursor(last.posted_at, last.pk).encode()}, safe=":,"
+        )
+    for row in rows:
+        row.article = article  # their addresses need no query
+    return LiveUpdatePage(updates=rows, older_query=older, is_first=not before)

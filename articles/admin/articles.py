@@ -17,6 +17,7 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from articles.admin.drafts import draft_urls, editing_context, editing_now
 from articles.admin.filters import BylineFilter, CreatedByFilter, search_words
+from articles.admin.live import live_urls
 from articles.admin.revisions import revision_diff
 from articles.forms import ArticleAdminForm, PreviewLinkForm, typed_id
 from articles.models import Article, Author, Byline, Correction, PreviewLink
@@ -175,6 +176,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         content = ("headline", "slug", "standfirst", "body", "tags", "loaded_version")
         publishing = ("status", "published_at", "is_commenting_open", "discussion_mode")
+        live = (_("Live blog"), {"fields": ("kind", "coverage_ended_at")})
         if _revision_of(obj) is not None:
             # A restore brings tags back from the revision (article_restore_revision), and
             # keeps the current status and time: fields showing the revision's would mislead.
@@ -184,6 +186,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
             (None, {"fields": content}),
             (_("Hero image"), {"fields": ("hero_image", "hero_preview", *HERO_UPLOAD_FIELDS)}),
             (_("Publishing"), {"fields": publishing}),
+            live,
             (
                 _("History"),
                 {"fields": ("created_by", "created_at", "updated_at"), "classes": ("collapse",)},
@@ -406,7 +409,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
                 name="articles_article_compare",
             ),
         ]
-        return extra + draft_urls(self) + super().get_urls()
+        return extra + draft_urls(self) + live_urls(self) + super().get_urls()
 
     def _article_or_404(self, request, pk):
         # A stranger's article is "not found" to a writer, like the changelist says.

@@ -19,6 +19,7 @@ from articles.models.drafts import ArticleDraft, EditPresence
 from articles.models.engagement import IgnoredCommenter, Reaction
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
+from articles.models.live import LiveUpdate, LiveUpdateQuerySet
 from articles.models.notification import PendingNotification
 from articles.models.trust import CommenterTrust, EmailDomainRule
 from articles.models.workflow import (
@@ -55,6 +56,8 @@ __all__ = [
     "ImageRendition",
     "ImportRecord",
     "LegacyRedirect",
+    "LiveUpdate",
+    "LiveUpdateQuerySet",
     "ModerationLogEntry",
     "ModerationSettings",
     "PendingNotification",

@@ -43,6 +43,7 @@ from articles.services.images import (
     image_delete,
     image_update,
 )
+from articles.services.live import live_update_create, live_update_delete, live_update_edit
 from articles.services.moderation_undo import comment_moderation_undo
 from articles.services.rendering import article_rerender, comment_rerender
 from articles.services.trust import commenter_trust_set
@@ -100,6 +101,9 @@ __all__ = [
     "image_create",
     "image_delete",
     "image_update",
+    "live_update_create",
+    "live_update_delete",
+    "live_update_edit",
     "preview_link_create",
     "preview_link_revoke",
     "tag_discussion_default_set",
