@@ -424,3 +424,17 @@ def test_a_trusted_caller_may_post_but_only_to_a_live_blog(article):
 def test_a_staff_account_outside_the_newsroom_may_not_post(live_blog):
     moderator = staff_user("mo", "Moderator")
     assert not ArticlePermissions(moderator, live_blog).can_post_update()
+
+
+def test_migrate_renders_updates_stored_without_html_or_by_older_renderers():
+    from django.apps import apps
+
+    from articles.apps import render_stale_html
+
+    live_blog = ArticleFactory(kind=Article.Kind.LIVE)
+    update = post(live_blog, "<p>Doors <em>open</em>.</p>")
+    LiveUpdate.objects.filter(pk=update.pk).update(body_html="", html_version=0)
+    render_stale_html(None, using="default", apps=apps, verbosity=0)
+    update.refresh_from_db()
+    assert str(update.body_html) == "<p>Doors <em>open</em>.</p>"
+    assert update.html_version > 0
