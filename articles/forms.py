@@ -328,7 +328,7 @@ class LiveUpdateForm(forms.ModelForm):
 
     class Meta:
         model = LiveUpdate
-        fields = ("headline", "body")
+        fields = ("headline", "body", "is_pinned")
 
 
 class ArticleDraftForm(forms.Form):

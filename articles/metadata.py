@@ -242,7 +242,7 @@ def article_json_ld(article, request=None, comment_page=None, live_updates=None)
         data["coverageStartTime"] = data["datePublished"]
         if article.coverage_ended_at:
             data["coverageEndTime"] = article.coverage_ended_at.isoformat()
-        updates = live_updates.updates if live_updates is not None else []
+        updates = live_updates.shown if live_updates is not None else []
         data["liveBlogUpdate"] = [live_update_json_ld(u, request, url=url) for u in updates]
         if updates:
             newest = max(u.edited_at or u.posted_at for u in updates)

@@ -62,6 +62,11 @@ class LiveUpdate(models.Model):
     )
     posted_at = models.DateTimeField(_("posted at"), default=timezone.now, editable=False)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
+    is_pinned = models.BooleanField(
+        _("pinned"),
+        default=False,
+        help_text=_("Shown above the other updates, newest first, while it stays pinned."),
+    )
 
     objects = LiveUpdateQuerySet.as_manager()
 

@@ -29,11 +29,15 @@ def _check(by, article: Article, update: LiveUpdate | None = None) -> None:
 
 
 @transaction.atomic
-def live_update_create(*, article: Article, by, body: str, headline: str = "") -> LiveUpdate:
+def live_update_create(
+    *, article: Article, by, body: str, headline: str = "", is_pinned: bool = False
+) -> LiveUpdate:
     if article.kind != Article.Kind.LIVE:
         raise ValidationError(_("Only a live blog takes updates."))
     _check(by, article)
-    update = LiveUpdate(article=article, author=by, headline=headline.strip(), body=body)
+    update = LiveUpdate(
+        article=article, author=by, headline=headline.strip(), body=body, is_pinned=is_pinned
+    )
     update.full_clean()
     update.save()
     caching.articles_changed([article.pk])
@@ -41,8 +45,13 @@ def live_update_create(*, article: Article, by, body: str, headline: str = "") -
 
 
 @transaction.atomic
-def live_update_edit(*, update: LiveUpdate, by, body: str, headline: str = "") -> LiveUpdate:
+def live_update_edit(
+    *, update: LiveUpdate, by, body: str, headline: str = "", is_pinned: bool | None = None
+) -> LiveUpdate:
+    """Change an update's text and headline (``is_pinned``: pin or unpin it; None: as it is)."""
     _check(by, update.article, update)
+    if is_pinned is not None:
+        update.is_pinned = is_pinned
     update.headline = headline.strip()
     update.body = body
     update.edited_at = timezone.now()

@@ -438,3 +438,37 @@ def test_migrate_renders_updates_stored_without_html_or_by_older_renderers():
     update.refresh_from_db()
     assert str(update.body_html) == "<p>Doors <em>open</em>.</p>"
     assert update.html_version > 0
+
+
+def test_pinned_updates_stay_above_the_others_on_the_newest_page_only(
+    client, live_blog, editor, settings
+):
+    settings.NEWSROOM_LIVE_UPDATES_PAGE_SIZE = 2
+    now = timezone.now()
+    pinned = post(live_blog, "<p>How to vote.</p>", is_pinned=True, at=now - timedelta(hours=3))
+    stream = [
+        post(live_blog, f"<p>Update {n}.</p>", at=now - timedelta(minutes=n)) for n in range(3)
+    ]
+    html = page(client, live_blog)
+    assert html.index(f'id="update-{pinned.pk}"') < html.index(f'id="update-{stream[0].pk}"')
+    assert '<span class="live-update__pin">Pinned</span>' in html
+    assert update_ids(html) == [stream[0].pk, stream[1].pk]
+    # Updates are numbered as posted: the highest number shown is the newest.
+    assert notice_box(html)["since"] == str(max(pinned.pk, stream[0].pk, stream[1].pk))
+    data = json_ld(html)
+    assert [u["url"].rsplit("-", 1)[1] for u in data["liveBlogUpdate"]] == [
+        str(pinned.pk),
+        str(stream[0].pk),
+        str(stream[1].pk),
+    ]
+    query = unescape(re.search(r'<a href="(\?updates_before=[^"#]+)#updates" rel="next"', html)[1])
+    older = page(client, live_blog, query)
+    assert update_ids(older) == [stream[2].pk]
+    assert f'id="update-{pinned.pk}"' not in older
+
+    # Unpinned from the admin's edit form, it takes its place in time.
+    client.force_login(editor)
+    edit = reverse("admin:articles_article_live_update_edit", args=[live_blog.pk, pinned.pk])
+    client.post(edit, {"headline": "", "body": "<p>How to vote.</p>"})
+    pinned.refresh_from_db()
+    assert not pinned.is_pinned
