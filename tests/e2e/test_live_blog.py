@@ -63,3 +63,26 @@ def test_without_javascript_the_updates_are_there_and_nothing_polls(browser, liv
     expect(page.locator("[data-live-updates]")).to_be_empty()
     assert seen == []
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_live_blog_and_its_notice_pass_the_audit_at_320px(browser, live_server, scheme):
+    from tests.e2e.audit import AUDIT_JS
+
+    article = ArticleFactory(kind=Article.Kind.LIVE, headline="Storm live")
+    live_update_create(
+        article=article, by=None, headline="Stay in", body="<p>Pinned.</p>", is_pinned=True
+    )
+    for n in range(3):
+        live_update_create(article=article, by=None, headline=f"Hour {n}", body=f"<p>{n}.</p>")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 320, "height": 640}, color_scheme=scheme
+    )
+    page = context.new_page()
+    page.clock.install()
+    page.goto(article.get_absolute_url())
+    live_update_create(article=article, by=None, body="<p>New.</p>")
+    page.clock.run_for(31_000)
+    expect(page.locator("[data-live-updates]")).to_contain_text("1 new update: show")
+    assert page.evaluate(AUDIT_JS) == []
+    context.close()
