@@ -472,3 +472,11 @@ def test_pinned_updates_stay_above_the_others_on_the_newest_page_only(
     client.post(edit, {"headline": "", "body": "<p>How to vote.</p>"})
     pinned.refresh_from_db()
     assert not pinned.is_pinned
+
+
+def test_the_staff_preview_shows_a_draft_live_blogs_updates(client, writer):
+    draft = ArticleFactory(draft=True, kind=Article.Kind.LIVE, created_by=writer)
+    update = live_update_create(article=draft, by=writer, body="<p>Rehearsal.</p>")
+    client.force_login(writer)
+    html = client.get(reverse("articles:preview", args=[draft.pk])).content.decode()
+    assert update_ids(html) == [update.pk]
