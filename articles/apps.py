@@ -39,6 +39,7 @@ def render_stale_html(sender, *, using, apps=global_apps, verbosity=1, **kwargs)
         ("Article", article_body_html),
         ("Comment", comment_body_html),
         ("CommunityGuidelines", article_body_html),
+        ("LiveUpdate", article_body_html),
     ):
         try:
             model = apps.get_model("articles", model_name)

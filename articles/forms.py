@@ -21,6 +21,7 @@ from articles.models import (
     CommentReport,
     EditPresence,
     Image,
+    LiveUpdate,
     ModerationReason,
     PreviewLink,
     ScheduledUpdate,
@@ -312,6 +313,8 @@ class ArticleAdminForm(forms.ModelForm):
             "expires_at",
             "is_commenting_open",
             "discussion_mode",
+            "kind",
+            "coverage_ended_at",
         )
         # A standfirst is a sentence or two: a short box leaves the body editor in view.
         widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}
@@ -320,6 +323,12 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.updated_at:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+        if "kind" in self.fields:
+            # A form posted without it (a script, an older page) keeps the story's type.
+            self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind or Article.Kind.STORY
 
     def clean_published_at(self):
         value = self.cleaned_data.get("published_at")
@@ -392,6 +401,15 @@ class ArticleAdminForm(forms.ModelForm):
                 for message in error.message_dict.get("file", []):
                     self.add_error("hero_upload", message)
         return cleaned
+
+
+class LiveUpdateForm(forms.ModelForm):
+    """An update to a live blog: an optional headline and the text (the admin's "Post
+    update" and edit pages; ``articles.services.live`` writes it)."""
+
+    class Meta:
+        model = LiveUpdate
+        fields = ("headline", "body", "is_pinned")
 
 
 class ArticleDraftForm(forms.Form):

@@ -185,16 +185,35 @@ def shown_comments(comment_page, limit: int) -> list:
     return comments
 
 
-def article_json_ld(article, request=None, comment_page=None) -> dict:
+def live_update_json_ld(update, request=None, *, url: str) -> dict:
+    """A live blog's update as a schema.org BlogPosting; ``url``: the live blog's absolute
+    address, to which the update's anchor is put."""
+    data = {
+        "@type": "BlogPosting",
+        "headline": update.headline or Truncator(body_text(update.body_html)).chars(110),
+        "datePublished": update.posted_at.isoformat(),
+        "articleBody": body_text(update.body_html),
+        "url": f"{url}#{update.anchor}",
+    }
+    if update.edited_at:
+        data["dateModified"] = update.edited_at.isoformat()
+    if update.byline:
+        data["author"] = {"@type": "Person", "name": update.byline}
+    return data
+
+
+def article_json_ld(article, request=None, comment_page=None, live_updates=None) -> dict:
     """A schema.org NewsArticle for the article page; ``comment_count`` must be annotated.
 
     With the page's ``comment_page``, its first ``NEWSROOM_JSONLD_COMMENTS`` visible comments
-    are the NewsArticle's ``comment``; ``commentCount`` counts every visible one.
+    are the NewsArticle's ``comment``; ``commentCount`` counts every visible one. A live blog
+    is a ``LiveBlogPosting``: its coverage times, and the updates the page shows
+    (``live_updates``, a ``selectors.LiveUpdatePage``) as its ``liveBlogUpdate``.
     """
     url = absolute_url(article.get_absolute_url(), request)
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": "LiveBlogPosting" if article.is_live_blog else "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "headline": article.headline,
@@ -219,6 +238,15 @@ def article_json_ld(article, request=None, comment_page=None) -> dict:
         "commentCount": None if article.is_discussion_hidden else article.comment_count,
         "isAccessibleForFree": True,
     }
+    if article.is_live_blog:
+        data["coverageStartTime"] = data["datePublished"]
+        if article.coverage_ended_at:
+            data["coverageEndTime"] = article.coverage_ended_at.isoformat()
+        updates = live_updates.shown if live_updates is not None else []
+        data["liveBlogUpdate"] = [live_update_json_ld(u, request, url=url) for u in updates]
+        if updates:
+            newest = max(u.edited_at or u.posted_at for u in updates)
+            data["dateModified"] = max(article_modified_at(article), newest).isoformat()
     # A hidden thread's comments are not published in the page's data either.
     hidden = article.is_discussion_hidden
     comments = [] if hidden else shown_comments(comment_page, settings.NEWSROOM_JSONLD_COMMENTS)

@@ -179,6 +179,32 @@ class ArticlePermissions:
     def can_revoke_preview_link(self) -> bool:
         return self.can_publish() and self.user.has_perm("articles.change_previewlink")
 
+    # Live blogs (articles/models/live.py)
+
+    @cached_property
+    def _is_writer_of_story(self) -> bool:
+        """The story's own staff writer: who created it, or one with a byline on it."""
+        if self.article is None or not self.user.is_authenticated:
+            return False
+        if self._is_own():
+            return True
+        return self.article.bylines.filter(author__user=self.user).exists()
+
+    def can_post_update(self) -> bool:
+        """Post an update to a live blog: editors, and the story's own writers, whatever
+        its status (a live blog is updated once it is out)."""
+        if self.article is None or self.article.kind != Article.Kind.LIVE:
+            return False
+        if not self._staff_with("articles.change_article"):
+            return False
+        return self.can_edit_others() or self._is_writer_of_story
+
+    def can_change_update(self, update) -> bool:
+        """Edit or delete an update: editors, and the writer who posted it."""
+        if update.article_id != getattr(self.article, "pk", None) or not self.can_post_update():
+            return False
+        return self.can_edit_others() or update.author_id == self.user.pk
+
     # Readers
 
     @cached_property

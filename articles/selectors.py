@@ -652,3 +652,70 @@ def comment_page_url(comment: Comment, user, *, order: str = OLDEST, anchor: str
         page=comment_page_number(comment, user, order=order),
         anchor=anchor or comment.anchor,
     )
+
+
+# Live blogs -------------------------------------------------------------------------------
+
+UPDATES_PARAMETER = "updates_before"
+# Pinned updates shown above the others on the newest page, at most (the newest pinned).
+PINNED_UPDATES_MAX = 5
+
+
+@dataclass
+class LiveUpdatePage:
+    """One page of a live blog's updates, newest first: read by position (``?updates_before=
+    <posted_at>,<id>`` of the last update of the page before), never counted or skipped
+    through. ``pinned``: the pinned updates, shown above the others on the newest page (and
+    nowhere else); ``older_query``: the next page's query string, None on the last page;
+    ``is_first``: the newest updates (the page the live notice runs on)."""
+
+    updates: list
+    older_query: str | None
+    is_first: bool
+    pinned: list = field(default_factory=list)
+
+    @property
+    def shown(self) -> list:
+        """Every update the page prints, pinned first."""
+        return [*self.pinned, *self.updates]
+
+    @property
+    def newest_pk(self) -> int:
+        """Where the live notice counts new updates from (0 without any)."""
+        shown = self.shown
+        return max(update.pk for update in shown) if self.is_first and shown else 0
+
+
+def live_update_page(article: Article, *, before: str | None = None) -> LiveUpdatePage:
+    """The live blog's page of updates from ``before`` (a cursor; None: the newest, with the
+    pinned ones), with who posted each, in one query. A cursor that cannot be read raises
+    ``ValueError``."""
+    from articles.models import LiveUpdate
+    from articles.pagination import Cursor
+
+    size = settings.NEWSROOM_LIVE_UPDATES_PAGE_SIZE
+    updates = LiveUpdate.objects.filter(article=article)
+    stream = updates.filter(is_pinned=False).newest_first()
+    if before:
+        cursor = Cursor.decode(before)
+        at = cursor.published_at
+        stream = stream.filter(Q(posted_at__lte=at) & (Q(posted_at__lt=at) | Q(pk__lt=cursor.pk)))
+        rows = stream
+    else:
+        # The newest page and the pinned updates in one query: two bounded id lists.
+        pinned = updates.filter(is_pinned=True).newest_first().values("pk")[:PINNED_UPDATES_MAX]
+        newest = stream.values("pk")[: size + 1]
+        rows = updates.filter(Q(pk__in=pinned) | Q(pk__in=newest)).newest_first()
+    rows = list(rows.select_related("author__author_profile")[: size + 1 + PINNED_UPDATES_MAX])
+    for row in rows:
+        row.article = article  # their addresses need no query
+    pinned_rows = [row for row in rows if row.is_pinned]
+    rows = [row for row in rows if not row.is_pinned]
+    older = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        older = "?" + urlencode(
+            {UPDATES_PARAMETER: Cursor(last.posted_at, last.pk).encode()}, safe=":,"
+        )
+    return LiveUpdatePage(updates=rows, older_query=older, is_first=not before, pinned=pinned_rows)

@@ -53,6 +53,11 @@ urlpatterns = [
         reader_page(views.live_comments),
         name="comment-live",
     ),
+    path(
+        "articles/<uslug:slug>/updates/live/",
+        reader_page(views.live_updates),
+        name="update-live",
+    ),
     path("comments/<int:pk>/", views.comment_permalink, name="comment"),
     path("comments/<int:pk>/reply/", views.reply_comment, name="comment-reply"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="comment-edit"),

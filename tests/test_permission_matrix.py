@@ -69,6 +69,7 @@ from articles.models import (
     EditPresence,
     EmailDomainRule,
     IgnoredCommenter,
+    LiveUpdate,
     ModerationLogEntry,
     ModerationSettings,
     PreviewLink,
@@ -81,6 +82,7 @@ from articles.services import (
     commenter_ban,
     guidelines_update,
     image_create,
+    live_update_create,
     preview_link_create,
 )
 from tests.articles.editorial import article_form_data
@@ -198,6 +200,12 @@ def _build_world() -> SimpleNamespace:
         draft=True, headline="Budget leak", slug="budget-leak", created_by=editor
     )
     comment = CommentFactory(article=story, author=owner, body="The bridge looks great.")
+    # A live blog of the writer's, with an update of theirs and one of the editor's.
+    live_blog = ArticleFactory(
+        headline="Storm live", slug="storm-live", kind=Article.Kind.LIVE, created_by=writer
+    )
+    writers_update = live_update_create(article=live_blog, by=writer, body="<p>Wind rising.</p>")
+    editors_update = live_update_create(article=live_blog, by=editor, body="<p>Roads shut.</p>")
     reported = CommentFactory(article=story, author=owner, body="Cheap watches here.")
     # As an upload leaves it: its renditions made once it commits, so that no page asked
     # in a row makes (writes) them on first use.
@@ -236,6 +244,9 @@ def _build_world() -> SimpleNamespace:
         author=author,
         spare_author=spare_author,
         story=story,
+        live_blog=live_blog,
+        writers_update=writers_update,
+        editors_update=editors_update,
         draft=draft,
         review=review,
         embargoed=embargoed,
@@ -396,6 +407,10 @@ READER_ROWS = [
     # The live "new comments" count: public for a published story, 404 for a draft.
     get("articles:comment-live", EVERYONE, label="published", args=slug("story")),
     get("articles:comment-live", NOBODY, label="draft", args=slug("draft")),
+    # The live "new updates" count: a published live blog's only.
+    get("articles:update-live", EVERYONE, label="live blog", args=slug("live_blog")),
+    get("articles:update-live", NOBODY, label="a story", args=slug("story")),
+    get("articles:update-live", NOBODY, label="draft", args=slug("draft")),
     post(
         "articles:comment-post",
         MAY_COMMENT,
@@ -828,6 +843,12 @@ def _presence_of_writer(w, role, client):
 
 
 ARTICLE = "admin:articles_article_"
+
+
+def _update(whose: str) -> Callable:
+    return lambda w, role: (w.live_blog.pk, getattr(w, f"{whose}_update").pk)
+
+
 ARTICLE_ROWS = [
     get(ARTICLE + "changelist", NEWSROOM, model=Article),
     post(
@@ -1004,6 +1025,58 @@ ARTICLE_ROWS = [
         EDITORS,
         args=lambda w, role: (w.draft.pk, w.preview_link.pk),
         model=PreviewLink,
+    ),
+    # Live blogs (articles/admin/live.py): the story's writer and editors post; a writer
+    # edits and deletes their own updates, editors every one.
+    get(ARTICLE + "live_updates", NEWSROOM, label="the writer's live blog", args=pk("live_blog")),
+    get(ARTICLE + "live_updates", NOBODY, label="a story", args=pk("story")),
+    post(
+        ARTICLE + "live_updates",
+        NEWSROOM,
+        label="the writer's live blog",
+        args=pk("live_blog"),
+        data=lambda w, role: {"headline": "Update", "body": f"<p>By the {role}.</p>"},
+        model=LiveUpdate,
+    ),
+    get(
+        ARTICLE + "live_update_edit", NEWSROOM, label="the writer's update", args=_update("writers")
+    ),
+    get(ARTICLE + "live_update_edit", EDITORS, label="an editor's update", args=_update("editors")),
+    post(
+        ARTICLE + "live_update_edit",
+        NEWSROOM,
+        label="the writer's update",
+        args=_update("writers"),
+        data=lambda w, role: {"headline": "", "body": f"<p>Edited by the {role}.</p>"},
+        model=LiveUpdate,
+    ),
+    post(
+        ARTICLE + "live_update_edit",
+        EDITORS,
+        label="an editor's update",
+        args=_update("editors"),
+        data=lambda w, role: {"headline": "", "body": f"<p>Edited by the {role}.</p>"},
+        model=LiveUpdate,
+    ),
+    get(
+        ARTICLE + "live_update_delete",
+        NEWSROOM,
+        label="the writer's update",
+        args=_update("writers"),
+    ),
+    post(
+        ARTICLE + "live_update_delete",
+        NEWSROOM,
+        label="the writer's update",
+        args=_update("writers"),
+        model=LiveUpdate,
+    ),
+    post(
+        ARTICLE + "live_update_delete",
+        EDITORS,
+        label="an editor's update",
+        args=_update("editors"),
+        model=LiveUpdate,
     ),
 ]
 

@@ -18,6 +18,7 @@ from taggit.utils import edit_string_for_tags
 
 from articles.admin.drafts import draft_urls, editing_context, editing_now
 from articles.admin.filters import BylineFilter, CreatedByFilter, search_words
+from articles.admin.live import live_urls
 from articles.admin.pipeline import PIPELINE_FILTERS, PipelineAdminMixin
 from articles.admin.revisions import revision_diff
 from articles.forms import ArticleAdminForm, PreviewLinkForm, ScheduledUpdateForm, typed_id
@@ -285,6 +286,7 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
             kill = (
                 ("lift_kill",) if obj.killed_at else ("kill", "takedown_reason", "takedown_notice")
             )
+        live = (_("Live blog"), {"fields": ("kind", "coverage_ended_at")})
         if _revision_of(obj) is not None:
             # A restore brings tags back from the revision (article_restore_revision), and
             # keeps the current status and time: fields showing the revision's would mislead.
@@ -294,6 +296,7 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
             (None, {"fields": content}),
             (_("Hero image"), {"fields": ("hero_image", "hero_preview", *HERO_UPLOAD_FIELDS)}),
             (_("Publishing"), {"fields": publishing}),
+            live,
             *(((_("Kill / legal takedown"), {"fields": kill}),) if kill else ()),
             (
                 _("History"),
@@ -587,7 +590,7 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
                 name="articles_article_compare",
             ),
         ]
-        return extra + draft_urls(self) + super().get_urls()
+        return extra + draft_urls(self) + live_urls(self) + super().get_urls()
 
     def _article_or_404(self, request, pk):
         # A stranger's article is "not found" to a writer, like the changelist says.

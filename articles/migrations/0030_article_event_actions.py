@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0029_publish_control'),
+        ("articles", "0029_publish_control"),
     ]
 
     operations = [

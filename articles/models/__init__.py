@@ -19,6 +19,7 @@ from articles.models.drafts import ArticleDraft, EditPresence
 from articles.models.engagement import IgnoredCommenter, Reaction
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
+from articles.models.live import LiveUpdate, LiveUpdateQuerySet
 from articles.models.moderation import (
     Appeal,
     CommenterSuspension,
@@ -69,6 +70,8 @@ __all__ = [
     "ImageRendition",
     "ImportRecord",
     "LegacyRedirect",
+    "LiveUpdate",
+    "LiveUpdateQuerySet",
     "ModerationLogEntry",
     "ModerationReason",
     "ModerationSettings",

@@ -188,6 +188,11 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
 
+    class Kind(models.TextChoices):
+        STORY = "story", _("Story")
+        # Timestamped updates under the text, newest first (articles/models/live.py).
+        LIVE = "live", _("Live blog")
+
     headline = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(
         _("slug"),
@@ -308,6 +313,19 @@ class Article(models.Model):
         editable=False,
         help_text=_("What readers read at the story's address once it is killed."),
     )
+    kind = models.CharField(
+        _("type"),
+        max_length=8,
+        choices=Kind.choices,
+        default=Kind.STORY,
+        help_text=_("A live blog carries timestamped updates, newest first, under its text."),
+    )
+    coverage_ended_at = models.DateTimeField(
+        _("live coverage ended at"),
+        null=True,
+        blank=True,
+        help_text=_("A live blog only: when the live coverage ended (empty while it goes on)."),
+    )
 
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
 
@@ -378,6 +396,15 @@ class Article(models.Model):
     def ordered_authors(self) -> list:
         """Bylines in their printed order (uses the prefetch from ``with_listing_data``)."""
         return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def is_live_blog(self) -> bool:
+        return self.kind == self.Kind.LIVE
+
+    @property
+    def is_live_now(self) -> bool:
+        """A live blog whose coverage goes on: the page asks for new updates."""
+        return self.is_live_blog and self.coverage_ended_at is None
 
     @property
     def is_scheduled(self) -> bool:

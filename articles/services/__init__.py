@@ -39,6 +39,7 @@ from articles.services.images import (
     image_delete,
     image_update,
 )
+from articles.services.live import live_update_create, live_update_delete, live_update_edit
 from articles.services.moderation import (
     appeal_create,
     appeal_decide,
@@ -129,6 +130,9 @@ __all__ = [
     "image_create",
     "image_delete",
     "image_update",
+    "live_update_create",
+    "live_update_delete",
+    "live_update_edit",
     "note_create",
     "preview_link_create",
     "preview_link_revoke",

@@ -40,6 +40,8 @@ CONTENT_FIELDS = frozenset(
         "hero_image",
         "is_commenting_open",
         "discussion_mode",
+        "kind",
+        "coverage_ended_at",
     }
 )
 # What restoring a revision brings back with its hero image (its status and publication
@@ -161,6 +163,8 @@ def article_create(
     hero_upload: dict | None = None,
     is_commenting_open: bool = True,
     discussion_mode: str = "",
+    kind: str = Article.Kind.STORY,
+    coverage_ended_at: datetime | None = None,
     by=None,
     created_by=None,
     article: Article | None = None,
@@ -192,6 +196,8 @@ def article_create(
     article.hero_image = uploaded or hero_image
     article.is_commenting_open = is_commenting_open
     article.discussion_mode = discussion_mode
+    article.kind = kind or Article.Kind.STORY
+    article.coverage_ended_at = coverage_ended_at
     article.created_by = created_by or by
     # Saved as a draft first: any other status is a move through the workflow below.
     article.status = Status.DRAFT

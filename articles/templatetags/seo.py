@@ -56,7 +56,10 @@ def article_json_ld(context, article):
     """``<script type="application/ld+json">`` with the article's NewsArticle data, and
     the comments shown on the page."""
     data = metadata.article_json_ld(
-        article, context.get("request"), comment_page=context.get("comment_page")
+        article,
+        context.get("request"),
+        comment_page=context.get("comment_page"),
+        live_updates=context.get("live_updates"),
     )
     return metadata.json_ld_script(data)
 

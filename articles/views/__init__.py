@@ -18,7 +18,7 @@ from articles.views.engagement import (
     react_comment,
 )
 from articles.views.guidelines import community_guidelines
-from articles.views.live import live_comments
+from articles.views.live import live_comments, live_updates
 from articles.views.preview import PreviewLinkView, StaffPreviewView
 from articles.views.search import search
 from articles.views.share import share_on_mastodon
@@ -41,6 +41,7 @@ __all__ = [
     "ignore_commenter",
     "ignored_commenters",
     "live_comments",
+    "live_updates",
     "post_comment",
     "react_comment",
     "reply_comment",

@@ -9,6 +9,7 @@ from taggit.models import Tag
 from articles import caching
 from articles.models import Article, Author, SlugRedirect
 from articles.pagination import keyset_page
+from articles.selectors import UPDATES_PARAMETER, live_update_page
 from articles.views.comments import comment_section
 from articles.views.killed import killed_response
 from newsroom.page_cache import public_response
@@ -112,6 +113,12 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(comment_section(self.request, self.object))
+        if self.object.is_live_blog:
+            try:
+                before = self.request.GET.get(UPDATES_PARAMETER)
+                context["live_updates"] = live_update_page(self.object, before=before)
+            except ValueError:
+                raise Http404("No such page of updates.") from None
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from articles import caching
-from articles.models import Article, Comment
+from articles.models import Article, Comment, LiveUpdate
 from articles.selectors import ORDER_PARAMETER, article_comments_url, comment_order, order_query
 from newsroom.page_cache import public_response
 
@@ -88,6 +88,58 @@ def live_comments(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         url = article_comments_url(row, order=order)
     response = JsonResponse({"count": row.new, "total": row.total, "url": url})
+    response = public_response(request, response, tags=[caching.article_key(row.pk)])
+    if "public" in response.headers.get("Cache-Control", ""):
+        patch_cache_control(response, max_age=LIVE_MAX_AGE)
+    return response
+
+
+# Live blogs: the "new updates" notice (the same script, ``js/live-comments.js``).
+
+UPDATE_PARAMETER = "update"
+
+
+def _updates_since(value: str | None) -> dict:
+    """The filter for updates newer than ``value``: an update id, or an ISO 8601 time."""
+    since = _since(value)
+    if "created_at__gt" in since:
+        return {"posted_at__gt": since["created_at__gt"]}
+    return since
+
+
+@require_safe
+def live_updates(request: HttpRequest, slug: str) -> HttpResponse:
+    """``GET /articles/<slug>/updates/live/?since=<update id or ISO time>`` answers
+    ``{"count": N, "url": "..."}``: ``count`` updates posted since, ``url`` the live blog's
+    newest updates at the newest one's anchor. One query; a published live blog only (404
+    otherwise); page-cached under the article's tag like the comments' answer."""
+    try:
+        since = _updates_since(request.GET.get(SINCE_PARAMETER))
+    except BadSince:
+        return JsonResponse(
+            {"error": _("“since” must be an update number or a date and time (ISO 8601).")},
+            status=400,
+        )
+    counts = {}
+    if since:
+        newer = LiveUpdate.objects.filter(article=OuterRef("pk"), **since)
+        counts["new"] = _count(newer)
+        counts["newest"] = Subquery(newer.order_by("-posted_at", "-pk").values("pk")[:1])
+    row = (
+        Article.objects.published()
+        .filter(slug=slug, kind=Article.Kind.LIVE)
+        .annotate(**counts)
+        .only("pk", "slug")
+        .first()
+    )
+    if row is None:
+        raise Http404("No published live blog has this address.")
+    count, newest = getattr(row, "new", 0), getattr(row, "newest", None)
+    url = row.get_absolute_url()
+    # Another address than the page's own, so "show" loads the page again (a link to the
+    # same address and another anchor would only scroll the page the reader has).
+    url += f"?{UPDATE_PARAMETER}={newest}#update-{newest}" if count and newest else "#updates"
+    response = JsonResponse({"count": count, "url": url})
     response = public_response(request, response, tags=[caching.article_key(row.pk)])
     if "public" in response.headers.get("Cache-Control", ""):
         patch_cache_control(response, max_age=LIVE_MAX_AGE)

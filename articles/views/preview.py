@@ -10,6 +10,7 @@ from django.views.generic import DetailView
 
 from articles.models import Article, PreviewLink
 from articles.permissions import ArticlePermissions
+from articles.selectors import live_update_page
 from articles.views.comments import comment_section
 
 
@@ -27,6 +28,8 @@ class BasePreviewView(DetailView):
         context = super().get_context_data(noindex=True, **kwargs)
         # The comment section too, so the page is exactly what readers will get.
         context.update(comment_section(self.request, self.object))
+        if self.object.is_live_blog:
+            context["live_updates"] = live_update_page(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):
