@@ -40,6 +40,13 @@ CONTENT_FIELDS = frozenset(
         "hero_image",
         "is_commenting_open",
         "discussion_mode",
+        # Search and social overrides (articles.metadata).
+        "seo_title",
+        "seo_description",
+        "social_headline",
+        "social_image",
+        "is_noindex",
+        "is_kept_out_of_news",
     }
 )
 # What restoring a revision brings back with its hero image (its status and publication
@@ -51,6 +58,11 @@ RESTORED_FIELDS = (
     "body",
     "is_commenting_open",
     "discussion_mode",
+    "seo_title",
+    "seo_description",
+    "social_headline",
+    "is_noindex",
+    "is_kept_out_of_news",
 )
 
 
