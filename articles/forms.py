@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles import writing
 from articles.models import Article, Comment, CommentReport, EditPresence, Image, PreviewLink
 from articles.models.comment import validate_comment_has_text, validate_comment_length
 from articles.models.drafts import person_name
@@ -181,6 +183,17 @@ class PreviewLinkForm(forms.Form):
         return hours if hours and hours <= MAX_PREVIEW_LINK_HOURS else None
 
 
+# The "Search and social" overrides of the article form (articles.metadata reads them).
+SEARCH_AND_SOCIAL_FIELDS = (
+    "seo_title",
+    "seo_description",
+    "social_headline",
+    "social_image",
+    "is_noindex",
+    "is_kept_out_of_news",
+)
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form, with a hero image upload that creates a library image on save."""
 
@@ -226,14 +239,39 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "is_commenting_open",
             "discussion_mode",
+            *SEARCH_AND_SOCIAL_FIELDS,
         )
         # A standfirst is a sentence or two: a short box leaves the body editor in view.
-        widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "seo_description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.updated_at:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+        self._add_writing_aids()
+
+    def _add_writing_aids(self):
+        """The time zone under every date and time field; the body's word count and
+        reading time under it (kept live by js/writing-comfort.js)."""
+        zone = writing.time_zone_label()
+        for field in self.fields.values():
+            if isinstance(field, forms.DateTimeField | forms.DateField | forms.SplitDateTimeField):
+                field.help_text = format_html(
+                    '{} <span class="newsroom-time-zone">{}</span>', field.help_text, zone
+                )
+        body = self.fields.get("body")
+        if body is not None:
+            html = self.data.get("body", "") if self.is_bound else self.instance.body
+            body.help_text = format_html(
+                '{} <span class="newsroom-word-count" id="newsroom-word-count" '
+                'data-words-per-minute="{}" aria-live="polite">{}</span>',
+                body.help_text,
+                writing.WORDS_PER_MINUTE,
+                writing.word_count_label(html or ""),
+            )
 
     def clean_published_at(self):
         value = self.cleaned_data.get("published_at")
