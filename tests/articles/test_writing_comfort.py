@@ -57,7 +57,7 @@ def test_every_date_field_says_its_time_zone(editor_client, settings):
     label = writing.time_zone_label()
     assert re.fullmatch(r"Times are in Europe/London \(UTC\+[01]\)\.", label)
     assert label in page
-    assert "Times are in UTC (UTC+0)." == _label_in("UTC")
+    assert _label_in("UTC") == "Times are in UTC (UTC+0)."
 
 
 def _label_in(zone):
