@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,25 @@ class PreviewLinkForm(forms.Form):
         return hours if hours and hours <= MAX_PREVIEW_LINK_HOURS else None
 
 
+class ImageChooserUploadForm(forms.Form):
+    """An upload from the body editor's image chooser: a new library image."""
+
+    file = forms.ImageField(label=_("Picture"))
+    alt_text = forms.CharField(
+        label=_("Alternative text"),
+        max_length=Image._meta.get_field("alt_text").max_length,
+        help_text=Image._meta.get_field("alt_text").help_text,
+    )
+    caption = forms.CharField(
+        label=_("Caption"), max_length=Image._meta.get_field("caption").max_length
+    )
+    credit = forms.CharField(
+        label=_("Credit"),
+        max_length=Image._meta.get_field("credit").max_length,
+        help_text=Image._meta.get_field("credit").help_text,
+    )
+
+
 # The "Search and social" overrides of the article form (articles.metadata reads them).
 SEARCH_AND_SOCIAL_FIELDS = (
     "seo_title",
@@ -252,6 +272,20 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk and self.instance.updated_at:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
         self._add_writing_aids()
+        self._add_image_chooser()
+
+    def _add_image_chooser(self):
+        """The figure dialog's "Browse..." opens the image chooser (a popup of the admin)."""
+        body = self.fields.get("body")
+        config = getattr(body and body.widget, "config", None)
+        if not config or "extensions" not in config:
+            return
+        extensions = dict(config["extensions"])
+        figure = extensions.get("Figure")
+        figure = dict(figure) if isinstance(figure, dict) else {}
+        figure["pickerUrl"] = reverse("admin:articles_article_image_chooser")
+        extensions["Figure"] = figure
+        body.widget.config = {**config, "extensions": extensions}
 
     def _add_writing_aids(self):
         """The time zone under every date and time field; the body's word count and

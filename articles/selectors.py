@@ -38,6 +38,7 @@ from articles.models import (
     Comment,
     CommentReport,
     IgnoredCommenter,
+    Image,
     Reaction,
 )
 from articles.permissions import ArticlePermissions, CommentPermissions
@@ -509,3 +510,18 @@ def comment_page_url(comment: Comment, user, *, order: str = OLDEST, anchor: str
         page=comment_page_number(comment, user, order=order),
         anchor=anchor or comment.anchor,
     )
+
+
+# How many library images the editor's image chooser lists.
+CHOOSER_IMAGES = 24
+
+
+def chooser_images(query: str = "", limit: int = CHOOSER_IMAGES) -> list:
+    """The newest library images (matching ``query`` in their alt text, caption or credit),
+    for the body editor's image chooser, with their renditions (two queries)."""
+    images = Image.objects.order_by("-created_at", "-pk").prefetch_related("stored_renditions")
+    for word in query.split()[:5]:
+        images = images.filter(
+            Q(alt_text__icontains=word) | Q(caption__icontains=word) | Q(credit__icontains=word)
+        )
+    return list(images[:limit])

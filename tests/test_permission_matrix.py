@@ -64,6 +64,7 @@ from articles.models import (
     EditPresence,
     EmailDomainRule,
     IgnoredCommenter,
+    Image,
     ModerationLogEntry,
     ModerationSettings,
     PreviewLink,
@@ -748,6 +749,12 @@ def _presence_of_writer(w, role, client):
 
 
 ARTICLE = "admin:articles_article_"
+
+
+def _chooser_upload(w, role):
+    return _image_upload(w, role)
+
+
 ARTICLE_ROWS = [
     get(ARTICLE + "changelist", NEWSROOM, model=Article),
     post(
@@ -814,6 +821,9 @@ ARTICLE_ROWS = [
         args=pk("draft"),
         query=lambda w, role: "?from={}&to={}".format(*w.revisions),
     ),
+    # The body editor's image chooser (tests/articles/test_writing_comfort.py).
+    get(ARTICLE + "image_chooser", NEWSROOM),
+    post(ARTICLE + "image_chooser", NEWSROOM, data=_chooser_upload, model=Image),
     # Workflow buttons: POST only.
     get(ARTICLE + "submit", NOBODY, args=pk("draft")),
     post(ARTICLE + "submit", NEWSROOM, args=pk("draft"), model=Article),

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,9 +20,16 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from articles.admin.drafts import draft_urls, editing_context, editing_now
 from articles.admin.filters import BylineFilter, CreatedByFilter, search_words
 from articles.admin.revisions import revision_diff
-from articles.forms import SEARCH_AND_SOCIAL_FIELDS, ArticleAdminForm, PreviewLinkForm, typed_id
+from articles.forms import (
+    SEARCH_AND_SOCIAL_FIELDS,
+    ArticleAdminForm,
+    ImageChooserUploadForm,
+    PreviewLinkForm,
+    typed_id,
+)
 from articles.models import Article, Author, Byline, Correction, PreviewLink
 from articles.permissions import ArticlePermissions
+from articles.selectors import chooser_images
 from articles.services import (
     article_create,
     article_draft_clear,
@@ -476,6 +485,11 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
     def get_urls(self):
         extra = [
             path(
+                "image-chooser/",
+                self.admin_site.admin_view(self.image_chooser_view),
+                name="articles_article_image_chooser",
+            ),
+            path(
                 "<int:pk>/submit/",
                 self.admin_site.admin_view(require_POST(self.submit_view)),
                 name="articles_article_submit",
@@ -504,6 +518,48 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
 
     def _change_url(self, article):
         return reverse("admin:articles_article_change", args=[article.pk])
+
+    def image_chooser_view(self, request):
+        """The body editor's image chooser (its figure dialog's "Browse..."): the newest
+        library images, a search, and an upload form; choosing one fills the dialog, which
+        inserts it at the cursor (js/image-chooser.js). For whoever may write stories."""
+        if not ArticlePermissions(request.user).can_create():
+            raise PermissionDenied
+        # The editor's callback number (it counts down from -1).
+        func_num = request.GET.get("CKEditorFuncNum", "")
+        func_num = func_num if re.fullmatch(r"-?\d{1,9}", func_num) else ""
+        query = request.GET.get("q", "")[:100]
+        form = ImageChooserUploadForm()
+        if request.method == "POST":
+            form = ImageChooserUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    image = image_create(**form.cleaned_data, by=request.user)
+                except ValidationError as error:
+                    for name, errors in error.message_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    self.message_user(
+                        request,
+                        _("Uploaded to the library: choose it below."),
+                        messages.SUCCESS,
+                    )
+                    url = reverse("admin:articles_article_image_chooser")
+                    query_string = f"?CKEditorFuncNum={func_num}&chosen={image.pk}"
+                    return HttpResponseRedirect(url + query_string)
+        chosen = typed_id(request.GET.get("chosen", ""))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Choose an image for the story"),
+            "is_popup": True,
+            "images": [(image, image.rendition(320)) for image in chooser_images(query)],
+            "query": query,
+            "chosen": chosen,
+            "func_num": func_num,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/articles/article/image_chooser.html", context)
 
     def submit_view(self, request, pk):
         article = self._article_or_404(request, pk)

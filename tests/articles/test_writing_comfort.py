@@ -171,3 +171,84 @@ def test_writers_get_no_bulk_confirmation_page(client):
     )
     assert "Are you sure?" not in response.content.decode()
     assert Article.objects.get(pk=story.pk).status == Article.Status.DRAFT
+
+
+CHOOSER = reverse("admin:articles_article_image_chooser")
+
+
+def _library_image(alt):
+    from articles.services import image_create
+
+    return image_create(
+        file=SimpleUploadedFile("pic.png", png_bytes(800, 450), content_type="image/png"),
+        alt_text=alt,
+        caption=f"{alt}, the caption.",
+        credit="Ana Ruiz",
+    )
+
+
+@pytest.mark.parametrize(("role", "status"), [("Writer", 200), ("Editor", 200), ("Moderator", 403)])
+def test_the_image_chooser_is_for_those_who_write_stories(client, role, status):
+    client.force_login(staff_user("someone", role))
+    assert client.get(CHOOSER).status_code == status
+
+
+def test_readers_are_sent_to_the_admin_login(client):
+    response = client.get(CHOOSER)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_the_chooser_lists_and_searches_the_newest_images(editor_client):
+    bridge = _library_image("The bridge at dawn")
+    _library_image("A ferry in fog")
+    page = editor_client.get(CHOOSER, {"CKEditorFuncNum": "-1"}).content.decode()
+    assert page.index("A ferry in fog") < page.index("The bridge at dawn")
+    assert f"<code>{bridge.file.url}</code>" in page
+    assert 'data-func-num="-1"' in page
+    found = editor_client.get(CHOOSER, {"q": "bridge"}).content.decode()
+    assert "The bridge at dawn" in found and "A ferry in fog" not in found
+    assert "No image in the library matches." in editor_client.get(CHOOSER, {"q": "zebra"}).text
+
+
+def test_the_chooser_uploads_to_the_library(editor_client):
+    response = editor_client.post(
+        CHOOSER + "?CKEditorFuncNum=-2",
+        {
+            "file": SimpleUploadedFile("pic.png", png_bytes(), content_type="image/png"),
+            "alt_text": "Buses on the bridge",
+            "caption": "The first buses.",
+            "credit": "Ana Ruiz",
+        },
+    )
+    image = Image.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{CHOOSER}?CKEditorFuncNum=-2&chosen={image.pk}"
+    assert image.uploaded_by.username == "edith"
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "newsroom-chooser-item--chosen" in page
+
+
+def test_a_refused_chooser_upload_keeps_the_typed_text(editor_client):
+    response = editor_client.post(
+        CHOOSER,
+        {
+            "file": SimpleUploadedFile("notes.png", b"not a picture", content_type="image/png"),
+            "alt_text": "Buses on the bridge",
+            "caption": "",
+            "credit": "Ana Ruiz",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="Buses on the bridge"' in page
+    assert "This field is required." in page
+    assert not Image.objects.exists()
+
+
+def test_the_figure_dialog_browses_the_chooser(editor_client):
+    story = ArticleFactory()
+    page = editor_client.get(change_url(story)).content.decode()
+    config = re.search(r'data-django-prose-editor-configurable="([^"]*)"', page).group(1)
+    extensions = json.loads(html.unescape(config))["extensions"]
+    assert extensions["Figure"] == {"pickerUrl": CHOOSER}
