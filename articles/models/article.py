@@ -281,7 +281,7 @@ class Article(models.Model):
         help_text=_("The summary search engines show. Empty: the standfirst."),
     )
     social_headline = models.CharField(
-        _("social headline"),
+        _("title when shared"),
         max_length=200,
         blank=True,
         help_text=_("The title of the card when the story is shared. Empty: the headline."),
