@@ -9,12 +9,15 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags, parse_tags
 
+from articles import writing
 from articles.models import (
     Article,
     Comment,
@@ -238,6 +241,36 @@ class PreviewLinkForm(forms.Form):
         return hours if hours and hours <= MAX_PREVIEW_LINK_HOURS else None
 
 
+class ImageChooserUploadForm(forms.Form):
+    """An upload from the body editor's image chooser: a new library image."""
+
+    file = forms.ImageField(label=_("Picture"))
+    alt_text = forms.CharField(
+        label=_("Alternative text"),
+        max_length=Image._meta.get_field("alt_text").max_length,
+        help_text=Image._meta.get_field("alt_text").help_text,
+    )
+    caption = forms.CharField(
+        label=_("Caption"), max_length=Image._meta.get_field("caption").max_length
+    )
+    credit = forms.CharField(
+        label=_("Credit"),
+        max_length=Image._meta.get_field("credit").max_length,
+        help_text=Image._meta.get_field("credit").help_text,
+    )
+
+
+# The "Search and social" overrides of the article form (articles.metadata reads them).
+SEARCH_AND_SOCIAL_FIELDS = (
+    "seo_title",
+    "seo_description",
+    "social_headline",
+    "social_image",
+    "is_noindex",
+    "is_kept_out_of_news",
+)
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form, with a hero image upload that creates a library image on save."""
 
@@ -315,9 +348,13 @@ class ArticleAdminForm(forms.ModelForm):
             "discussion_mode",
             "kind",
             "coverage_ended_at",
+            *SEARCH_AND_SOCIAL_FIELDS,
         )
         # A standfirst is a sentence or two: a short box leaves the body editor in view.
-        widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "seo_description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -326,9 +363,44 @@ class ArticleAdminForm(forms.ModelForm):
         if "kind" in self.fields:
             # A form posted without it (a script, an older page) keeps the story's type.
             self.fields["kind"].required = False
+        self._add_writing_aids()
+        self._add_image_chooser()
 
     def clean_kind(self):
         return self.cleaned_data.get("kind") or self.instance.kind or Article.Kind.STORY
+
+    def _add_image_chooser(self):
+        """The figure dialog's "Browse..." opens the image chooser (a popup of the admin)."""
+        body = self.fields.get("body")
+        config = getattr(body and body.widget, "config", None)
+        if not config or "extensions" not in config:
+            return
+        extensions = dict(config["extensions"])
+        figure = extensions.get("Figure")
+        figure = dict(figure) if isinstance(figure, dict) else {}
+        figure["pickerUrl"] = reverse("admin:articles_article_image_chooser")
+        extensions["Figure"] = figure
+        body.widget.config = {**config, "extensions": extensions}
+
+    def _add_writing_aids(self):
+        """The time zone under every date and time field; the body's word count and
+        reading time under it (kept live by js/writing-comfort.js)."""
+        zone = writing.time_zone_label()
+        for field in self.fields.values():
+            if isinstance(field, forms.DateTimeField | forms.DateField | forms.SplitDateTimeField):
+                field.help_text = format_html(
+                    '{} <span class="newsroom-time-zone">{}</span>', field.help_text, zone
+                )
+        body = self.fields.get("body")
+        if body is not None:
+            html = self.data.get("body", "") if self.is_bound else self.instance.body
+            body.help_text = format_html(
+                '{} <span class="newsroom-word-count" id="newsroom-word-count" '
+                'data-words-per-minute="{}" aria-live="polite">{}</span>',
+                body.help_text,
+                writing.WORDS_PER_MINUTE,
+                writing.word_count_label(html or ""),
+            )
 
     def clean_published_at(self):
         value = self.cleaned_data.get("published_at")

@@ -54,6 +54,8 @@ BODY_EDITOR_EXTENSIONS = {
     "Caption": True,
     "Image": True,
     "History": True,
+    # The editor turns the browser's spellcheck off by default; writers want it on.
+    "NoSpellCheck": False,
 }
 
 

@@ -54,18 +54,8 @@ def _absolute_media_url(url: str, request=None) -> str:
     return absolute_url(url, request)
 
 
-def article_image(article, request=None) -> ImageInfo | None:
-    """The article's hero image for og:image, twitter:image, JSON-LD and feed enclosures.
-
-    Its 1200 px WebP rendition (smaller when the original is), or None without a hero
-    image or when the rendition cannot be made. Load ``hero_image`` with the article
-    (``select_related``); the answer is kept on the article, as the page asks twice.
-    """
-    cached = getattr(article, "_newsroom_social_image", False)
-    if cached is not False:
-        return cached
+def _image_info(image, request=None) -> ImageInfo | None:
     info = None
-    image = article.hero_image
     rendition = image.rendition(SOCIAL_IMAGE_WIDTH) if image else None
     if rendition:
         info = ImageInfo(
@@ -78,8 +68,33 @@ def article_image(article, request=None) -> ImageInfo | None:
             # item; RSS says 0 when the length is not known.
             length=0,
         )
-    article._newsroom_social_image = info
     return info
+
+
+def article_image(article, request=None) -> ImageInfo | None:
+    """The article's hero image for JSON-LD and feed enclosures.
+
+    Its 1200 px WebP rendition (smaller when the original is), or None without a hero
+    image or when the rendition cannot be made. Load ``hero_image`` with the article
+    (``select_related``); the answer is kept on the article, as the page asks twice.
+    """
+    cached = getattr(article, "_newsroom_hero_info", False)
+    if cached is not False:
+        return cached
+    info = _image_info(article.hero_image, request)
+    article._newsroom_hero_info = info
+    return info
+
+
+def article_social_image(article, request=None) -> ImageInfo | None:
+    """og:image and twitter:image: the story's social image, else its hero image."""
+    if article.social_image_id:
+        cached = getattr(article, "_newsroom_social_image", False)
+        if cached is False:
+            cached = article._newsroom_social_image = _image_info(article.social_image, request)
+        if cached:
+            return cached
+    return article_image(article, request)
 
 
 # Where one block of the body ends and the next begins, words need a space between them.
@@ -97,6 +112,56 @@ def article_description(article) -> str:
     """The standfirst, or the opening of the body when there is none; plain text."""
     text = article.standfirst or body_text(article.body)
     return Truncator(" ".join(text.split())).chars(DESCRIPTION_MAX_LENGTH)
+
+
+def article_title(article) -> str:
+    """The page's title (before the site's name): the search title, else the headline."""
+    return article.seo_title or article.headline
+
+
+def article_meta_description(article) -> str:
+    """The meta and og:/twitter: description: the editor's own, else the standfirst (or
+    the opening of the body)."""
+    if article.seo_description:
+        return " ".join(article.seo_description.split())
+    return article_description(article)
+
+
+def article_social_headline(article) -> str:
+    """og:title and twitter:title: the social headline, else the headline."""
+    return article.social_headline or article.headline
+
+
+# Every indexable story lets search engines show its pictures large (Google Discover).
+INDEXABLE_ROBOTS = "max-image-preview:large"
+
+
+def article_robots(article) -> str:
+    """The article page's meta robots: ``noindex`` for a story hidden from search engines."""
+    return "noindex" if article.is_noindex else INDEXABLE_ROBOTS
+
+
+def article_corrections(article) -> list:
+    """The story's corrections, oldest first, read once for the page (its list at the
+    foot and its JSON-LD): none, and no query, without ``has_corrections``."""
+    cached = getattr(article, "_newsroom_corrections", None)
+    if cached is None:
+        has = getattr(article, "has_corrections", None)
+        cached = [] if has is False else list(article.corrections.all())
+        article._newsroom_corrections = cached
+    return cached
+
+
+def corrections_json_ld(corrections) -> list[dict]:
+    """Corrections and clarifications as schema.org CorrectionComments."""
+    return [
+        {
+            "@type": "CorrectionComment",
+            "text": " ".join(correction.text.split()),
+            "datePublished": correction.created_at.isoformat(),
+        }
+        for correction in corrections
+    ]
 
 
 def article_modified_at(article):
@@ -252,6 +317,9 @@ def article_json_ld(article, request=None, comment_page=None, live_updates=None)
     comments = [] if hidden else shown_comments(comment_page, settings.NEWSROOM_JSONLD_COMMENTS)
     if comments:
         data["comment"] = comments_json_ld(comments, request)
+    corrections = article_corrections(article)
+    if corrections:
+        data["correction"] = corrections_json_ld(corrections)
     logo = publisher_logo(request)
     if logo:
         data["publisher"]["logo"] = logo

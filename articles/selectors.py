@@ -40,6 +40,7 @@ from articles.models import (
     Comment,
     CommentReport,
     IgnoredCommenter,
+    Image,
     Reaction,
 )
 from articles.permissions import ArticlePermissions, CommentPermissions
@@ -719,3 +720,18 @@ def live_update_page(article: Article, *, before: str | None = None) -> LiveUpda
             {UPDATES_PARAMETER: Cursor(last.posted_at, last.pk).encode()}, safe=":,"
         )
     return LiveUpdatePage(updates=rows, older_query=older, is_first=not before, pinned=pinned_rows)
+
+
+# How many library images the editor's image chooser lists.
+CHOOSER_IMAGES = 24
+
+
+def chooser_images(query: str = "", limit: int = CHOOSER_IMAGES) -> list:
+    """The newest library images (matching ``query`` in their alt text, caption or credit),
+    for the body editor's image chooser, with their renditions (two queries)."""
+    images = Image.objects.order_by("-created_at", "-pk").prefetch_related("stored_renditions")
+    for word in query.split()[:5]:
+        images = images.filter(
+            Q(alt_text__icontains=word) | Q(caption__icontains=word) | Q(credit__icontains=word)
+        )
+    return list(images[:limit])

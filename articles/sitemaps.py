@@ -1,6 +1,8 @@
 """Sitemaps for search engines: articles, tags and authors, and a Google News sitemap.
 
-Built on django.contrib.sitemaps; every list starts from ``Article.objects.published()``.
+Built on django.contrib.sitemaps; every list starts from ``Article.objects.published()``,
+stories from ``indexable()`` (a story marked "hide from search engines" is left out, and
+one kept out of Google News leaves the news sitemap).
 URLs use ``NEWSROOM_BASE_URL`` when it is set, like the feeds and share links. Sitemaps
 hold at most 5,000 stories or 10,000 tags or authors each (the index lists their pages),
 read only the columns they print, and cost the same at any page (docs/PERFORMANCE.md).
@@ -57,7 +59,7 @@ class ArticleSitemap(NewsroomSitemap):
 
     def items(self):
         return (
-            Article.objects.published()
+            Article.objects.indexable()
             .annotate(last_changed_at=Greatest("updated_at", "published_at"))
             .only("slug", "published_at", "updated_at")
             .latest_first()
@@ -69,7 +71,7 @@ class ArticleSitemap(NewsroomSitemap):
     def get_latest_lastmod(self):
         # The greatest of the two greatest, each the end of an index, rather than the
         # greatest of each row's pair, which reads every row.
-        latest = Article.objects.published().aggregate(
+        latest = Article.objects.indexable().aggregate(
             updated=Max("updated_at"), published=Max("published_at")
         )
         return max(filter(None, latest.values()), default=None)
@@ -121,8 +123,8 @@ class NewsSitemap(NewsroomSitemap):
 
     def items(self):
         return (
-            Article.objects.published()
-            .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+            Article.objects.indexable()
+            .filter(published_at__gte=timezone.now() - NEWS_WINDOW, is_kept_out_of_news=False)
             .only("slug", "headline", "published_at")
             .latest_first()
         )

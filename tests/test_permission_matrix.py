@@ -69,6 +69,7 @@ from articles.models import (
     EditPresence,
     EmailDomainRule,
     IgnoredCommenter,
+    Image,
     LiveUpdate,
     ModerationLogEntry,
     ModerationSettings,
@@ -849,6 +850,10 @@ def _update(whose: str) -> Callable:
     return lambda w, role: (w.live_blog.pk, getattr(w, f"{whose}_update").pk)
 
 
+def _chooser_upload(w, role):
+    return _image_upload(w, role)
+
+
 ARTICLE_ROWS = [
     get(ARTICLE + "changelist", NEWSROOM, model=Article),
     post(
@@ -915,6 +920,9 @@ ARTICLE_ROWS = [
         args=pk("draft"),
         query=lambda w, role: "?from={}&to={}".format(*w.revisions),
     ),
+    # The body editor's image chooser (tests/articles/test_writing_comfort.py).
+    get(ARTICLE + "image_chooser", NEWSROOM),
+    post(ARTICLE + "image_chooser", NEWSROOM, data=_chooser_upload, model=Image),
     # Workflow buttons: POST only.
     get(ARTICLE + "submit", NOBODY, args=pk("draft")),
     post(ARTICLE + "submit", NEWSROOM, args=pk("draft"), model=Article),

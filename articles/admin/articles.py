@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,9 +23,17 @@ from articles.admin.filters import BylineFilter, CreatedByFilter, search_words
 from articles.admin.live import live_urls
 from articles.admin.pipeline import PIPELINE_FILTERS, PipelineAdminMixin
 from articles.admin.revisions import revision_diff
-from articles.forms import ArticleAdminForm, PreviewLinkForm, ScheduledUpdateForm, typed_id
+from articles.forms import (
+    SEARCH_AND_SOCIAL_FIELDS,
+    ArticleAdminForm,
+    ImageChooserUploadForm,
+    PreviewLinkForm,
+    ScheduledUpdateForm,
+    typed_id,
+)
 from articles.models import Article, Author, Byline, Correction, PreviewLink, ScheduledUpdate
 from articles.permissions import ArticlePermissions
+from articles.selectors import chooser_images
 from articles.services import (
     article_create,
     article_draft_clear,
@@ -34,6 +44,7 @@ from articles.services import (
     article_update,
     author_update,
     correction_create,
+    image_create,
     preview_link_create,
     preview_link_revoke,
 )
@@ -262,7 +273,7 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
     search_help_text = _("Words of the headline, standfirst, slug or an author's name.")
     prepopulated_fields = {"slug": ("headline",)}
     inlines = (BylineInline, CorrectionInline, ScheduledUpdateInline)
-    autocomplete_fields = ("hero_image",)
+    autocomplete_fields = ("hero_image", "social_image")
     readonly_fields = ("hero_preview", "created_at", "updated_at", "created_by", "control_state")
     actions = ("publish_selected", "unpublish_selected")
     change_form_template = "admin/articles/article/change_form.html"
@@ -292,12 +303,20 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
             # keeps the current status and time: fields showing the revision's would mislead.
             content = tuple(name for name in content if name != "tags")
             publishing, kill = ("is_commenting_open", "discussion_mode"), ()
+        # The headline and its address first, then the bylines (the change form puts the
+        # bylines inline between the two), then the story.
+        top, content = content[:2], content[2:]
         return (
+            (None, {"fields": top}),
             (None, {"fields": content}),
             (_("Hero image"), {"fields": ("hero_image", "hero_preview", *HERO_UPLOAD_FIELDS)}),
             (_("Publishing"), {"fields": publishing}),
             live,
             *(((_("Kill / legal takedown"), {"fields": kill}),) if kill else ()),
+            (
+                _("Search and social"),
+                {"fields": SEARCH_AND_SOCIAL_FIELDS, "classes": ("collapse",)},
+            ),
             (
                 _("History"),
                 {"fields": ("created_by", "created_at", "updated_at"), "classes": ("collapse",)},
@@ -527,6 +546,19 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
 
     @admin.action(description=_("Publish selected articles now"), permissions=("publish",))
     def publish_selected(self, request, queryset):
+        if request.POST.get("post") != "yes":
+            return self._confirm_bulk_action(
+                request,
+                queryset,
+                action="publish_selected",
+                title=_("Publish these stories?"),
+                question=ngettext(
+                    "Are you sure? This story will be published now:",
+                    "Are you sure? These %(count)d stories will be published now:",
+                    len(queryset),
+                ),
+                button=_("Yes, publish them"),
+            )
         count, now = 0, timezone.now()
         for article in queryset:
             if article.status == Article.Status.PUBLISHED and not article.is_scheduled:
@@ -555,6 +587,19 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
 
     @admin.action(description=_("Unpublish selected articles"), permissions=("publish",))
     def unpublish_selected(self, request, queryset):
+        if request.POST.get("post") != "yes":
+            return self._confirm_bulk_action(
+                request,
+                queryset,
+                action="unpublish_selected",
+                title=_("Unpublish these stories?"),
+                question=ngettext(
+                    "Are you sure? This story will leave the site:",
+                    "Are you sure? These %(count)d stories will leave the site:",
+                    len(queryset),
+                ),
+                button=_("Yes, unpublish them"),
+            )
         count = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
             article_unpublish(article=article, by=request.user)
@@ -565,10 +610,70 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
             messages.SUCCESS,
         )
 
+    def _keep_hero_upload(self, request, form):
+        """A form error must not lose the hero upload (a file input cannot be refilled): a
+        valid upload becomes a library image now, chosen as the hero in the form shown again
+        with the errors; its alt text, caption and credit go with it."""
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        upload = cleaned.get("hero_upload")
+        if not form.errors or not upload or any(n in form.errors for n in HERO_UPLOAD_FIELDS):
+            return None
+        try:
+            image = image_create(
+                file=upload,
+                alt_text=cleaned["hero_alt_text"],
+                caption=cleaned["hero_caption"],
+                credit=cleaned["hero_credit"],
+                by=request.user,
+            )
+        except ValidationError:
+            return None
+        data = form.data.copy()
+        data["hero_image"] = str(image.pk)
+        for name in HERO_UPLOAD_FIELDS[1:]:
+            data[name] = ""
+        form.data = data
+        self.message_user(
+            request,
+            _(
+                "The hero image you uploaded is kept in the image library and chosen below: "
+                "no need to upload it again."
+            ),
+            messages.INFO,
+        )
+        return image
+
+    def _confirm_bulk_action(self, request, queryset, *, action, title, question, button):
+        """An "Are you sure?" page listing the stories, like Django's delete confirmation:
+        nothing changes until its button posts the action again with ``post=yes``."""
+        stories = list(
+            queryset.select_related(None).only("pk", "headline", "status", "published_at")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "question": question % {"count": len(stories)},
+            "button": button,
+            "stories": stories,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+            "select_across": request.POST.get("select_across") == "1",
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/articles/article/bulk_action_confirmation.html", context
+        )
+
     # Workflow pages: submit, preview links, revision diff.
 
     def get_urls(self):
         extra = [
+            path(
+                "image-chooser/",
+                self.admin_site.admin_view(self.image_chooser_view),
+                name="articles_article_image_chooser",
+            ),
             path(
                 "<int:pk>/submit/",
                 self.admin_site.admin_view(require_POST(self.submit_view)),
@@ -598,6 +703,48 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
 
     def _change_url(self, article):
         return reverse("admin:articles_article_change", args=[article.pk])
+
+    def image_chooser_view(self, request):
+        """The body editor's image chooser (its figure dialog's "Browse..."): the newest
+        library images, a search, and an upload form; choosing one fills the dialog, which
+        inserts it at the cursor (js/image-chooser.js). For whoever may write stories."""
+        if not ArticlePermissions(request.user).can_create():
+            raise PermissionDenied
+        # The editor's callback number (it counts down from -1).
+        func_num = request.GET.get("CKEditorFuncNum", "")
+        func_num = func_num if re.fullmatch(r"-?\d{1,9}", func_num) else ""
+        query = request.GET.get("q", "")[:100]
+        form = ImageChooserUploadForm()
+        if request.method == "POST":
+            form = ImageChooserUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    image = image_create(**form.cleaned_data, by=request.user)
+                except ValidationError as error:
+                    for name, errors in error.message_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    self.message_user(
+                        request,
+                        _("Uploaded to the library: choose it below."),
+                        messages.SUCCESS,
+                    )
+                    url = reverse("admin:articles_article_image_chooser")
+                    query_string = f"?CKEditorFuncNum={func_num}&chosen={image.pk}"
+                    return HttpResponseRedirect(url + query_string)
+        chosen = typed_id(request.GET.get("chosen", ""))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Choose an image for the story"),
+            "is_popup": True,
+            "images": [(image, image.rendition(320)) for image in chooser_images(query)],
+            "query": query,
+            "chosen": chosen,
+            "func_num": func_num,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/articles/article/image_chooser.html", context)
 
     def submit_view(self, request, pk):
         article = self._article_or_404(request, pk)
@@ -668,6 +815,9 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
         return reverse("articles:preview", kwargs={"pk": obj.pk})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        adminform = context.get("adminform")
+        if request.method == "POST" and adminform is not None:
+            self._keep_hero_upload(request, adminform.form)
         if _revision_of(obj) is None:
             context.update(editing_context(request, obj))
         if obj is not None:

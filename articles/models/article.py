@@ -50,6 +50,10 @@ class ArticleQuerySet(models.QuerySet):
         """Published stories readers see now that will expire later."""
         return self.published().filter(expires_at__isnull=False)
 
+    def indexable(self):
+        """Published stories search engines are asked to index (the sitemaps' list)."""
+        return self.published().filter(is_noindex=False)
+
     def with_comment_count(self):
         """Annotate ``comment_count`` with visible comments, in the same query."""
         visible = (
@@ -121,7 +125,15 @@ class ArticleQuerySet(models.QuerySet):
     def with_page_data(self):
         """Everything the article page shows, its comment form re-rendered with errors too:
         what a card shows, and the body."""
-        return self.with_listing_data().defer(None).with_correction_flag().with_latest_comment_at()
+        return (
+            self.with_listing_data()
+            .defer(None)
+            .with_correction_flag()
+            .with_latest_comment_at()
+            # The share card's own picture, when it has one (no query without).
+            .select_related("social_image")
+            .prefetch_related("social_image__stored_renditions")
+        )
 
     def scheduled(self):
         """Published, but not yet: readers see these from ``published_at`` on."""
@@ -325,6 +337,45 @@ class Article(models.Model):
         null=True,
         blank=True,
         help_text=_("A live blog only: when the live coverage ended (empty while it goes on)."),
+    )
+
+    # Search and social: each empty field falls back to the story's own (articles.metadata).
+    seo_title = models.CharField(
+        _("search title"),
+        max_length=200,
+        blank=True,
+        help_text=_("The page title search engines show. Empty: the headline."),
+    )
+    seo_description = models.TextField(
+        _("meta description"),
+        max_length=300,
+        blank=True,
+        help_text=_("The summary search engines show. Empty: the standfirst."),
+    )
+    social_headline = models.CharField(
+        _("title when shared"),
+        max_length=200,
+        blank=True,
+        help_text=_("The title of the card when the story is shared. Empty: the headline."),
+    )
+    social_image = models.ForeignKey(
+        "articles.Image",
+        verbose_name=_("social image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="social_image_of",
+        help_text=_("The picture of the card when the story is shared. Empty: the hero image."),
+    )
+    is_noindex = models.BooleanField(
+        _("hide from search engines"),
+        default=False,
+        help_text=_("Tick to ask search engines not to index the story; it leaves the sitemaps."),
+    )
+    is_kept_out_of_news = models.BooleanField(
+        _("keep out of Google News"),
+        default=False,
+        help_text=_("Tick to keep the story out of Google News and the news sitemap."),
     )
 
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))

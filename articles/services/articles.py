@@ -31,6 +31,17 @@ Status = Article.Status
 
 # What an update may change directly; status and publication time move through the
 # workflow services, bylines and tags through their own arguments.
+# The search and social overrides (articles.metadata reads them).
+SEARCH_AND_SOCIAL_FIELDS = frozenset(
+    {
+        "seo_title",
+        "seo_description",
+        "social_headline",
+        "social_image",
+        "is_noindex",
+        "is_kept_out_of_news",
+    }
+)
 CONTENT_FIELDS = frozenset(
     {
         "headline",
@@ -42,6 +53,7 @@ CONTENT_FIELDS = frozenset(
         "discussion_mode",
         "kind",
         "coverage_ended_at",
+        *SEARCH_AND_SOCIAL_FIELDS,
     }
 )
 # What restoring a revision brings back with its hero image (its status and publication
@@ -53,6 +65,11 @@ RESTORED_FIELDS = (
     "body",
     "is_commenting_open",
     "discussion_mode",
+    "seo_title",
+    "seo_description",
+    "social_headline",
+    "is_noindex",
+    "is_kept_out_of_news",
 )
 
 
@@ -168,6 +185,7 @@ def article_create(
     by=None,
     created_by=None,
     article: Article | None = None,
+    **search_and_social,
 ) -> Article:
     """Create an article with its bylines (in the given order), tags and hero image.
 
@@ -176,7 +194,10 @@ def article_create(
     account doing it, whose rights are checked; None is a trusted caller such as a
     management command. ``created_by`` (default ``by``) owns the draft. ``article``: an
     unsaved instance to fill instead of a new one (the admin's form builds it).
+    ``search_and_social``: the overrides of ``SEARCH_AND_SOCIAL_FIELDS``.
     """
+    if unknown := set(search_and_social) - SEARCH_AND_SOCIAL_FIELDS:
+        raise TypeError(f"article_create() got unexpected fields: {sorted(unknown)}")
     permissions = ArticlePermissions(by)
     if by is not None and not permissions.can_create():
         raise PermissionDenied(_("You cannot create articles."))
@@ -198,6 +219,8 @@ def article_create(
     article.discussion_mode = discussion_mode
     article.kind = kind or Article.Kind.STORY
     article.coverage_ended_at = coverage_ended_at
+    for name, value in search_and_social.items():
+        setattr(article, name, value)
     article.created_by = created_by or by
     # Saved as a draft first: any other status is a move through the workflow below.
     article.status = Status.DRAFT

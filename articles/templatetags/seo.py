@@ -42,6 +42,36 @@ def article_description(article):
 
 
 @register.simple_tag
+def article_title(article):
+    return metadata.article_title(article)
+
+
+@register.simple_tag
+def article_meta_description(article):
+    return metadata.article_meta_description(article)
+
+
+@register.simple_tag
+def article_social_headline(article):
+    return metadata.article_social_headline(article)
+
+
+@register.simple_tag
+def article_robots(article):
+    return metadata.article_robots(article)
+
+
+@register.simple_tag
+def article_corrections(article):
+    return metadata.article_corrections(article)
+
+
+@register.simple_tag(takes_context=True)
+def article_social_image(context, article):
+    return metadata.article_social_image(article, context.get("request"))
+
+
+@register.simple_tag
 def article_modified_at(article):
     return metadata.article_modified_at(article)
 

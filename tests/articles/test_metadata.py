@@ -59,7 +59,7 @@ def test_article_has_open_graph_and_twitter_tags(client, story):
     assert page.one("twitter:card") == "summary"
     assert page.one("twitter:title") == "Harbour bridge reopens"
     assert "og:image" not in page.meta
-    assert "robots" not in page.meta
+    assert page.one("robots") == "max-image-preview:large"
 
 
 def test_article_json_ld_is_a_news_article_matching_the_page(client, story):
@@ -268,7 +268,8 @@ def test_feeds_are_discoverable_from_every_page_and_per_tag_and_author(client, s
 
 def test_public_pages_are_indexable_and_account_pages_are_not(client, story):
     response = client.get(story.get_absolute_url())
-    assertNotContains(response, 'name="robots"')
+    assertNotContains(response, "noindex")
+    assertContains(response, '<meta name="robots" content="max-image-preview:large">', html=True)
     assertContains(
         client.get(reverse("account_login")), '<meta name="robots" content="noindex">', html=True
     )

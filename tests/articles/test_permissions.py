@@ -213,7 +213,7 @@ def test_a_writer_cannot_publish_their_draft_with_a_crafted_post(client, writer)
     )
     client.post(
         reverse(CHANGELIST),
-        {"action": "publish_selected", "_selected_action": [article.pk]},
+        {"action": "publish_selected", "post": "yes", "_selected_action": [article.pk]},
     )
 
     article.refresh_from_db()
@@ -234,10 +234,15 @@ def test_an_editor_publishes_and_unpublishes_in_bulk(client, editor):
     client.force_login(editor)
     pks = [a.pk for a in drafts]
 
-    client.post(reverse(CHANGELIST), {"action": "publish_selected", "_selected_action": pks})
+    client.post(
+        reverse(CHANGELIST), {"action": "publish_selected", "post": "yes", "_selected_action": pks}
+    )
     assert Article.objects.published().count() == 3
 
-    client.post(reverse(CHANGELIST), {"action": "unpublish_selected", "_selected_action": pks})
+    client.post(
+        reverse(CHANGELIST),
+        {"action": "unpublish_selected", "post": "yes", "_selected_action": pks},
+    )
     assert not Article.objects.published().exists()
     assert Article.objects.filter(status=Article.Status.UNPUBLISHED).count() == 3
     assert (
@@ -253,7 +258,11 @@ def test_publish_now_in_bulk_publishes_scheduled_stories_now_not_later(client, e
 
     client.post(
         reverse(CHANGELIST),
-        {"action": "publish_selected", "_selected_action": [scheduled.pk, draft_for_later.pk]},
+        {
+            "action": "publish_selected",
+            "post": "yes",
+            "_selected_action": [scheduled.pk, draft_for_later.pk],
+        },
     )
 
     visible = Article.objects.published()
@@ -289,7 +298,8 @@ def test_a_writer_cannot_unpublish(client, writer):
     client.force_login(writer)
 
     client.post(
-        reverse(CHANGELIST), {"action": "unpublish_selected", "_selected_action": [article.pk]}
+        reverse(CHANGELIST),
+        {"action": "unpublish_selected", "post": "yes", "_selected_action": [article.pk]},
     )
 
     assert Article.objects.published().filter(pk=article.pk).exists()
@@ -441,14 +451,16 @@ def _attempt(client, user, action) -> bool:
         )
         client.post(change_url(own), data)
         client.post(
-            reverse(CHANGELIST), {"action": "publish_selected", "_selected_action": [own.pk]}
+            reverse(CHANGELIST),
+            {"action": "publish_selected", "post": "yes", "_selected_action": [own.pk]},
         )
         own.refresh_from_db()
         return own.status == Article.Status.PUBLISHED
     if action == "unpublish":
         live = ArticleFactory(created_by=user)
         client.post(
-            reverse(CHANGELIST), {"action": "unpublish_selected", "_selected_action": [live.pk]}
+            reverse(CHANGELIST),
+            {"action": "unpublish_selected", "post": "yes", "_selected_action": [live.pk]},
         )
         live.refresh_from_db()
         return live.status == Article.Status.UNPUBLISHED

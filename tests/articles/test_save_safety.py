@@ -22,7 +22,7 @@ def stored_files(media) -> list:
     return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
 
 
-def test_a_tag_too_long_is_a_form_error_and_the_upload_is_not_kept(client, editor, media):
+def test_a_tag_too_long_is_a_form_error_and_the_upload_waits_in_the_library(client, editor, media):
     article = ArticleFactory(headline="Bridge reopens", tags=["Transport"])
     client.force_login(editor)
 
@@ -30,8 +30,11 @@ def test_a_tag_too_long_is_a_form_error_and_the_upload_is_not_kept(client, edito
 
     assert response.status_code == 200
     assertContains(response, "Tags are at most 100 characters")
-    assert not Image.objects.exists()
-    assert stored_files(media) == []
+    # Kept for the next try (tests/articles/test_writing_comfort.py), not on the story yet.
+    image = Image.objects.get()
+    assert str(response.context["adminform"].form["hero_image"].value()) == str(image.pk)
+    article.refresh_from_db()
+    assert article.hero_image is None
     assert list(article.tags.names()) == ["Transport"]
 
 
