@@ -114,3 +114,41 @@ class MissingIsMissCache(RedisCache):
         except CACHE_ERRORS as error:
             log_unavailable(error)
             return False
+
+
+def remembered(key: str, load, *, timeout) -> object:
+    """``load()``'s answer, kept in the shared cache under ``key`` for ``timeout`` seconds
+    (a number, or a callable of the answer). A cache that is down is a miss: ``load()`` is
+    asked, and nothing is kept. ``load()`` must not answer None (keep a sentinel instead)."""
+    from django.core.cache import cache
+
+    try:
+        value = cache.get(key)
+    except CACHE_ERRORS as error:
+        log_unavailable(error)
+        return load()
+    if value is None:
+        value = load()
+        seconds = timeout(value) if callable(timeout) else timeout
+        if seconds > 0:
+            try:
+                cache.set(key, value, seconds)
+            except CACHE_ERRORS as error:
+                log_unavailable(error)
+    return value
+
+
+def forget(key: str) -> None:
+    """Drop ``key`` from the shared cache now and once the transaction commits (a reader
+    between the two would keep the old answer again)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def drop():
+        try:
+            cache.delete(key)
+        except CACHE_ERRORS as error:
+            log_unavailable(error)
+
+    drop()
+    transaction.on_commit(drop)

@@ -24,6 +24,7 @@ from articles.permissions import ArticlePermissions
 from articles.services import (
     article_create,
     article_draft_clear,
+    article_pin,
     article_publish,
     article_restore_revision,
     article_submit,
@@ -153,6 +154,7 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
     list_filter = (
         "status",
         ("published_at", admin.DateFieldListFilter),
+        "section",
         BylineFilter,
         CreatedByFilter,
     )
@@ -166,14 +168,14 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
     inlines = (BylineInline, CorrectionInline)
     autocomplete_fields = ("hero_image",)
     readonly_fields = ("hero_preview", "created_at", "updated_at", "created_by")
-    actions = ("publish_selected", "unpublish_selected")
+    actions = ("publish_selected", "unpublish_selected", "pin_as_lead")
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
     object_history_list_template = "admin/articles/article/object_history_list.html"
     object_history_form_template = "admin/articles/article/object_history_form.html"
 
     def get_fieldsets(self, request, obj=None):
-        content = ("headline", "slug", "standfirst", "body", "tags", "loaded_version")
+        content = ("headline", "slug", "standfirst", "body", "tags", "section", "loaded_version")
         publishing = ("status", "published_at", "is_commenting_open", "discussion_mode")
         if _revision_of(obj) is not None:
             # A restore brings tags back from the revision (article_restore_revision), and
@@ -378,6 +380,23 @@ class ArticleAdmin(CheckedChangeListMixin, SimpleHistoryAdmin):
         self.message_user(
             request,
             ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Pin as the home page's lead story"), permissions=("publish",))
+    def pin_as_lead(self, request, queryset):
+        articles = list(queryset[:2])
+        if len(articles) != 1:
+            self.message_user(request, _("Select one story to pin."), messages.ERROR)
+            return
+        try:
+            article_pin(article=articles[0], by=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("“%(headline)s” is the home page's lead story.") % {"headline": articles[0]},
             messages.SUCCESS,
         )
 

@@ -17,6 +17,14 @@ from articles.models.discussion import (
 )
 from articles.models.drafts import ArticleDraft, EditPresence
 from articles.models.engagement import IgnoredCommenter, Reaction
+from articles.models.frontpage import (
+    BreakingNews,
+    LeadStory,
+    Section,
+    breaking_news_shown,
+    lead_story_pinned,
+    navigation_sections,
+)
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
 from articles.models.notification import PendingNotification
@@ -38,6 +46,7 @@ __all__ = [
     "ArticleQuerySet",
     "Author",
     "BannedEmail",
+    "BreakingNews",
     "Byline",
     "Comment",
     "CommentQuerySet",
@@ -54,6 +63,7 @@ __all__ = [
     "Image",
     "ImageRendition",
     "ImportRecord",
+    "LeadStory",
     "LegacyRedirect",
     "ModerationLogEntry",
     "ModerationSettings",
@@ -62,8 +72,12 @@ __all__ = [
     "PreviewLinkQuerySet",
     "Reaction",
     "Rendition",
+    "Section",
     "SlugRedirect",
     "TagDiscussionDefault",
     "TaggedArticle",
     "WordRule",
+    "breaking_news_shown",
+    "lead_story_pinned",
+    "navigation_sections",
 ]

@@ -74,7 +74,7 @@ class ArticleQuerySet(models.QuerySet):
             self.defer(*LISTING_DEFERRED)
             .with_comment_count()
             .with_discussion_mode()
-            .select_related("hero_image")
+            .select_related("hero_image", "section")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 "tags",
@@ -253,6 +253,16 @@ class Article(models.Model):
             "Open, pre-moderated (every comment held), read-only (the thread stays, no new "
             "comments) or hidden (no comments shown). Closed comments are read-only."
         ),
+    )
+
+    section = models.ForeignKey(
+        "articles.Section",
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text=_("The story's primary section (World, Politics, ...); tags are for topics."),
     )
 
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))

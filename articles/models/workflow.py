@@ -24,6 +24,8 @@ class ArticleEvent(models.Model):
         UNPUBLISHED = "unpublished", _("Unpublished")
         CORRECTED = "corrected", _("Correction appended")
         REVERTED = "reverted", _("Revision restored")
+        PINNED = "pinned", _("Pinned as the home page's lead")
+        UNPINNED = "unpinned", _("Unpinned from the home page")
 
     article = models.ForeignKey(
         "articles.Article",

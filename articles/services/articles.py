@@ -40,6 +40,7 @@ CONTENT_FIELDS = frozenset(
         "hero_image",
         "is_commenting_open",
         "discussion_mode",
+        "section",
     }
 )
 # What restoring a revision brings back with its hero image (its status and publication
@@ -159,6 +160,7 @@ def article_create(
     hero_upload: dict | None = None,
     is_commenting_open: bool = True,
     discussion_mode: str = "",
+    section=None,
     by=None,
     created_by=None,
     article: Article | None = None,
@@ -168,7 +170,8 @@ def article_create(
     ``publish`` (or ``status``) moves it on through the workflow, published at
     ``published_at`` (now when None; a future time schedules it). ``by`` is the staff
     account doing it, whose rights are checked; None is a trusted caller such as a
-    management command. ``created_by`` (default ``by``) owns the draft. ``article``: an
+    management command. ``section``: its primary section (None keeps the instance's).
+    ``created_by`` (default ``by``) owns the draft. ``article``: an
     unsaved instance to fill instead of a new one (the admin's form builds it).
     """
     permissions = ArticlePermissions(by)
@@ -188,6 +191,8 @@ def article_create(
     article.hero_image = uploaded or hero_image
     article.is_commenting_open = is_commenting_open
     article.discussion_mode = discussion_mode
+    if section is not None:
+        article.section = section
     article.created_by = created_by or by
     # Saved as a draft first: any other status is a move through the workflow below.
     article.status = Status.DRAFT

@@ -1,6 +1,12 @@
 """Reader-facing views, one module per area."""
 
-from articles.views.articles import ArticleDetailView, AuthorView, HomeView, TagView
+from articles.views.articles import (
+    ArticleDetailView,
+    AuthorView,
+    HomeView,
+    SectionView,
+    TagView,
+)
 from articles.views.comments import (
     comment_permalink,
     delete_comment,
@@ -28,6 +34,7 @@ __all__ = [
     "CorrectionsView",
     "HomeView",
     "PreviewLinkView",
+    "SectionView",
     "StaffPreviewView",
     "TagView",
     "comment_permalink",
