@@ -33,6 +33,7 @@ back after them, so an allowed POST by one role is not seen by the next.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -57,6 +58,7 @@ from accounts.models import User
 from articles.models import (
     Article,
     ArticleDraft,
+    ArticleEvent,
     Comment,
     CommenterBan,
     CommenterTrust,
@@ -72,10 +74,13 @@ from articles.models import (
 )
 from articles.roles import EDITOR_ROLE, MODERATOR_ROLE, WRITER_ROLE
 from articles.services import (
+    article_pin,
+    breaking_news_set,
     commenter_ban,
     guidelines_update,
     image_create,
     preview_link_create,
+    section_create,
 )
 from tests.articles.editorial import article_form_data
 from tests.factories import (
@@ -206,6 +211,11 @@ def _build_world() -> SimpleNamespace:
     settings_row = ModerationSettings.load()
     settings_row.save()
     guidelines = guidelines_update(title="House rules", body="<p>Be civil.</p>")
+    section = section_create(by=editor, name="World", slug="world")
+    banner = breaking_news_set(
+        by=editor, text="Polls have closed", expires_at=timezone.now() + timedelta(days=1)
+    )
+    pin = article_pin(article=story, by=editor)
     revisions = list(draft.history.order_by("history_date").values_list("history_id", flat=True))
     return SimpleNamespace(
         users=users,
@@ -226,6 +236,9 @@ def _build_world() -> SimpleNamespace:
         ban=CommenterBan.objects.get(user=users["banned"]),
         settings_row=settings_row,
         guidelines=guidelines,
+        section=section,
+        banner=banner,
+        pin=pin,
         log_entry=ModerationLogEntry.objects.get(),
         image=image,
         tag=Tag.objects.get(name="Transport"),
@@ -320,6 +333,9 @@ READER_ROWS = [
     get("articles:tag-feed-atom", EVERYONE, args=slug("tag")),
     get("articles:author-feed", EVERYONE, args=slug("author")),
     get("articles:author-feed-atom", EVERYONE, args=slug("author")),
+    get("articles:section", EVERYONE, args=slug("section")),
+    get("articles:section-feed", EVERYONE, args=slug("section")),
+    get("articles:section-feed-atom", EVERYONE, args=slug("section")),
     get("articles:detail", EVERYONE, label="published", args=slug("story")),
     # Reader pages show published stories only, to staff too: they have the preview.
     get("articles:detail", NOBODY, label="draft", args=slug("draft")),
@@ -330,6 +346,8 @@ READER_ROWS = [
     get("articles:share-mastodon", EVERYONE, args=slug("story"), query="?instance=example.social"),
     get("sitemap", EVERYONE),
     get("sitemap-section", EVERYONE, args=("articles",)),
+    get("sitemap-section", EVERYONE, label="news", args=("news",)),
+    get("sitemap-section", EVERYONE, label="sections", args=("sections",)),
     # Staff who may see the story in the admin preview it.
     get("articles:preview", NEWSROOM, label="the writer's draft", args=pk("draft")),
     get("articles:preview", EDITORS, label="an editor's draft", args=pk("embargoed")),
@@ -594,6 +612,8 @@ def _autocomplete_rows() -> list[Row]:
     viewers = {
         "articles.image": NEWSROOM,
         "articles.author": NEWSROOM,
+        # The banner's and the pin's story (the article admin's own search and rights).
+        "articles.article": NEWSROOM,
         # Only superusers see accounts: moderators ban from the comment queue.
         "accounts.user": only("superuser"),
     }
@@ -756,6 +776,14 @@ ARTICLE_ROWS = [
         label="publish the draft",
         data=_selected("draft", "publish_selected"),
         model=Article,
+        judged_by_change=True,
+    ),
+    post(
+        ARTICLE + "changelist",
+        EDITORS,
+        label="pin the story as the lead",
+        data=_selected("story", "pin_as_lead"),
+        model=ArticleEvent,
         judged_by_change=True,
     ),
     get(ARTICLE + "add", NEWSROOM),
@@ -927,6 +955,11 @@ MODEL_RIGHTS = {
     # One page, saved already here: never added again nor deleted.
     "articles.communityguidelines": {"editor": "vc", "superuser": "vc"},
     "articles.moderationlogentry": {"moderator": "v", "superuser": "v"},
+    # Writers file stories in sections; editors keep them, the banner and the pin. The
+    # one pin is replaced from its change page, never added beside it.
+    "articles.section": {"writer": "v", "editor": "vacdx", "superuser": "vacdx"},
+    "articles.breakingnews": {"editor": "vacdx", "superuser": "vacdx"},
+    "articles.leadstory": {"editor": "vcdx", "superuser": "vcdx"},
     "auth.group": {"superuser": "vacdx"},
     "account.emailaddress": {"superuser": "vacdx"},
     "accounts.user": {"superuser": "vacdx"},
@@ -948,6 +981,9 @@ OBJECTS = {
     "articles.moderationsettings": "settings_row",
     "articles.communityguidelines": "guidelines",
     "articles.moderationlogentry": "log_entry",
+    "articles.section": "section",
+    "articles.breakingnews": "banner",
+    "articles.leadstory": "pin",
     "auth.group": "group",
     "account.emailaddress": "email_address",
     "accounts.user": "owner",
@@ -978,7 +1014,19 @@ def _image_upload(w, role):
     }
 
 
+def _banner(w, role):
+    until = timezone.localtime(timezone.now() + timedelta(hours=2))
+    return {
+        "text": "Storm warning",
+        "url": "",
+        "expires_at_0": until.strftime("%Y-%m-%d"),
+        "expires_at_1": until.strftime("%H:%M:%S"),
+    }
+
+
 ADD_DATA = {
+    "articles.section": lambda w, role: {"name": "Politics", "slug": "politics", "position": "1"},
+    "articles.breakingnews": _banner,
     "articles.author": lambda w, role: {"display_name": "Ines Moreau", "slug": "ines-moreau"},
     "articles.image": _image_upload,
     "taggit.tag": lambda w, role: {"name": "Ferries", "slug": "ferries", **_NO_INLINE_FORMS},
@@ -1008,6 +1056,13 @@ ADD_DATA = {
 }
 
 CHANGE_DATA = {
+    "articles.section": lambda w, role: {"name": "Abroad", "slug": "world", "position": "2"},
+    "articles.breakingnews": _banner,
+    "articles.leadstory": lambda w, role: {
+        "article": w.story.pk,
+        "pinned_until_0": "",
+        "pinned_until_1": "",
+    },
     "articles.author": lambda w, role: {"display_name": "Noor Haddad-Roy", "slug": "noor-haddad"},
     "articles.image": lambda w, role: {
         "alt_text": "The bridge at dusk",
