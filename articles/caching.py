@@ -5,7 +5,7 @@ The tags (``newsroom/page_cache.py`` keeps the mechanism):
 - ``article-<pk>``: an article's own page (its text, corrections, comments, count).
 - ``tag-<pk>``: the tag's page and feed, and the "related stories" of articles with the tag.
 - ``author-<pk>``: the author's page and feed, and the bylines of the author's articles.
-- ``section-<pk>``: the section's page and feed (which name ``site`` too).
+- ``section-<pk>``: the section's page (which names ``site`` too; its feeds name ``site``).
 - ``guidelines``: the community guidelines page.
 - ``site``: every list of stories: home, feeds, sitemaps, search, corrections.
 

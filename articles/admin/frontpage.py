@@ -3,6 +3,7 @@ rights come from the Editor role's data migration), every save through the servi
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,10 +20,11 @@ from articles.services.frontpage import (
     section_delete,
     section_update,
 )
+from newsroom.admin_site import CheckedChangeListMixin
 
 
 @admin.register(BreakingNews)
-class BreakingNewsAdmin(admin.ModelAdmin):
+class BreakingNewsAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("text", "expires_at", "is_shown", "created_by", "created_at")
     list_select_related = ("created_by",)
     fields = ("text", "article", "url", "expires_at", "created_by", "created_at")
@@ -30,6 +32,8 @@ class BreakingNewsAdmin(admin.ModelAdmin):
     autocomplete_fields = ("article",)
     search_fields = ("text",)
     actions = ("clear_selected",)
+    # An address typed without a scheme is a secure one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(boolean=True, description=_("shown now"))
     def is_shown(self, news):
@@ -61,7 +65,7 @@ class BreakingNewsAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadStory)
-class LeadStoryAdmin(admin.ModelAdmin):
+class LeadStoryAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("article", "pinned_until", "pinned_by", "pinned_at")
     list_select_related = ("article", "pinned_by")
     fields = ("article", "pinned_until", "pinned_by", "pinned_at")
@@ -110,7 +114,7 @@ class LeadStoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "position", "is_in_navigation")
     fields = SECTION_FIELDS
     prepopulated_fields = {"slug": ("name",)}

@@ -162,7 +162,14 @@ def breaking_news_shown() -> BreakingNews | None:
     """The banner every reader page shows now, or None: one query, none once cached."""
     row = remembered(
         _BREAKING_NEWS_CACHE_KEY,
-        lambda: BreakingNews.objects.current().select_related("article").first() or _NOTHING,
+        lambda: (
+            # The linked story's address only: never its body.
+            BreakingNews.objects.current()
+            .select_related("article")
+            .only("text", "url", "expires_at", "created_at", "article__slug")
+            .first()
+            or _NOTHING
+        ),
         timeout=_banner_seconds,
     )
     if isinstance(row, str) or not row.is_shown:
