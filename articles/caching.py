@@ -5,6 +5,7 @@ The tags (``newsroom/page_cache.py`` keeps the mechanism):
 - ``article-<pk>``: an article's own page (its text, corrections, comments, count).
 - ``tag-<pk>``: the tag's page and feed, and the "related stories" of articles with the tag.
 - ``author-<pk>``: the author's page and feed, and the bylines of the author's articles.
+- ``section-<pk>``: the section's page (which names ``site`` too; its feeds name ``site``).
 - ``guidelines``: the community guidelines page.
 - ``site``: every list of stories: home, feeds, sitemaps, search, corrections.
 
@@ -14,7 +15,9 @@ tag, its tags' (before and after), its authors' (before and after) and ``site`` 
 changes by itself at a set time needs no call: no page is kept past the next such time
 (:func:`next_change_at`): a story scheduled for later appearing, a story expiring
 (``expires_at``), a scheduled update of a live story going out (the first request after
-it applies it, ``articles.views.scheduling``).
+it applies it, ``articles.views.scheduling``); and no HTML page past the breaking news
+banner's expiry (:func:`page_change_at`). Setting or clearing the banner, or editing a
+section (the navigation), makes every page stale.
 """
 
 import time
@@ -43,22 +46,29 @@ def author_key(pk) -> str:
     return f"author-{pk}"
 
 
+def section_key(pk) -> str:
+    return f"section-{pk}"
+
+
 def article_page_tags(article) -> list[str]:
     """The tags of an article's page (uses ``with_listing_data``'s prefetches)."""
     return [
         article_key(article.pk),
         *(tag_key(tag.pk) for tag in article.tags.all()),
         *(author_key(byline.author_id) for byline in article.bylines.all()),
+        *([section_key(article.section_id)] if article.section_id else []),
     ]
 
 
 def relation_keys(article) -> set[str]:
-    """The tags and authors ``article`` has now, as page-cache tags (two small queries)."""
+    """The tags and authors ``article`` has now, and the section the instance names, as
+    page-cache tags (two small queries)."""
     from articles.models import Byline, TaggedArticle
 
     tags = TaggedArticle.objects.filter(content_object=article).values_list("tag_id", flat=True)
     authors = Byline.objects.filter(article=article).values_list("author_id", flat=True)
-    return {*(tag_key(pk) for pk in tags), *(author_key(pk) for pk in authors)}
+    sections = [section_key(article.section_id)] if article.section_id else []
+    return {*(tag_key(pk) for pk in tags), *(author_key(pk) for pk in authors), *sections}
 
 
 def _invalidate_on_commit(keys: set[str]) -> None:
@@ -118,6 +128,11 @@ def tag_changed(tag) -> None:
     _invalidate_on_commit({tag_key(tag.pk), SITE})
 
 
+def site_changed() -> None:
+    """Only the lists of stories are stale (the home page's pinned lead changed)."""
+    _invalidate_on_commit({SITE})
+
+
 def guidelines_changed() -> None:
     _invalidate_on_commit({GUIDELINES})
 
@@ -158,6 +173,21 @@ def next_change_at() -> float | None:
     return min(found).timestamp() if found else None
 
 
+def banner_expires_at() -> float | None:
+    """When the breaking news banner every HTML page shows goes (from the shared cache)."""
+    from articles.models import breaking_news_shown
+
+    banner = breaking_news_shown()
+    return banner.expires_at.timestamp() if banner is not None else None
+
+
+def page_change_at() -> float | None:
+    """``next_change_at``, or the banner's expiry if sooner: no HTML reader page (they all
+    print the banner) is kept past either. Feeds and sitemaps ask ``next_change_at``."""
+    moments = [next_change_at(), banner_expires_at()]
+    return min(filter(None, moments), default=None)
+
+
 def article_page_expires_at(article, *, discussion=None) -> float | None:
     """The next moment the article's page changes by itself: a story appearing (related
     stories), its comments closing after ``NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS``, or quiet
@@ -165,7 +195,7 @@ def article_page_expires_at(article, *, discussion=None) -> float | None:
     ``Discussion``, asked again when not given)."""
     from articles.discussion import discussion_for
 
-    moments = [next_change_at()]
+    moments = [page_change_at()]
     days = settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS
     if days and article.published_at and article.is_commenting_open:
         moments.append((article.published_at + timedelta(days=days)).timestamp())
@@ -177,10 +207,12 @@ def article_page_expires_at(article, *, discussion=None) -> float | None:
     return min(future) if future else None
 
 
-def listing(view):
+def listing(view, *, is_html: bool = True):
     """A page of stories every anonymous reader shares (home, feeds, sitemaps, search,
     corrections): kept whole until a story changes (``site``) or the next scheduled change
-    (:func:`next_change_at`); rendered again, it applies the scheduled updates due first."""
+    (:func:`next_change_at`), or (``is_html``: a page with the banner) the banner expires;
+    rendered again, it applies the scheduled updates due first."""
     from articles.views.scheduling import apply_due_updates
 
-    return page_cache.reader_page(apply_due_updates(view), tags=[SITE], expires=next_change_at)
+    expires = page_change_at if is_html else next_change_at
+    return page_cache.reader_page(apply_due_updates(view), tags=[SITE], expires=expires)

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds of the latest published stories: all, per tag, per author.
+"""RSS 2.0 and Atom feeds of the latest published stories: all, per tag, author, section.
 
 Built on django.contrib.syndication. Links are absolute on ``NEWSROOM_BASE_URL`` when set
 (else on the request's host). Feed generators are extended to print every byline (RSS
@@ -24,7 +24,7 @@ from articles.metadata import (
     article_modified_at,
     site_description,
 )
-from articles.models import Article, Author
+from articles.models import Article, Author, Section
 from newsroom.absolute import absolute_url
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -67,6 +67,7 @@ class FeedSource:
     request: HttpRequest
     tag: Tag | None = None
     author: Author | None = None
+    section: Section | None = None
 
     def url(self, path: str) -> str:
         return absolute_url(path, self.request)
@@ -211,4 +212,30 @@ class AuthorFeed(LatestArticlesFeed):
 
 
 class AuthorAtomFeed(AuthorFeed):
+    feed_type = NewsAtomFeed
+
+
+class SectionFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return FeedSource(request=request, section=get_object_or_404(Section, slug=slug))
+
+    def articles(self, source: FeedSource):
+        return Article.objects.published().filter(section=source.section)
+
+    def title(self, source: FeedSource):
+        return _("%(site)s: %(section)s") % {
+            "site": settings.NEWSROOM_SITE_NAME,
+            "section": source.section.name,
+        }
+
+    def description_text(self, source: FeedSource) -> str:
+        return source.section.description or _("The latest stories in %(section)s.") % {
+            "section": source.section.name
+        }
+
+    def link(self, source: FeedSource):
+        return source.url(source.section.get_absolute_url())
+
+
+class SectionAtomFeed(SectionFeed):
     feed_type = NewsAtomFeed

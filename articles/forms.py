@@ -339,6 +339,7 @@ class ArticleAdminForm(forms.ModelForm):
             "standfirst",
             "body",
             "tags",
+            "section",
             "hero_image",
             "status",
             "published_at",

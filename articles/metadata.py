@@ -299,6 +299,8 @@ def article_json_ld(article, request=None, comment_page=None, live_updates=None)
             "url": absolute_url(reverse("articles:home"), request),
         },
         "keywords": sorted(tag.name for tag in article.tags.all()),
+        # The primary section (select_related by with_listing_data: no query).
+        "articleSection": article.section.name if article.section_id else None,
         # A hidden thread is not advertised (articles.discussion).
         "commentCount": None if article.is_discussion_hidden else article.comment_count,
         "isAccessibleForFree": True,

@@ -205,6 +205,10 @@ class ArticlePermissions:
             return False
         return self.can_edit_others() or update.author_id == self.user.pk
 
+    def can_pin(self) -> bool:
+        """Pin (or unpin) a story as the home page's lead: an editor's call."""
+        return self.can_publish() and self.user.has_perm("articles.change_leadstory")
+
     # Readers
 
     @cached_property
@@ -324,6 +328,28 @@ class ArticlePermissions:
 
     def can_comment(self) -> bool:
         return self.comment_refusal is None
+
+
+class FrontPagePermissions:
+    """What ``user`` may change on every reader page: the banner and the sections."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def _staff_with(self, permission: str) -> bool:
+        user = self.user
+        return _is_active(user) and user.is_staff and user.has_perm(permission)
+
+    def can_set_breaking_news(self) -> bool:
+        return self._staff_with("articles.add_breakingnews") and self._staff_with(
+            "articles.change_breakingnews"
+        )
+
+    def can_change_sections(self) -> bool:
+        return self._staff_with("articles.change_section")
+
+    def can_delete_sections(self) -> bool:
+        return self._staff_with("articles.delete_section")
 
 
 class CommentPermissions:

@@ -1,4 +1,4 @@
-"""Sitemaps for search engines: articles, tags and authors, and a Google News sitemap.
+"""Sitemaps for search engines: articles, sections, tags, authors and a Google News sitemap.
 
 Built on django.contrib.sitemaps; every list starts from ``Article.objects.published()``,
 stories from ``indexable()`` (a story marked "hide from search engines" is left out, and
@@ -9,6 +9,7 @@ read only the columns they print, and cost the same at any page (docs/PERFORMANC
 """
 
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.caching import listing
-from articles.models import Article, Author
+from articles.models import Article, Author, Section
 from articles.pagination import PositionPaginator
 
 # Google News only reads stories from the last two days, and at most 1,000 of them.
@@ -116,6 +117,16 @@ class AuthorSitemap(NewsroomSitemap):
         return _latest_publication()
 
 
+class SectionSitemap(NewsroomSitemap):
+    """Every section's front page (a few dozen at most)."""
+
+    def items(self):
+        return Section.objects.only("slug").order_by("position", "pk")
+
+    def get_latest_lastmod(self):
+        return _latest_publication()
+
+
 class NewsSitemap(NewsroomSitemap):
     """Stories published in the last 48 hours, with the news: tags Google News reads."""
 
@@ -136,12 +147,13 @@ class NewsSitemap(NewsroomSitemap):
 SITEMAPS = {
     "articles": ArticleSitemap,
     "news": NewsSitemap,
+    "sections": SectionSitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
 }
 
 
-@listing
+@partial(listing, is_html=False)
 def index(request):
     """The sitemap index, on ``NEWSROOM_BASE_URL`` when it is set."""
     response = sitemap_views.index(
@@ -159,7 +171,7 @@ def index(request):
     return response
 
 
-@listing
+@partial(listing, is_html=False)
 def section(request, section):
     template = "sitemaps/news.xml" if section == "news" else "sitemaps/sitemap.xml"
     return sitemap_views.sitemap(

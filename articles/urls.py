@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from articles import feeds, views
-from articles.caching import GUIDELINES, listing
+from articles.caching import GUIDELINES, listing, page_change_at
 from articles.views.scheduling import apply_due_updates
 from newsroom.page_cache import reader_page
 
@@ -24,13 +24,36 @@ register_converter(UnicodeSlugConverter, "uslug")
 app_name = "articles"
 urlpatterns = [
     path("", listing(views.HomeView.as_view()), name="home"),
-    path("feed/", listing(feeds.LatestArticlesFeed()), name="feed"),
-    path("feed/atom/", listing(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
-    path("tags/<uslug:slug>/feed/", listing(feeds.TagFeed()), name="tag-feed"),
-    path("tags/<uslug:slug>/feed/atom/", listing(feeds.TagAtomFeed()), name="tag-feed-atom"),
-    path("authors/<uslug:slug>/feed/", listing(feeds.AuthorFeed()), name="author-feed"),
+    path("feed/", listing(feeds.LatestArticlesFeed(), is_html=False), name="feed"),
+    path("feed/atom/", listing(feeds.LatestArticlesAtomFeed(), is_html=False), name="feed-atom"),
+    path("tags/<uslug:slug>/feed/", listing(feeds.TagFeed(), is_html=False), name="tag-feed"),
     path(
-        "authors/<uslug:slug>/feed/atom/", listing(feeds.AuthorAtomFeed()), name="author-feed-atom"
+        "tags/<uslug:slug>/feed/atom/",
+        listing(feeds.TagAtomFeed(), is_html=False),
+        name="tag-feed-atom",
+    ),
+    path(
+        "authors/<uslug:slug>/feed/", listing(feeds.AuthorFeed(), is_html=False), name="author-feed"
+    ),
+    path(
+        "authors/<uslug:slug>/feed/atom/",
+        listing(feeds.AuthorAtomFeed(), is_html=False),
+        name="author-feed-atom",
+    ),
+    path(
+        "sections/<uslug:slug>/feed/",
+        listing(feeds.SectionFeed(), is_html=False),
+        name="section-feed",
+    ),
+    path(
+        "sections/<uslug:slug>/feed/atom/",
+        listing(feeds.SectionAtomFeed(), is_html=False),
+        name="section-feed-atom",
+    ),
+    path(
+        "sections/<uslug:slug>/",
+        reader_page(apply_due_updates(views.SectionView.as_view())),
+        name="section",
     ),
     path(
         "articles/<uslug:slug>/",
@@ -76,7 +99,8 @@ urlpatterns = [
     path("search/", listing(views.search), name="search"),
     path(
         "community-guidelines/",
-        reader_page(views.community_guidelines, tags=[GUIDELINES]),
+        # The banner's expiry bounds it, as every reader page's.
+        reader_page(views.community_guidelines, tags=[GUIDELINES], expires=page_change_at),
         name="guidelines",
     ),
     path(

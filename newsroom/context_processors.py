@@ -25,5 +25,13 @@ def site(request):
     ``noindex`` asks search engines to skip the page: views and templates set it for
     drafts, previews, search results and account pages.
     """
+    from articles.models import breaking_news_shown, navigation_sections
+
     private = request.path.startswith(_private_prefixes())
-    return {"site_name": settings.NEWSROOM_SITE_NAME, "noindex": private}
+    return {
+        "site_name": settings.NEWSROOM_SITE_NAME,
+        "noindex": private,
+        # Callables, asked only by a page that prints them (from the shared cache).
+        "breaking_news": breaking_news_shown,
+        "navigation_sections": navigation_sections,
+    }

@@ -20,7 +20,11 @@ from newsroom.cache import CACHE_ERRORS, log_unavailable
 _NOTHING = "newsroom:nothing"
 
 
-def remembered(key: str, compute: Callable[[], Any], *, timeout: int = 300) -> Any:
+def remembered(
+    key: str, compute: Callable[[], Any], *, timeout: int | Callable[[Any], int] = 300
+) -> Any:
+    """``compute()``'s answer, kept under ``key`` for ``timeout`` seconds (a number, or a
+    callable of the answer; 0 or less keeps nothing)."""
     try:
         value = cache.get(key)
     except CACHE_ERRORS as error:
@@ -29,8 +33,11 @@ def remembered(key: str, compute: Callable[[], Any], *, timeout: int = 300) -> A
     if value is not None:
         return None if value == _NOTHING else value
     value = compute()
+    seconds = timeout(value) if callable(timeout) else timeout
+    if seconds <= 0:
+        return value
     try:
-        cache.set(key, _NOTHING if value is None else value, timeout)
+        cache.set(key, _NOTHING if value is None else value, seconds)
     except CACHE_ERRORS as error:
         log_unavailable(error)
     return value

@@ -33,6 +33,28 @@ def _fresh_cache():
     OUTAGES.reset()
 
 
+@pytest.fixture(autouse=True)
+def _site_caches_read(request, _fresh_cache):
+    """Every reader page reads the banner, the navigation's sections and the home page's
+    pin from the shared cache (articles.models.frontpage): one query each on the first
+    page after a change, none after. Tests count what a page costs once they are there, as
+    a site does but for its first page. Tests that change them go through the services,
+    which drop the cached copies. (Transactional tests start from an empty database.)"""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or "db" in request.fixturenames
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not uses_db or transactional:
+        return
+    request.getfixturevalue("db")
+    from articles.models import breaking_news_shown, lead_story_pinned, navigation_sections
+
+    breaking_news_shown()
+    navigation_sections()
+    lead_story_pinned()
+
+
 @pytest.fixture
 def seed_article_path() -> Path:
     path = SAMPLES / "seed-article.txt"

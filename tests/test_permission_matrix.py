@@ -59,6 +59,7 @@ from articles.models import (
     Appeal,
     Article,
     ArticleDraft,
+    ArticleEvent,
     Comment,
     CommenterBan,
     CommenterSuspension,
@@ -80,11 +81,14 @@ from articles.models import (
 )
 from articles.roles import EDITOR_ROLE, MODERATOR_ROLE, WRITER_ROLE
 from articles.services import (
+    article_pin,
+    breaking_news_set,
     commenter_ban,
     guidelines_update,
     image_create,
     live_update_create,
     preview_link_create,
+    section_create,
 )
 from tests.articles.editorial import article_form_data
 from tests.factories import (
@@ -238,6 +242,11 @@ def _build_world() -> SimpleNamespace:
         user=owner, until=timezone.now() + timedelta(days=1), reason="Cooling off"
     )
     warning = CommenterWarning.objects.create(user=owner, message="Mind the tone.")
+    section = section_create(by=editor, name="World", slug="world")
+    banner = breaking_news_set(
+        by=editor, text="Polls have closed", expires_at=timezone.now() + timedelta(days=1)
+    )
+    pin = article_pin(article=story, by=editor)
     revisions = list(draft.history.order_by("history_date").values_list("history_id", flat=True))
     return SimpleNamespace(
         users=users,
@@ -261,6 +270,9 @@ def _build_world() -> SimpleNamespace:
         ban=CommenterBan.objects.get(user=users["banned"]),
         settings_row=settings_row,
         guidelines=guidelines,
+        section=section,
+        banner=banner,
+        pin=pin,
         log_entry=ModerationLogEntry.objects.get(),
         removed=removed,
         appeal=appeal,
@@ -377,6 +389,9 @@ READER_ROWS = [
     get("articles:tag-feed-atom", EVERYONE, args=slug("tag")),
     get("articles:author-feed", EVERYONE, args=slug("author")),
     get("articles:author-feed-atom", EVERYONE, args=slug("author")),
+    get("articles:section", EVERYONE, args=slug("section")),
+    get("articles:section-feed", EVERYONE, args=slug("section")),
+    get("articles:section-feed-atom", EVERYONE, args=slug("section")),
     get("articles:detail", EVERYONE, label="published", args=slug("story")),
     # Reader pages show published stories only, to staff too: they have the preview.
     get("articles:detail", NOBODY, label="draft", args=slug("draft")),
@@ -387,6 +402,8 @@ READER_ROWS = [
     get("articles:share-mastodon", EVERYONE, args=slug("story"), query="?instance=example.social"),
     get("sitemap", EVERYONE),
     get("sitemap-section", EVERYONE, args=("articles",)),
+    get("sitemap-section", EVERYONE, label="news", args=("news",)),
+    get("sitemap-section", EVERYONE, label="sections", args=("sections",)),
     # Staff who may see the story in the admin preview it.
     get("articles:preview", NEWSROOM, label="the writer's draft", args=pk("draft")),
     get("articles:preview", EDITORS, label="an editor's draft", args=pk("embargoed")),
@@ -690,6 +707,8 @@ def _autocomplete_rows() -> list[Row]:
     viewers = {
         "articles.image": NEWSROOM,
         "articles.author": NEWSROOM,
+        # The banner's and the pin's story (the article admin's own search and rights).
+        "articles.article": NEWSROOM,
         # Only superusers see accounts: moderators ban from the comment queue.
         "accounts.user": only("superuser"),
     }
@@ -862,6 +881,14 @@ ARTICLE_ROWS = [
         label="publish the draft",
         data=_selected("draft", "publish_selected"),
         model=Article,
+        judged_by_change=True,
+    ),
+    post(
+        ARTICLE + "changelist",
+        EDITORS,
+        label="pin the story as the lead",
+        data=_selected("story", "pin_as_lead"),
+        model=ArticleEvent,
         judged_by_change=True,
     ),
     get(ARTICLE + "add", NEWSROOM),
@@ -1118,6 +1145,11 @@ MODEL_RIGHTS = {
     "articles.appeal": {"moderator": "vc", "superuser": "vcdx"},
     "articles.commentersuspension": {"moderator": "va", "superuser": "vadx"},
     "articles.commenterwarning": {"moderator": "va", "superuser": "vadx"},
+    # Writers file stories in sections; editors keep them, the banner and the pin. The
+    # one pin is replaced from its change page, never added beside it.
+    "articles.section": {"writer": "v", "editor": "vacdx", "superuser": "vacdx"},
+    "articles.breakingnews": {"editor": "vacdx", "superuser": "vacdx"},
+    "articles.leadstory": {"editor": "vcdx", "superuser": "vcdx"},
     "auth.group": {"superuser": "vacdx"},
     "account.emailaddress": {"superuser": "vacdx"},
     "accounts.user": {"superuser": "vacdx"},
@@ -1142,6 +1174,9 @@ OBJECTS = {
     "articles.appeal": "appeal",
     "articles.commentersuspension": "suspension",
     "articles.commenterwarning": "warning",
+    "articles.section": "section",
+    "articles.breakingnews": "banner",
+    "articles.leadstory": "pin",
     "auth.group": "group",
     "account.emailaddress": "email_address",
     "accounts.user": "owner",
@@ -1173,7 +1208,19 @@ def _image_upload(w, role):
     }
 
 
+def _banner(w, role):
+    until = timezone.localtime(timezone.now() + timedelta(hours=2))
+    return {
+        "text": "Storm warning",
+        "url": "",
+        "expires_at_0": until.strftime("%Y-%m-%d"),
+        "expires_at_1": until.strftime("%H:%M:%S"),
+    }
+
+
 ADD_DATA = {
+    "articles.section": lambda w, role: {"name": "Politics", "slug": "politics", "position": "1"},
+    "articles.breakingnews": _banner,
     "articles.author": lambda w, role: {"display_name": "Ines Moreau", "slug": "ines-moreau"},
     "articles.image": _image_upload,
     "taggit.tag": lambda w, role: {"name": "Ferries", "slug": "ferries", **_NO_INLINE_FORMS},
@@ -1210,6 +1257,13 @@ ADD_DATA = {
 }
 
 CHANGE_DATA = {
+    "articles.section": lambda w, role: {"name": "Abroad", "slug": "world", "position": "2"},
+    "articles.breakingnews": _banner,
+    "articles.leadstory": lambda w, role: {
+        "article": w.story.pk,
+        "pinned_until_0": "",
+        "pinned_until_1": "",
+    },
     "articles.author": lambda w, role: {"display_name": "Noor Haddad-Roy", "slug": "noor-haddad"},
     "articles.image": lambda w, role: {
         "alt_text": "The bridge at dusk",

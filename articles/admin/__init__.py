@@ -4,6 +4,7 @@ from articles.admin import (  # noqa: F401
     articles,
     comments,
     discussion,
+    frontpage,
     images,
     moderation,
     rules,

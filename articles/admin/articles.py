@@ -37,6 +37,7 @@ from articles.selectors import chooser_images
 from articles.services import (
     article_create,
     article_draft_clear,
+    article_pin,
     article_publish,
     article_restore_revision,
     article_submit,
@@ -255,6 +256,7 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
     list_filter = (
         *PIPELINE_FILTERS,
         ("published_at", admin.DateFieldListFilter),
+        "section",
         BylineFilter,
         CreatedByFilter,
     )
@@ -275,14 +277,14 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
     inlines = (BylineInline, CorrectionInline, ScheduledUpdateInline)
     autocomplete_fields = ("hero_image", "social_image")
     readonly_fields = ("hero_preview", "created_at", "updated_at", "created_by", "control_state")
-    actions = ("publish_selected", "unpublish_selected")
+    actions = ("publish_selected", "unpublish_selected", "pin_as_lead")
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
     object_history_list_template = "admin/articles/article/object_history_list.html"
     object_history_form_template = "admin/articles/article/object_history_form.html"
 
     def get_fieldsets(self, request, obj=None):
-        content = ("headline", "slug", "standfirst", "body", "tags", "loaded_version")
+        content = ("headline", "slug", "standfirst", "body", "tags", "section", "loaded_version")
         publishing = (
             "control_state",
             "status",
@@ -663,6 +665,23 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
         request.current_app = self.admin_site.name
         return TemplateResponse(
             request, "admin/articles/article/bulk_action_confirmation.html", context
+        )
+
+    @admin.action(description=_("Pin as the home page's lead story"), permissions=("publish",))
+    def pin_as_lead(self, request, queryset):
+        articles = list(queryset[:2])
+        if len(articles) != 1:
+            self.message_user(request, _("Select one story to pin."), messages.ERROR)
+            return
+        try:
+            article_pin(article=articles[0], by=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("“%(headline)s” is the home page's lead story.") % {"headline": articles[0]},
+            messages.SUCCESS,
         )
 
     # Workflow pages: submit, preview links, revision diff.

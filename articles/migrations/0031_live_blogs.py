@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0030_article_event_actions"),
+        ("articles", "0029_publish_control"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,6 +17,14 @@ from articles.models.discussion import (
 )
 from articles.models.drafts import ArticleDraft, EditPresence
 from articles.models.engagement import IgnoredCommenter, Reaction
+from articles.models.frontpage import (
+    BreakingNews,
+    LeadStory,
+    Section,
+    breaking_news_shown,
+    lead_story_pinned,
+    navigation_sections,
+)
 from articles.models.image import RENDITION_WIDTHS, Image, ImageRendition, Rendition
 from articles.models.imports import ImportRecord, LegacyRedirect
 from articles.models.live import LiveUpdate, LiveUpdateQuerySet
@@ -49,6 +57,7 @@ __all__ = [
     "ArticleQuerySet",
     "Author",
     "BannedEmail",
+    "BreakingNews",
     "Byline",
     "Comment",
     "CommentQuerySet",
@@ -69,6 +78,7 @@ __all__ = [
     "Image",
     "ImageRendition",
     "ImportRecord",
+    "LeadStory",
     "LegacyRedirect",
     "LiveUpdate",
     "LiveUpdateQuerySet",
@@ -83,8 +93,12 @@ __all__ = [
     "Rendition",
     "ScheduledUpdate",
     "ScheduledUpdateQuerySet",
+    "Section",
     "SlugRedirect",
     "TagDiscussionDefault",
     "TaggedArticle",
     "WordRule",
+    "breaking_news_shown",
+    "lead_story_pinned",
+    "navigation_sections",
 ]

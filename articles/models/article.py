@@ -94,7 +94,7 @@ class ArticleQuerySet(models.QuerySet):
             self.defer(*LISTING_DEFERRED)
             .with_comment_count()
             .with_discussion_mode()
-            .select_related("hero_image")
+            .select_related("hero_image", "section")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 "tags",
@@ -376,6 +376,16 @@ class Article(models.Model):
         _("keep out of Google News"),
         default=False,
         help_text=_("Tick to keep the story out of Google News and the news sitemap."),
+    )
+
+    section = models.ForeignKey(
+        "articles.Section",
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text=_("The story's primary section (World, Politics, ...); tags are for topics."),
     )
 
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))

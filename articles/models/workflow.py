@@ -29,6 +29,8 @@ class ArticleEvent(models.Model):
         UPDATE_APPLIED = "update_applied", _("Scheduled update published")
         KILLED = "killed", _("Killed (legal takedown)")
         KILL_LIFTED = "kill_lifted", _("Kill lifted")
+        PINNED = "pinned", _("Pinned as the home page's lead")
+        UNPINNED = "unpinned", _("Unpinned from the home page")
 
     article = models.ForeignKey(
         "articles.Article",

@@ -54,6 +54,7 @@ CONTENT_FIELDS = frozenset(
         "kind",
         "coverage_ended_at",
         *SEARCH_AND_SOCIAL_FIELDS,
+        "section",
     }
 )
 # What restoring a revision brings back with its hero image (its status and publication
@@ -182,6 +183,7 @@ def article_create(
     discussion_mode: str = "",
     kind: str = Article.Kind.STORY,
     coverage_ended_at: datetime | None = None,
+    section=None,
     by=None,
     created_by=None,
     article: Article | None = None,
@@ -192,7 +194,8 @@ def article_create(
     ``publish`` (or ``status``) moves it on through the workflow, published at
     ``published_at`` (now when None; a future time schedules it). ``by`` is the staff
     account doing it, whose rights are checked; None is a trusted caller such as a
-    management command. ``created_by`` (default ``by``) owns the draft. ``article``: an
+    management command. ``section``: its primary section (None keeps the instance's).
+    ``created_by`` (default ``by``) owns the draft. ``article``: an
     unsaved instance to fill instead of a new one (the admin's form builds it).
     ``search_and_social``: the overrides of ``SEARCH_AND_SOCIAL_FIELDS``.
     """
@@ -221,6 +224,8 @@ def article_create(
     article.coverage_ended_at = coverage_ended_at
     for name, value in search_and_social.items():
         setattr(article, name, value)
+    if section is not None:
+        article.section = section
     article.created_by = created_by or by
     # Saved as a draft first: any other status is a move through the workflow below.
     article.status = Status.DRAFT

@@ -57,6 +57,10 @@ def _save_status(article: Article, *, was: str) -> None:
     article.full_clean()
     article.save(update_fields=["status", "published_at", "updated_at"])
     caching.article_changed(article, was_public=was == Status.PUBLISHED)
+    if was == Status.PUBLISHED and article.status != Status.PUBLISHED:
+        from articles.services.frontpage import lead_story_release
+
+        lead_story_release(article=article)
 
 
 @transaction.atomic

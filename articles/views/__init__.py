@@ -1,7 +1,13 @@
 """Reader-facing views, one module per area."""
 
 from articles.views.appeals import acknowledge_warning, appeal_comment
-from articles.views.articles import ArticleDetailView, AuthorView, HomeView, TagView
+from articles.views.articles import (
+    ArticleDetailView,
+    AuthorView,
+    HomeView,
+    SectionView,
+    TagView,
+)
 from articles.views.comments import (
     comment_permalink,
     delete_comment,
@@ -29,6 +35,7 @@ __all__ = [
     "CorrectionsView",
     "HomeView",
     "PreviewLinkView",
+    "SectionView",
     "StaffPreviewView",
     "TagView",
     "acknowledge_warning",

@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from articles import caching
-from articles.models import Article, Author, SlugRedirect
+from articles.models import Article, Author, Section, SlugRedirect, lead_story_pinned
 from articles.pagination import keyset_page
 from articles.selectors import UPDATES_PARAMETER, live_update_page
 from articles.views.comments import comment_section
@@ -37,7 +37,38 @@ class PublishedArticleListView(ListView):
 
 
 class HomeView(PublishedArticleListView):
+    """The latest stories, the pinned lead story (if any) first on the first page."""
+
     template_name = "articles/home.html"
+
+    def get_queryset(self):
+        self.pin = lead_story_pinned()
+        queryset = super().get_queryset()
+        if self.pin is not None:
+            # The pinned story is shown once, as the lead: never again among the others.
+            queryset = queryset.exclude(pk=self.pin.article_id)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lead_story = None
+        if self.pin is not None and context["page_obj"].is_first:
+            # Published now, or not shown (and unpinned by the workflow when unpublished).
+            pinned = Article.objects.published().with_listing_data()
+            lead_story = pinned.filter(pk=self.pin.article_id).first()
+        context["lead_story"] = lead_story
+        return context
+
+    def expires_at(self) -> float | None:
+        """The next scheduled change, or the end of the lead story's pin."""
+        moments = [caching.page_change_at()]
+        if self.pin is not None and self.pin.pinned_until is not None:
+            moments.append(self.pin.pinned_until.timestamp())
+        return min(filter(None, moments), default=None)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return public_response(self.request, response, tags=[caching.SITE], expires=self.expires_at)
 
 
 class TagView(PublishedArticleListView):
@@ -60,7 +91,30 @@ class TagView(PublishedArticleListView):
             self.request,
             response,
             tags=[caching.tag_key(self.tag.pk)],
-            expires=caching.next_change_at,
+            expires=caching.page_change_at,
+        )
+
+
+class SectionView(PublishedArticleListView):
+    """A section's front page: its stories, newest first (an empty section is a page too:
+    sections are the paper's own, never a draft's secret)."""
+
+    template_name = "articles/section.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return public_response(
+            self.request,
+            response,
+            tags=[caching.section_key(self.section.pk), caching.SITE],
+            expires=caching.page_change_at,
         )
 
 
@@ -80,7 +134,7 @@ class AuthorView(PublishedArticleListView):
             self.request,
             response,
             tags=[caching.author_key(self.author.pk)],
-            expires=caching.next_change_at,
+            expires=caching.page_change_at,
         )
 
 

@@ -58,6 +58,7 @@ def test_article_page_query_count_is_fixed(
 ):
     article = make_articles(3, tags_each)[0]
     CommentFactory.create_batch(comments, article=article)
+    warm_remembered()
     # Article, bylines, tags; then the page of comments (threads, replies, authors and
     # how many threads, in one); then the related stories.
     # +1 for the page cache: when the next scheduled story appears (see articles/caching.py).

@@ -9,15 +9,21 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from allauth.account.models import EmailAddress
 from PIL import Image as PILImage
 from PIL import ImageColor, ImageDraw
 
 from articles.html import paragraphs_from_text
-from articles.models import Article, Image
+from articles.models import Article, Image, Section
 from articles.roles import EDITOR_ROLE, MODERATOR_ROLE, WRITER_ROLE
-from articles.services import article_create, author_get_or_create, image_create
+from articles.services import (
+    article_create,
+    author_get_or_create,
+    image_create,
+    section_create,
+)
 
 # Original demo stories about an invented town, so the site has something to show.
 DEMO_ARTICLES = [
@@ -34,6 +40,7 @@ DEMO_ARTICLES = [
         "eleven weeks ahead of the revised schedule.",
         "authors": ["Mara Ellison"],
         "tags": ["Transport", "Eastport"],
+        "section": "Local",
         "hours_ago": 2,
         "body": """The Eastport harbour bridge reopened to traffic at six o'clock on Monday morning, two years after engineers closed it when corrosion was found in its steel cables.
 The first vehicles across were three night buses, whose drivers sounded their horns as a small crowd of early commuters applauded from the footpath.
@@ -53,6 +60,7 @@ The council said the repairs cost 41 million, about six per cent over the origin
         "and open on Sunday afternoons from next month.",
         "authors": ["Tomas Reyes"],
         "tags": ["Culture", "Eastport"],
+        "section": "Culture",
         "hours_ago": 20,
         "body": """Eastport's central library will open for longer at weekends from the first of next month, after a consultation in which most respondents asked for evening and Sunday hours.
 The library will hire four part-time assistants, funded by a grant from the regional arts fund.
@@ -66,6 +74,7 @@ Head librarian Judith Amsel said study rooms had been full every Saturday since 
         "the university and the harbour by 2028.",
         "authors": ["Mara Ellison", "Tomas Reyes"],
         "tags": ["Transport", "Politics", "Eastport"],
+        "section": "Politics",
         "hours_ago": 30,
         "body": """The town council voted 23 to 14 on Thursday night to fund a network of protected cycle lanes, ending a debate that has run for three budget cycles.
 The first section, along Station Road, is due to open next summer. Shop owners on the road had asked for loading bays to be kept, and the final plan includes six.
@@ -78,6 +87,7 @@ Opposition councillors said the money would be better spent on road repairs. The
         "standfirst": "A crew with an average age of nineteen beat the favourites by half a length.",
         "authors": ["Priya Natarajan"],
         "tags": ["Sport", "Eastport"],
+        "section": "Sport",
         "hours_ago": 52,
         "body": """The Eastport Rowing Club's eight won the regional championship on Saturday, the club's first title in its 87-year history.
 The crew trailed for most of the two-kilometre course before overtaking the defending champions in the final 300 metres.
@@ -96,6 +106,7 @@ Coach Helen Baptiste said the club had doubled its junior membership in three ye
         "in the town hall and two libraries.",
         "authors": ["Priya Natarajan"],
         "tags": ["Weather", "Health"],
+        "section": "World",
         "hours_ago": 75,
         "body": """The national weather service has issued an amber heat warning for the region from Friday evening to Monday morning.
 Doctors advise drinking water regularly, avoiding the sun between 11am and 4pm, and checking on elderly neighbours.
@@ -108,12 +119,40 @@ The council will open cooling centres in the town hall and the Northside and Har
         "standfirst": "Twelve bakers share the ovens, the rent and the profits.",
         "authors": ["Tomas Reyes"],
         "tags": ["Business", "Food"],
+        "section": "Business",
         "hours_ago": 100,
         "body": """The old fire station on Quay Street, empty for six years, reopened on Friday as a bakery run by a cooperative of twelve bakers.
 Each member works three days a week and the cooperative shares its profits equally, said founding member Lucas Ferrand.
 The building's brass pole has been kept. "Children ask about it every day," Ferrand said.""",
     },
 ]
+
+
+# The paper's desks, in the navigation's order (each story has one, its primary section).
+DEMO_SECTIONS = [
+    ("World", "News from beyond the harbour."),
+    ("Politics", "The council, the region and the country."),
+    ("Business", "Work, trade and money in Eastport."),
+    ("Culture", "Books, music, film and the arts."),
+    ("Sport", "Results and stories from the clubs."),
+    ("Local", "Eastport's streets, services and neighbours."),
+]
+
+
+def demo_sections() -> dict[str, Section]:
+    """The demo sections, made once (by name), through the service."""
+    existing = {section.name: section for section in Section.objects.all()}
+    for position, (name, description) in enumerate(DEMO_SECTIONS):
+        if name not in existing:
+            existing[name] = section_create(
+                by=None,
+                name=name,
+                slug=slugify(name),
+                description=description,
+                position=position * 10,
+                is_in_navigation=True,
+            )
+    return existing
 
 
 def demo_picture(slug: str, sky: str, sea: str, sun: str, alt_text: str) -> Image:
@@ -169,6 +208,7 @@ class Command(BaseCommand):
                 "slug", flat=True
             )
         )
+        sections = demo_sections()
         # Stories already there are left alone: someone may have edited them in the admin,
         # and saving them again would mark them "Updated" and add a revision each run.
         for item in DEMO_ARTICLES:
@@ -181,6 +221,7 @@ class Command(BaseCommand):
                 body=paragraphs_from_text(item["body"]),
                 authors=[author_get_or_create(display_name=name) for name in item["authors"]],
                 tags=item["tags"],
+                section=sections[item["section"]],
                 publish=True,
                 published_at=now - timedelta(hours=item["hours_ago"]),
                 hero_image=demo_picture(item["slug"], *item["picture"]),
