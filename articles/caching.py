@@ -25,7 +25,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Subquery
+from django.utils import timezone
 
 from newsroom import page_cache
 
@@ -150,27 +150,27 @@ def everything_changed() -> None:
 def next_change_at() -> float | None:
     """When the next scheduled change happens (a timestamp), or None: a scheduled story
     appears, a story expires, a scheduled update goes out. No list of stories, and no
-    "related stories", is kept past it. One query: three indexed "first one" subqueries."""
+    "related stories", is kept past it. One query: the union of the three future moments,
+    each part read through its own index (what is scheduled is few rows), the first kept."""
     from articles.models import Article, ScheduledUpdate
 
-    row = (
-        Article.objects.order_by()
-        .annotate(
-            next_scheduled=Subquery(
-                Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
-            ),
-            next_expiry=Subquery(
-                Article.objects.expiring().order_by("expires_at").values("expires_at")[:1]
-            ),
-            next_update=Subquery(
-                ScheduledUpdate.objects.pending().order_by("publish_at").values("publish_at")[:1]
-            ),
-        )
-        .values_list("next_scheduled", "next_expiry", "next_update")[:1]
+    now = timezone.now()
+    scheduled = Article.objects.scheduled().order_by().values_list("published_at", flat=True)
+    expiring = (
+        Article.objects.expiring()
+        .filter(expires_at__gt=now)
+        .order_by()
+        .values_list("expires_at", flat=True)
     )
-    # No story at all: nothing is scheduled either.
-    found = [at for at in next(iter(row), ()) if at is not None]
-    return min(found).timestamp() if found else None
+    updates = (
+        ScheduledUpdate.objects.pending()
+        .filter(publish_at__gt=now)
+        .order_by()
+        .values_list("publish_at", flat=True)
+    )
+    first = scheduled.union(expiring, updates, all=True).order_by("published_at")[:1]
+    at = next(iter(first), None)
+    return at.timestamp() if at else None
 
 
 def banner_expires_at() -> float | None:

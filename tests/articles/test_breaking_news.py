@@ -17,10 +17,7 @@ from articles.models import (
     ArticleEvent,
     BreakingNews,
     LeadStory,
-    ModerationSettings,
     breaking_news_shown,
-    lead_story_pinned,
-    navigation_sections,
 )
 from articles.services import (
     article_pin,
@@ -31,6 +28,7 @@ from articles.services import (
 )
 from newsroom import page_cache
 from tests.factories import ArticleFactory, ago, from_now
+from tests.helpers import warm_remembered
 
 pytestmark = pytest.mark.django_db
 
@@ -172,8 +170,7 @@ def test_a_home_page_with_a_banner_costs_what_one_without_does(client, editor):
     ArticleFactory.create_batch(3)
 
     def queries() -> int:
-        ModerationSettings.load()
-        breaking_news_shown(), navigation_sections(), lead_story_pinned()
+        warm_remembered()
         with CaptureQueriesContext(connection) as context:
             client.get("/")
         return len(context.captured_queries)
@@ -310,8 +307,7 @@ def test_the_pin_shows_only_on_the_first_page(client, editor, settings):
 
 def test_a_home_page_with_a_pin_costs_a_fixed_number_of_queries(client, editor):
     def queries() -> int:
-        ModerationSettings.load()
-        breaking_news_shown(), navigation_sections(), lead_story_pinned()
+        warm_remembered()
         with CaptureQueriesContext(connection) as context:
             client.get("/")
         return len(context.captured_queries)

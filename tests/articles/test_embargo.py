@@ -136,7 +136,11 @@ def test_the_bulk_publish_action_leaves_an_embargoed_story_and_says_why(client, 
     client.force_login(editor)
     response = client.post(
         reverse("admin:articles_article_changelist"),
-        {"action": "publish_selected", "_selected_action": [embargoed.pk, other.pk]},
+        {
+            "action": "publish_selected",
+            "_selected_action": [embargoed.pk, other.pk],
+            "post": "yes",  # past the "Are you sure?" page
+        },
         follow=True,
     )
     assertContains(response, "embargoed until")

@@ -16,16 +16,14 @@ from defusedxml import ElementTree
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import (
-    ModerationSettings,
     Section,
-    breaking_news_shown,
-    lead_story_pinned,
     navigation_sections,
 )
 from articles.services import article_update, section_create, section_delete, section_update
 from newsroom import page_cache
 from tests.articles.editorial import article_form_data
 from tests.factories import ArticleFactory, AuthorFactory, ago
+from tests.helpers import warm_remembered
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +95,7 @@ def test_section_pages_go_by_position(client, world, settings):
 
 def test_a_section_page_costs_the_same_with_3_or_30_stories(client, world):
     def queries() -> int:
-        ModerationSettings.load()
-        breaking_news_shown(), navigation_sections(), lead_story_pinned()
+        warm_remembered()
         with CaptureQueriesContext(connection) as context:
             assert client.get(section_url(world)).status_code == 200
         return len(context.captured_queries)

@@ -150,9 +150,10 @@ def test_an_editor_inserts_a_library_image_in_the_body_and_readers_get_rendition
     page.get_by_role("button", name="Log in").click()
     page.goto(f"/admin/articles/article/{article.pk}/change/")
 
-    page.locator(".ProseMirror[contenteditable=true] p").click()
+    # The story's body (a live story's scheduled-update form has an editor too).
+    page.locator(".ProseMirror[contenteditable=true] p").first.click()
     page.keyboard.press("End")
-    page.locator(".prose-menubar [title=figure]").click()
+    page.locator(".prose-menubar [title=figure]").first.click()
     dialog = page.locator("dialog[open]")
     dialog.get_by_label("Image URL").fill(image.file.url)
     dialog.get_by_label("Alternative Text").fill("Boats at the quay")

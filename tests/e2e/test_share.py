@@ -24,7 +24,7 @@ def test_copy_link_puts_the_article_url_on_the_clipboard(browser, live_server, s
 
     page.get_by_role("button", name="Copy link").click()
 
-    expect(page.get_by_role("status")).to_have_text("Link copied.")
+    expect(page.locator("[data-share]").get_by_role("status")).to_have_text("Link copied.")
     assert page.evaluate("navigator.clipboard.readText()") == (
         f"{live_server.url}/articles/harbour-bridge-reopens/"
     )
@@ -41,7 +41,9 @@ def test_without_a_clipboard_the_link_is_shown_selected_to_copy(page, live_serve
     expect(field).to_be_visible()
     expect(field).to_have_value(f"{live_server.url}/articles/harbour-bridge-reopens/")
     expect(field).to_be_focused()
-    expect(page.get_by_role("status")).to_have_text("Copy the link from the box below.")
+    expect(page.locator("[data-share]").get_by_role("status")).to_have_text(
+        "Copy the link from the box below."
+    )
 
 
 def test_share_sheet_button_appears_only_where_the_browser_has_one(page, story):
@@ -144,7 +146,7 @@ def test_the_share_row_works_from_the_keyboard(browser, live_server, story):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none"), outline
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_have_text("Link copied.")
+    expect(page.locator("[data-share]").get_by_role("status")).to_have_text("Link copied.")
     assert page.evaluate("navigator.clipboard.readText()").endswith(
         "/articles/harbour-bridge-reopens/"
     )

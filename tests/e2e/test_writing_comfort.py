@@ -35,7 +35,8 @@ def test_the_body_editor_spellchecks_keeps_its_toolbar_and_counts_words(page):
     page.get_by_role("button", name="Log in").click()
     page.goto(f"/admin/articles/article/{story.pk}/change/")
 
-    area = page.locator(".ProseMirror[contenteditable=true]")
+    # The story's body editor: the first (a live story's scheduled-update form has one too).
+    area = page.locator(".ProseMirror[contenteditable=true]").first
     expect(area).to_be_visible()
     assert area.get_attribute("spellcheck") != "false"
 
@@ -48,7 +49,7 @@ def test_the_body_editor_spellchecks_keeps_its_toolbar_and_counts_words(page):
 
     # Deep in the story, the toolbar is still at the top of the window.
     page.locator(".ProseMirror p").nth(70).scroll_into_view_if_needed()
-    menubar = page.locator(".field-body .prose-menubar")
+    menubar = page.locator(".field-body .prose-menubar").first
     box = menubar.bounding_box()
     assert box is not None and -1 <= box["y"] <= 5, box
 
@@ -77,7 +78,7 @@ def test_an_image_chosen_from_the_library_is_inserted_at_the_cursor(page):
     first.click()
     page.keyboard.press("End")
 
-    page.locator(".field-body .prose-menubar__button[title='figure']").click()
+    page.locator(".field-body .prose-menubar__button[title='figure']").first.click()
     dialog = page.locator("dialog[open]")
     with page.expect_popup() as popup_info:
         dialog.get_by_role("button", name="Browse...").click()
