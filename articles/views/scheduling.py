@@ -3,7 +3,7 @@
 import logging
 from functools import wraps
 
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 
 from articles.services.scheduling import scheduled_updates_apply_due
 
@@ -23,6 +23,10 @@ def apply_due_updates(view):
     def wrapper(request, *args, **kwargs):
         try:
             scheduled_updates_apply_due()
+        except (OperationalError, InterfaceError):
+            # The database is not answering: the page cannot be read either; the 503 page
+            # says so at once (newsroom.middleware), rather than after a second timeout.
+            raise
         except DatabaseError as error:
             # A reader still gets the page (the live version); the job or the next reader
             # applies the update.

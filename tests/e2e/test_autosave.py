@@ -162,6 +162,11 @@ def test_an_editor_takes_over_and_the_writer_is_told_and_keeps_the_text(page, br
     expect(page.locator(".ProseMirror[contenteditable=true]")).to_contain_text(
         "The writer's last words."
     )
+    # No heartbeat or autosave may still be on its way when the test's database goes.
+    page.goto("about:blank")
+    editor_page.goto("about:blank")
+    # Leaving sends the presence release (sendBeacon): let it land before teardown.
+    page.wait_for_timeout(1000)
     other.close()
     story.refresh_from_db()
     assert story.body == "<p>Saved paragraph.</p>"
