@@ -29,6 +29,7 @@ from articles.models import (
     PreviewLink,
     ScheduledUpdate,
 )
+from articles.models import article as article_models
 from articles.models.comment import validate_comment_has_text, validate_comment_length
 from articles.models.drafts import person_name
 from articles.models.notes import NOTE_MAX_LENGTH
@@ -261,14 +262,7 @@ class ImageChooserUploadForm(forms.Form):
 
 
 # The "Search and social" overrides of the article form (articles.metadata reads them).
-SEARCH_AND_SOCIAL_FIELDS = (
-    "seo_title",
-    "seo_description",
-    "social_headline",
-    "social_image",
-    "is_noindex",
-    "is_kept_out_of_news",
-)
+SEARCH_AND_SOCIAL_FIELDS = article_models.SEARCH_AND_SOCIAL_FIELDS
 
 
 class ArticleAdminForm(forms.ModelForm):

@@ -193,6 +193,18 @@ class ArticleRevision(models.Model):
         abstract = True
 
 
+# What a story says to search engines and social networks, beside its headline and
+# standfirst: one list for the admin form, its fieldset and the services.
+SEARCH_AND_SOCIAL_FIELDS = (
+    "seo_title",
+    "seo_description",
+    "social_headline",
+    "social_image",
+    "is_noindex",
+    "is_kept_out_of_news",
+)
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

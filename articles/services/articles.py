@@ -21,6 +21,7 @@ from taggit.models import Tag
 
 from articles import caching
 from articles.models import Article, ArticleEvent, Author, Byline, Image, SlugRedirect
+from articles.models import article as article_models
 from articles.models.article import current_relations
 from articles.permissions import ArticlePermissions
 from articles.services.tags import tag_names_clean
@@ -32,16 +33,7 @@ Status = Article.Status
 # What an update may change directly; status and publication time move through the
 # workflow services, bylines and tags through their own arguments.
 # The search and social overrides (articles.metadata reads them).
-SEARCH_AND_SOCIAL_FIELDS = frozenset(
-    {
-        "seo_title",
-        "seo_description",
-        "social_headline",
-        "social_image",
-        "is_noindex",
-        "is_kept_out_of_news",
-    }
-)
+SEARCH_AND_SOCIAL_FIELDS = frozenset(article_models.SEARCH_AND_SOCIAL_FIELDS)
 CONTENT_FIELDS = frozenset(
     {
         "headline",
