@@ -60,6 +60,56 @@ def article_page_tags(article) -> list[str]:
     ]
 
 
+# The article page's fragments printed from the story's relations (bylines, tags, pictures):
+# when one is missing, the view reads them (``page_prefetches``) before rendering.
+FRAGMENTS_OF_RELATIONS = frozenset({"page-tags", "meta", "text", "more", "footer"})
+
+
+def article_fragments(request, article):
+    """The parts of ``article``'s page kept between renders (``newsroom/fragments.py``), read
+    in one round trip: its page-cache tags, its metadata, its text, its corrections and
+    related stories (kept no later than the next scheduled change, as the page), its tags and
+    share row, and for an anonymous reader its comment threads. Each is named by the page's
+    tags (``article_page_tags``, asked when one is stored, once its relations are read) and
+    keyed by what else changes it: the address the page is on (absolute URLs), the reader's
+    order and page of comments, the page of a live blog's updates."""
+    from articles.selectors import (
+        ORDER_PARAMETER,
+        PAGE_PARAMETER,
+        SHARED_HEADS,
+        SHARED_ROWS,
+        UPDATES_PARAMETER,
+        comment_order,
+        requested_page,
+    )
+    from newsroom.fragments import Fragment, fragment_set
+
+    query = request.GET
+    order = comment_order(query.get(ORDER_PARAMETER))
+    page = requested_page(query.get(PAGE_PARAMETER))
+    updates = query.get(UPDATES_PARAMETER, "")[:100]
+    site = settings.NEWSROOM_BASE_URL or request.build_absolute_uri("/")
+    pk = article.pk
+
+    def tags():
+        return article_page_tags(article)
+
+    fragments = {
+        "page-tags": Fragment(f"article-tags:{pk}", tags),
+        "meta": Fragment(f"article-meta:{pk}:{site}:{order}:{page}:{updates}", tags),
+        "text": Fragment(f"article-text:{pk}", tags),
+        "more": Fragment(f"article-more:{pk}", tags, expires_at=next_change_at),
+        "footer": Fragment(f"article-footer:{pk}:{site}", tags),
+    }
+    # A page of threads as anonymous readers read it (articles.selectors.comment_page): a
+    # logged-in reader's page reads it too, with what is the reader's own.
+    fragments[SHARED_ROWS] = Fragment(f"article-rows:{pk}:{order}:{page}", tags)
+    fragments[SHARED_HEADS] = Fragment(f"article-heads:{pk}:{order}:{page}", tags)
+    if not request.user.is_authenticated:
+        fragments["threads"] = Fragment(f"article-threads:{pk}:{order}:{page}", tags)
+    return fragment_set(fragments.items())
+
+
 def relation_keys(article) -> set[str]:
     """The tags and authors ``article`` has now, and the section the instance names, as
     page-cache tags (two small queries)."""
@@ -147,11 +197,40 @@ def everything_changed() -> None:
     _invalidate_on_commit({page_cache.EVERYTHING})
 
 
+# next_change_at(), remembered in the shared cache (newsroom/remembered.py) until a story or
+# a scheduled update is saved (Article.save, ScheduledUpdate.save and .delete) or the moment
+# comes. Remembered too early is harmless (pages are kept less long); a write bypassing
+# save() (a queryset update) is covered by the timeout.
+NEXT_CHANGE_KEY = "newsroom:next-change:1"
+_NEXT_CHANGE_SECONDS = 300
+
+
 def next_change_at() -> float | None:
     """When the next scheduled change happens (a timestamp), or None: a scheduled story
     appears, a story expires, a scheduled update goes out. No list of stories, and no
-    "related stories", is kept past it. One query: the union of the three future moments,
-    each part read through its own index (what is scheduled is few rows), the first kept."""
+    "related stories", is kept past it. Every uncached reader page asks: remembered in the
+    shared cache (``NEXT_CHANGE_KEY``), else one query."""
+    from newsroom.remembered import remembered
+
+    def until(at) -> int:
+        if at is None:
+            return _NEXT_CHANGE_SECONDS
+        return min(_NEXT_CHANGE_SECONDS, int(at - time.time()))
+
+    return remembered(NEXT_CHANGE_KEY, _first_change_at, timeout=until)
+
+
+def forget_next_change() -> None:
+    """A story or a scheduled update changed: ``next_change_at`` is asked again."""
+    from newsroom.remembered import forget
+
+    forget(NEXT_CHANGE_KEY)
+
+
+def _first_change_at() -> float | None:
+    """``next_change_at`` from the database. One query: the union of the three future
+    moments, each part read through its own index (what is scheduled is few rows), the
+    first kept."""
     from articles.models import Article, ScheduledUpdate
 
     now = timezone.now()

@@ -217,6 +217,12 @@ class ArticlePermissions:
         return _is_active(self.user)
 
     @cached_property
+    def reader_pk(self):
+        """The reader's pk (None when anonymous), read once for a page: ``request.user`` is
+        a lazy object, each attribute a proxied call."""
+        return self.user.pk
+
+    @cached_property
     def _verified_emails(self) -> list[str]:
         from allauth.account.models import EmailAddress
 
@@ -352,6 +358,30 @@ class FrontPagePermissions:
         return self._staff_with("articles.delete_section")
 
 
+# What CommentPermissions answers, made once (lazy): a page asks for every comment it prints.
+_EDIT_NOT_OWN = _("You can only edit your own comments.")
+_EDIT_REMOVED = _("This comment is removed: it can no longer be edited.")
+_EDIT_TOO_LATE = _("The time to edit this comment has passed.")
+_DELETE_NOT_OWN = _("You can only delete your own comments.")
+_DELETE_REMOVED = _("This comment is already removed.")
+_REPLY_CLOSED = _("That comment is no longer open for replies.")
+_REPORT_NOT_SHOWN = _("This comment cannot be reported.")
+_REPORT_OWN = _("You cannot report your own comment.")
+_REPORT_BANNED = _("You can no longer report comments on this site.")
+_REPORT_UNVERIFIED = _("Please verify your email address before you report a comment.")
+_REACT_ANONYMOUS = _("Log in to react to comments.")
+_REACT_NOT_SHOWN = _("This comment cannot take reactions.")
+_REACT_OWN = _("You cannot react to your own comment.")
+_REACT_BANNED = _("You can no longer react to comments on this site.")
+_REACT_UNVERIFIED = _("Please verify your email address before you react to a comment.")
+_IGNORE_ANONYMOUS = _("Log in to ignore a commenter.")
+_IGNORE_NO_ACCOUNT = _("This comment's author has no account here.")
+_IGNORE_SELF = _("You cannot ignore yourself.")
+_APPEAL_NOT_OWN = _("You can only appeal the removal of your own comments.")
+_APPEAL_NOT_REMOVED = _("This comment was not removed by a moderator.")
+_APPEAL_TOO_LATE = _("The time to appeal this removal has passed.")
+
+
 class CommentPermissions:
     """What ``user`` may do with ``comment``.
 
@@ -374,6 +404,15 @@ class CommentPermissions:
         self._article_permissions = article_permissions
         self._reported_ids = reported_ids
         self._now = now
+        if article_permissions is not None:
+            # A page asks for each of its comments: what the page's object knows already
+            # is set here rather than through cached_property (and its lock, on Python 3.11).
+            active = article_permissions.is_reader_active
+            self.__dict__["article_permissions"] = article_permissions
+            self.__dict__["_is_reader_active"] = active
+            if comment is not None:
+                own = active and comment.author_id == article_permissions.reader_pk
+                self.__dict__["is_own"] = own
 
     @cached_property
     def article_permissions(self) -> ArticlePermissions:
@@ -405,12 +444,12 @@ class CommentPermissions:
     def edit_refusal(self) -> str | None:
         """Why ``user`` may not edit the comment now, in words for them, or None."""
         if not self.is_own:
-            return _("You can only edit your own comments.")
+            return _EDIT_NOT_OWN
         if self.comment.is_removed:
-            return _("This comment is removed: it can no longer be edited.")
+            return _EDIT_REMOVED
         window = timezone.timedelta(minutes=settings.NEWSROOM_COMMENT_EDIT_MINUTES)
         if (self._now or timezone.now()) >= self.comment.created_at + window:
-            return _("The time to edit this comment has passed.")
+            return _EDIT_TOO_LATE
         # Editing is commenting: a ban or closed comments stop it too.
         return self._comment_refusal_message()
 
@@ -420,9 +459,9 @@ class CommentPermissions:
     def delete_refusal(self) -> str | None:
         """Why ``user`` may not withdraw the comment, in words for them, or None."""
         if not self.is_own:
-            return _("You can only delete your own comments.")
+            return _DELETE_NOT_OWN
         if self.comment.is_removed:
-            return _("This comment is already removed.")
+            return _DELETE_REMOVED
         return None
 
     def can_delete(self) -> bool:
@@ -434,7 +473,7 @@ class CommentPermissions:
         if self.comment.status != Comment.Status.VISIBLE:
             # A reply under a held or removed comment would be counted but have no
             # visible place to sit.
-            return _("That comment is no longer open for replies.")
+            return _REPLY_CLOSED
         return self._comment_refusal_message()
 
     def can_reply(self) -> bool:
@@ -449,13 +488,13 @@ class CommentPermissions:
         can still be reported.
         """
         if not self._is_reader_active or self.comment.status != Comment.Status.VISIBLE:
-            return _("This comment cannot be reported.")
+            return _REPORT_NOT_SHOWN
         if self.is_own:
-            return _("You cannot report your own comment.")
+            return _REPORT_OWN
         if self.article_permissions._is_banned or self.article_permissions.suspended_until:
-            return _("You can no longer report comments on this site.")
+            return _REPORT_BANNED
         if not self.article_permissions._verified_emails:
-            return _("Please verify your email address before you report a comment.")
+            return _REPORT_UNVERIFIED
         return None
 
     def can_report(self) -> bool:
@@ -468,15 +507,15 @@ class CommentPermissions:
         As for reports: readers with a verified address and no ban, so that counts are not
         made by throwaway accounts; never one's own comment, nor one not shown to all."""
         if not self._is_reader_active:
-            return _("Log in to react to comments.")
+            return _REACT_ANONYMOUS
         if self.comment.status != Comment.Status.VISIBLE:
-            return _("This comment cannot take reactions.")
+            return _REACT_NOT_SHOWN
         if self.is_own:
-            return _("You cannot react to your own comment.")
+            return _REACT_OWN
         if self.article_permissions._is_banned:
-            return _("You can no longer react to comments on this site.")
+            return _REACT_BANNED
         if not self.article_permissions._verified_emails:
-            return _("Please verify your email address before you react to a comment.")
+            return _REACT_UNVERIFIED
         return None
 
     def can_react(self) -> bool:
@@ -485,12 +524,12 @@ class CommentPermissions:
     def ignore_refusal(self) -> str | None:
         """Why ``user`` may not ignore (or stop ignoring) the comment's author, or None."""
         if not self._is_reader_active:
-            return _("Log in to ignore a commenter.")
+            return _IGNORE_ANONYMOUS
         if self.comment.author_id is None:
             # Deleted accounts and imported comments: nobody to ignore from now on.
-            return _("This comment's author has no account here.")
+            return _IGNORE_NO_ACCOUNT
         if self.is_own:
-            return _("You cannot ignore yourself.")
+            return _IGNORE_SELF
         return None
 
     def can_ignore_author(self) -> bool:
@@ -519,12 +558,12 @@ class CommentPermissions:
         of the same removal is refused by ``appeal_create``)."""
         comment = self.comment
         if not self.is_own:
-            return _("You can only appeal the removal of your own comments.")
+            return _APPEAL_NOT_OWN
         if comment.status not in (Comment.Status.REMOVED, Comment.Status.SPAM) or (
             comment.is_deleted_by_author or comment.removed_at is None
         ):
-            return _("This comment was not removed by a moderator.")
+            return _APPEAL_NOT_REMOVED
         window = timezone.timedelta(days=settings.NEWSROOM_APPEAL_DAYS)
         if (self._now or timezone.now()) >= comment.removed_at + window:
-            return _("The time to appeal this removal has passed.")
+            return _APPEAL_TOO_LATE
         return None

@@ -245,7 +245,7 @@ def _comments_of_page(
     return [make(row) for row in rows]
 
 
-def _requested_page(number) -> int | None:
+def requested_page(number) -> int | None:
     """The page a reader asked for, 1 for none or a mistyped one, None for one below 1
     (the last page then, as ``Paginator.get_page`` answers)."""
     try:
@@ -280,7 +280,9 @@ class CommentUrls:
         return f"{head}{pk}{tail}"
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ sets each of its twenty fields through
+# object.__setattr__, and a page makes one per comment. Nothing changes one once made.
+@dataclass(slots=True)
 class CommentEntry:
     """A comment as the reader sees it, ready to print: what they may do with it
     (``permissions``), whether the comment it answers is on the same page
@@ -351,6 +353,9 @@ class CommentPage:
     # page, or its permalink.
     picks: list[CommentEntry] = field(default_factory=list)
     pick_urls: dict[int, str] = field(default_factory=dict)
+    # Whether the page's rows are everyone's (the shared fragment's, ``SHARED_ROWS``), so
+    # each comment's head prints the same for every reader.
+    is_shared: bool = False
 
     @property
     def is_newest_first(self) -> bool:
@@ -494,33 +499,142 @@ def _byline_users(article: Article) -> set[int]:
     return set(users.values_list("author__user_id", flat=True))
 
 
-def comment_page(article: Article, user, *, order: str = OLDEST, number=None) -> CommentPage:
+@dataclass(frozen=True)
+class ReaderFacts:
+    """What one logged-in reader's page of comments adds to everyone's (``_reader_facts``):
+    which comments of the article they reported and reacted to, whose comments they ignore,
+    which accounts are the story's bylined authors (the "Author" badge), and whether they
+    have a comment of their own held there (which only they see)."""
+
+    reported: frozenset[int]
+    reacted: frozenset[int]
+    ignored: frozenset[int]
+    byline_users: frozenset[int]
+    has_held: bool
+
+    def applied(self, rows: list[CommentRow]) -> list[CommentRow]:
+        """``rows`` as an anonymous reader's page read them, with this reader's facts."""
+        if not (self.reported or self.reacted or self.ignored):
+            return rows
+        out = []
+        for row in rows:
+            reported, reacted = row.pk in self.reported, row.pk in self.reacted
+            ignored = row.author_id in self.ignored
+            if reported or reacted or ignored:
+                row = row._replace(
+                    is_reported_by_reader=reported,
+                    is_reacted_by_reader=reacted,
+                    is_author_ignored=ignored,
+                )
+            out.append(row)
+        return out
+
+
+def _reader_facts(article: Article, user) -> ReaderFacts:
+    """A logged-in reader's ``ReaderFacts`` on ``article``, in one query (a union of small
+    parts, each read through an index on the reader's own rows)."""
+
+    def part(queryset, column: str, kind: str):
+        return queryset.order_by().annotate(kind=Value(kind)).values_list(column, "kind")
+
+    held = Comment.objects.filter(article=article, author=user, status=Comment.Status.PENDING)
+    parts = [
+        part(
+            CommentReport.objects.filter(reporter=user, comment__article=article), "comment_id", "r"
+        ),
+        part(Reaction.objects.filter(user=user, comment__article=article), "comment_id", "a"),
+        part(IgnoredCommenter.objects.filter(user=user), "ignored_id", "i"),
+        part(
+            Byline.objects.filter(article=article, author__user__isnull=False),
+            "author__user_id",
+            "b",
+        ),
+    ]
+    found = {"r": set(), "a": set(), "i": set(), "b": set(), "h": set()}
+    for pk, kind in part(held, "pk", "h").union(*parts, all=True):
+        found[kind].add(pk)
+    return ReaderFacts(
+        reported=frozenset(found["r"]),
+        reacted=frozenset(found["a"]),
+        ignored=frozenset(found["i"]),
+        byline_users=frozenset(found["b"]),
+        has_held=bool(found["h"]),
+    )
+
+
+# The names of the article page's fragments (articles.caching.article_fragments) holding a
+# page of threads as anonymous readers read it, and the heads of its comments as
+# articles/templatetags/comments.py prints them (``CommentPage.is_shared``).
+SHARED_ROWS = "rows"
+SHARED_HEADS = "heads"
+
+
+def comment_page(
+    article: Article,
+    user,
+    *,
+    order: str = OLDEST,
+    number=None,
+    permissions: ArticlePermissions | None = None,
+    shared=None,
+) -> CommentPage:
     """Page ``number`` of the article's threads as ``user`` sees them (a stale or mistyped
     number shows the nearest page), each comment with its permissions and what it prints,
-    and the article's editors' picks."""
-    threads = threads_for(article, user, order=order)
+    and the article's editors' picks. ``permissions``: the reader's ``ArticlePermissions``
+    on the article, when the caller has them already.
+
+    ``shared``: the page's ``newsroom.fragments.FragmentSet``, whose ``SHARED_ROWS`` fragment
+    keeps the requested page's rows as every anonymous reader reads them. An anonymous page
+    reads them from there (or keeps them there); a logged-in reader's page too when they are
+    stored there, with the reader's ``ReaderFacts`` read beside (one small query rather
+    than the page's rows), unless the reader has a held comment of their own on the story.
+    """
     size = settings.NEWSROOM_COMMENTS_PAGE_SIZE
-    number = _requested_page(number)
+    number = requested_page(number)
+    requested = number
+    logged_in = user.is_authenticated
+    facts = None
+    is_shared = False
+
+    def threads_query():  # built only when read: the shared rows need no query of their own
+        return threads_for(article, user, order=order)
 
     def fetch(number: int) -> list[CommentRow]:
-        return _comments_of_page(article, threads, user, start=(number - 1) * size, size=size)
+        nonlocal facts, is_shared
+
+        def read() -> list[CommentRow]:
+            start = (number - 1) * size
+            return _comments_of_page(article, threads_query(), user, start=start, size=size)
+
+        is_shared = False
+        if shared is None or SHARED_ROWS not in shared.fragments or number != requested:
+            return read()
+        if not logged_in:
+            is_shared = True
+            return shared.value(SHARED_ROWS, read)
+        if shared.is_stored(SHARED_ROWS):
+            facts = _reader_facts(article, user)
+            if not facts.has_held:
+                is_shared = True
+                return facts.applied(shared.value(SHARED_ROWS, read))
+            facts = None
+        return read()
 
     fetched = fetch(number) if number else []
     if not any(c.is_on_page for c in fetched) and number != 1:
         # A stale or mistyped number beyond the last page (or below the first): the last
         # page, at the cost of a count. Links the page prints never need this.
-        number = max(1, ceil(threads.count() / size))
+        number = max(1, ceil(threads_query().count() / size))
         fetched = fetch(number)
     comments = [c for c in fetched if c.is_on_page]
     total = fetched[0].thread_total if fetched else 0
     in_order = _threads_in_order(comments, order)
     page = Page([top for top, _replies in in_order], number, Paginator(range(total), size))
-    article_permissions = ArticlePermissions(user, article)
+    article_permissions = permissions or ArticlePermissions(user, article)
     reported = {comment.pk for comment in fetched if comment.is_reported_by_reader}
     on_page = {comment.pk for comment in comments}
     now = timezone.now()
     urls = CommentUrls(order_query(order))
-    logged_in = user.is_authenticated
     # The words are the same on every comment: translated once for the page.
     deleted, removed, awaiting = (
         str(DELETED_BY_AUTHOR),
@@ -529,9 +643,10 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
     )
     reply_label = str(REPLY_LABEL)
     staff_badge, author_badge = str(STAFF_BADGE), str(AUTHOR_BADGE)
-    byline_users = _byline_users(article)
+    byline_users = facts.byline_users if facts is not None else _byline_users(article)
     date_text = DateText(get_format("DATETIME_FORMAT"))
-    localtime = timezone.localtime
+    # timezone.localtime() asks for the current time zone on every call.
+    zone = timezone.get_current_timezone()
     # Moderators work in the admin, so are staff: a reader's page asks no permission rows.
     is_moderator = (
         logged_in
@@ -562,7 +677,7 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
             )
         if comment.is_pending and not permissions.is_own:
             return CommentEntry(comment, permissions, answers_anchor, placeholder=awaiting, **where)
-        created = localtime(comment.created_at)
+        created = comment.created_at.astimezone(zone)
         badges = []
         if comment.author_id:
             if comment.author_is_staff:
@@ -617,7 +732,9 @@ def comment_page(article: Article, user, *, order: str = OLDEST, number=None) ->
     pick_urls = {
         c.pk: f"#{c.anchor}" if c.pk in on_page else urls.url("comment", c.pk) for c in featured
     }
-    return CommentPage(article, page, threads, order, article_permissions, picks, pick_urls)
+    return CommentPage(
+        article, page, threads, order, article_permissions, picks, pick_urls, is_shared=is_shared
+    )
 
 
 def comment_page_number(comment: Comment, user, *, order: str = OLDEST) -> int:

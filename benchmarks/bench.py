@@ -206,9 +206,26 @@ def warm_up(server, facts: dict, cookies: dict, args) -> None:
         settle(server, facts["web_concurrency"])
 
 
-def load_suite(server, facts: dict, cookies: dict, args) -> list[dict]:
+# The server runs of each size that wrk loads: the page cache on; off, with the fragments
+# of pages kept (newsroom/fragments.py: what a page the page cache misses costs); and both
+# off, every part of a page rendered (its articles only: what the fragments save).
+STATES = {
+    "on": {"page_cache": True, "fragments": True},
+    "off": {"page_cache": False, "fragments": True},
+    "cold": {"page_cache": False, "fragments": False},
+}
+STATE_TITLES = {
+    "on": "page cache on",
+    "off": "page cache off (fragments kept)",
+    "cold": "page cache and fragments off (every part of the page rendered)",
+}
+
+
+def load_suite(server, facts: dict, cookies: dict, args, *, state: str = "on") -> list[dict]:
     rows = []
     pages = [*LOAD_PAGES, LOAD_PAGES[0]]  # the constant page again last: drift shows
+    if state == "cold":
+        pages = [page for page in pages if page.kind == "constant" or "200 comments" in page.label]
     for page in pages:
         url = server.base + page.path.format(**facts)
         cookie = cookies.get(page.login, "")
@@ -353,41 +370,40 @@ def run(args) -> dict:
     for size in sizes:
         log(f"\n=== {size.label} ===")
         env = {
-            cache: common.production_env(
-                size.database, port=port, page_cache=cache, secret_key=secret_key
+            state: common.production_env(
+                size.database, port=port, secret_key=secret_key, **STATES[state]
             )
-            for cache in (True, False)
+            for state in STATES
         }
         report["seeding"][size.stories] = common.seed(
-            env[False],
+            env["off"],
             size.database,
             articles=size.stories,
             comments=size.comments,
             reseed=args.reseed,
         )
-        facts = common.site_facts(env[False], "facts")
+        facts = common.site_facts(env["off"], "facts")
         report["facts"][size.stories] = facts
         cookies = {
-            role: common.site_facts(env[False], "session", facts[role])["cookie"]
+            role: common.site_facts(env["off"], "session", facts[role])["cookie"]
             for role in ("reader", "admin")
         }
         if facts["page_cache_setting"] is None:
             log("  Note: this checkout has no NEWSROOM_PAGE_CACHE setting: both runs are uncached.")
-        states = (True, False) if size in load_sizes else (False,)
+        states = tuple(STATES) if size in load_sizes else ("off",)
         if args.cached_only:
-            states = (True,) if size in load_sizes else ()
-        for cache in states:
+            states = ("on",) if size in load_sizes else ()
+        for state in states:
             common.flush_redis()
-            state = "on" if cache else "off"
-            with common.running_server(env[cache], f"{size.stories}-cache-{state}") as server:
+            with common.running_server(env[state], f"{size.stories}-cache-{state}") as server:
                 warm_up(server, facts, cookies, args)
                 if size in load_sizes:
-                    log(f"-- wrk, page cache {state}: {args.duration} s, {args.connections} "
+                    log(f"-- wrk, {STATE_TITLES[state]}: {args.duration} s, {args.connections} "
                         f"connections, {args.threads} threads")  # fmt: skip
                     report["load"].setdefault(size.stories, {})[state] = load_suite(
-                        server, facts, cookies, args
+                        server, facts, cookies, args, state=state
                     )
-                if not cache and not args.cached_only:
+                if state == "off" and not args.cached_only:
                     log(f"-- sequential requests, page cache off (median of {args.samples})")
                     report["timed"][size.stories] = timed_suite(
                         server, facts, cookies, args.samples
@@ -515,7 +531,7 @@ def render(report: dict) -> str:
         for state, rows in runs.items():
             lines += [
                 "",
-                f"### Throughput, page cache {state}, {_short(stories)} stories "
+                f"### Throughput, {STATE_TITLES[state]}, {_short(stories)} stories "
                 f"(wrk: {args.duration} s, {args.connections} connections, {args.threads} threads)",
                 "",
                 *load_table(rows, state, verdicts),
@@ -523,7 +539,7 @@ def render(report: dict) -> str:
     if report["timed"]:
         lines += [
             "",
-            "### Sequential requests, page cache off (median of "
+            "### Sequential requests, page cache off, fragments kept (median of "
             f"{args.samples}; ratio = {_short(large.stories)} / {_short(sizes[0].stories)})",
             "",
             *timed_table(report, verdicts),

@@ -41,7 +41,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def production_env(database: str, *, port: int, page_cache: bool, secret_key: str) -> dict:
+def production_env(
+    database: str, *, port: int, page_cache: bool, secret_key: str, fragments: bool = True
+) -> dict:
     """``make serve``'s environment for a bench: production settings, loopback, bench data."""
     env = {
         key: value
@@ -61,6 +63,7 @@ def production_env(database: str, *, port: int, page_cache: bool, secret_key: st
         NEWSROOM_BASE_URL=f"http://127.0.0.1:{port}",
         NEWSROOM_SERVE_MEDIA="true",
         NEWSROOM_PAGE_CACHE="true" if page_cache else "false",
+        NEWSROOM_FRAGMENT_CACHE="true" if fragments else "false",
         DATABASE_URL=f"{POSTGRES}/{database}",
         HOST="127.0.0.1",
         PORT=str(port),

@@ -52,6 +52,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", choices=("constant", "anonymous", "logged-in"))
     parser.add_argument("--sort", default="tottime")
+    parser.add_argument(
+        "--fragments",
+        choices=("on", "off"),
+        default="on",
+        help="keep the pages' fragments between requests (on: a page the page cache "
+        "missed; off: every part rendered)",
+    )
     options = parser.parse_args()
 
     import common
@@ -59,7 +66,11 @@ def main() -> None:
     port = 8000
     os.environ.update(
         common.production_env(
-            options.database, port=port, page_cache=False, secret_key=common.new_secret_key()
+            options.database,
+            port=port,
+            page_cache=False,
+            secret_key=common.new_secret_key(),
+            fragments=options.fragments == "on",
         )
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.production")

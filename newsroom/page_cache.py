@@ -77,11 +77,11 @@ _KNOWN_TAGS_MAX = 50_000
 _not_reader_pages: set[str] = set()
 
 
-def _cache():
+def cache():
     return caches[CACHE_ALIAS]
 
 
-def _failed(error: Exception) -> None:
+def cache_failed(error: Exception) -> None:
     """Log a cache failure, at most once a minute (an outage would log every request)."""
     if OUTAGES.allows("page cache"):
         logger.warning(
@@ -96,18 +96,23 @@ def _token(*, at: float) -> str:
     return f"{at:.6f}-{secrets.token_hex(6)}"
 
 
-def _made_at(token: str) -> float:
+def made_at(token: str) -> float:
     return float(token.partition("-")[0])
 
 
-def _tokens(tags: Iterable[str], *, create: bool) -> dict[str, str] | None:
+def generation_keys(tags: Iterable[str]) -> dict[str, str]:
+    """The cache key of each tag's generation token, and of ``EVERYTHING``'s."""
+    return {tag: _GENERATION_PREFIX + tag for tag in {*tags, EVERYTHING}}
+
+
+def current_tokens(tags: Iterable[str], *, create: bool) -> dict[str, str] | None:
     """The generation token of each tag; missing ones are made when ``create``.
 
     None when the cache cannot be reached, or (without ``create``) when a token is gone:
     either way, nothing stored against them can be trusted.
     """
-    keys = {tag: _GENERATION_PREFIX + tag for tag in {*tags, EVERYTHING}}
-    found = _cache().get_many(keys.values())
+    keys = generation_keys(tags)
+    found = cache().get_many(keys.values())
     tokens = {}
     for tag, key in keys.items():
         token = found.get(key)
@@ -116,8 +121,8 @@ def _tokens(tags: Iterable[str], *, create: bool) -> dict[str, str] | None:
                 return None
             # Made, not bumped: dated 0, so it never looks newer than a page.
             # add(), not set(): a token another worker made meanwhile wins.
-            _cache().add(key, _token(at=0), TOKEN_TIMEOUT)
-            token = _cache().get(key)
+            cache().add(key, _token(at=0), TOKEN_TIMEOUT)
+            token = cache().get(key)
             if token is None:
                 return None
         tokens[tag] = token
@@ -132,9 +137,9 @@ def invalidate(*tags: str) -> None:
         return
     token = _token(at=time.time())
     try:
-        _cache().set_many({_GENERATION_PREFIX + tag: token for tag in tags}, TOKEN_TIMEOUT)
+        cache().set_many({_GENERATION_PREFIX + tag: token for tag in tags}, TOKEN_TIMEOUT)
     except Exception as error:  # Any backend error: the page must still be saved.
-        _failed(error)
+        cache_failed(error)
         _invalidate_everything_when_back = True
 
 
@@ -202,9 +207,9 @@ def _lookup(request: HttpRequest, key: str) -> HttpResponse | None:
     token_keys = {tag: _GENERATION_PREFIX + tag for tag in _known_tags.get(key, {EVERYTHING})}
     try:
         if _invalidate_everything_when_back:
-            _cache().set(_GENERATION_PREFIX + EVERYTHING, _token(at=time.time()), TOKEN_TIMEOUT)
+            cache().set(_GENERATION_PREFIX + EVERYTHING, _token(at=time.time()), TOKEN_TIMEOUT)
             _invalidate_everything_when_back = False
-        found = _cache().get_many([entry_key, *token_keys.values()])
+        found = cache().get_many([entry_key, *token_keys.values()])
         entry = found.get(entry_key)
         if entry is None or entry["expires_at"] <= time.time():
             return None
@@ -215,11 +220,11 @@ def _lookup(request: HttpRequest, key: str) -> HttpResponse | None:
             # Stored by another process, or with other tags than this one knew: ask for
             # the tokens it depends on, and read them with the copy from now on.
             _remember_tags(key, stored)
-            current = _tokens(stored, create=False)
+            current = current_tokens(stored, create=False)
         if current != stored:
             return None
     except Exception as error:
-        _failed(error)
+        cache_failed(error)
         return None
     # A response pickled whole when the page was stored: its headers (the ETag's MD5, the
     # gzip, Vary) were worked out then. The middleware above see the headers and leave it
@@ -262,17 +267,17 @@ def _store(request: HttpRequest, response: HttpResponse, *, started_at: float, k
     if timeout <= 0:
         return
     try:
-        tokens = _tokens(_response_tags(response), create=True)
+        tokens = current_tokens(_response_tags(response), create=True)
         # A tag invalidated after this request began, or so shortly before that a read
         # replica may not have the change yet, may have changed under it: the page may show
         # the state from before, so it is not kept (NEWSROOM_REPLICA_LAG_SECONDS: a second
         # for the clocks of other app servers without a replica).
         margin = settings.NEWSROOM_REPLICA_LAG_SECONDS
-        if tokens is None or any(_made_at(t) >= started_at - margin for t in tokens.values()):
+        if tokens is None or any(made_at(t) >= started_at - margin for t in tokens.values()):
             return
         plain, gzipped = _copies(response)
         expires_at = time.time() + timeout
-        _cache().set_many(
+        cache().set_many(
             {
                 key + form: {"response": copy, "tokens": tokens, "expires_at": expires_at}
                 for form, copy in ((_PLAIN, plain), (_GZIP, gzipped))
@@ -281,7 +286,7 @@ def _store(request: HttpRequest, response: HttpResponse, *, started_at: float, k
         )
         _remember_tags(key, tokens)
     except Exception as error:
-        _failed(error)
+        cache_failed(error)
 
 
 def public_response(

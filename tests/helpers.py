@@ -87,7 +87,8 @@ def closed_port() -> int:
 
 def warm_remembered() -> None:
     """Put in the shared cache what every page reads from it (``newsroom.remembered``: the
-    moderation settings, when the next scheduled update is due, the breaking news banner,
+    moderation settings, when the next scheduled update is due and the next scheduled change
+    of any page, the breaking news banner,
     the navigation's sections, the pinned lead story), as on a running site, so a test
     counts a page's own queries, not the first read after the cache was emptied."""
     from articles.models import (
@@ -96,10 +97,12 @@ def warm_remembered() -> None:
         lead_story_pinned,
         navigation_sections,
     )
+    from articles.caching import next_change_at
     from articles.models.scheduling import next_update_at
 
     ModerationSettings.load()
     next_update_at()
+    next_change_at()
     breaking_news_shown()
     navigation_sections()
     lead_story_pinned()

@@ -30,6 +30,22 @@ from articles.models.rendering import (
 LISTING_DEFERRED = ("body", "body_html")
 
 
+def listing_prefetches() -> tuple:
+    """What a card reads beside its row: bylines with their authors, tags, the hero
+    image's renditions (``with_listing_data``)."""
+    return (
+        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        "tags",
+        "hero_image__stored_renditions",
+    )
+
+
+def page_prefetches() -> tuple:
+    """What the article page reads beside its row (``with_page_row``): a card's, and the
+    share card's own picture's renditions. For ``prefetch_related_objects`` too."""
+    return (*listing_prefetches(), "social_image__stored_renditions")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what readers may see: published, not scheduled for later, not
@@ -86,21 +102,21 @@ class ArticleQuerySet(models.QuerySet):
         the same query (``articles.discussion`` reads it)."""
         return self.annotate(tag_discussion_mode=strictest_tag_mode())
 
-    def with_listing_data(self):
-        """Everything a card shows, in a fixed number of queries (the hero images'
-        renditions in one for the whole page), and none of the columns it does not: no
-        body, stored or rendered (``LISTING_DEFERRED``)."""
+    def with_listing_row(self):
+        """The row of what a card shows (its counts and joins), without the relations
+        ``LISTING_PREFETCHES`` reads beside it, nor the columns it does not show: no body,
+        stored or rendered (``LISTING_DEFERRED``)."""
         return (
             self.defer(*LISTING_DEFERRED)
             .with_comment_count()
             .with_discussion_mode()
             .select_related("hero_image", "section")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                "tags",
-                "hero_image__stored_renditions",
-            )
         )
+
+    def with_listing_data(self):
+        """Everything a card shows, in a fixed number of queries (the hero images'
+        renditions in one for the whole page)."""
+        return self.with_listing_row().prefetch_related(*listing_prefetches())
 
     def with_correction_flag(self):
         """Annotate ``has_corrections`` so pages query corrections only when there are some."""
@@ -122,18 +138,23 @@ class ArticleQuerySet(models.QuerySet):
         )
         return self.annotate(latest_comment_at=Subquery(newest))
 
-    def with_page_data(self):
-        """Everything the article page shows, its comment form re-rendered with errors too:
-        what a card shows, and the body."""
+    def with_page_row(self):
+        """The article page's row: what a card shows and the body, with the flags and times
+        the page asks, not the relations ``page_prefetches()`` reads beside it (which the
+        page's fragments need only when they are rendered, ``newsroom/fragments.py``)."""
         return (
-            self.with_listing_data()
+            self.with_listing_row()
             .defer(None)
             .with_correction_flag()
             .with_latest_comment_at()
             # The share card's own picture, when it has one (no query without).
             .select_related("social_image")
-            .prefetch_related("social_image__stored_renditions")
         )
+
+    def with_page_data(self):
+        """Everything the article page shows, its comment form re-rendered with errors too:
+        what a card shows, and the body."""
+        return self.with_page_row().prefetch_related(*page_prefetches())
 
     def scheduled(self):
         """Published, but not yet: readers see these from ``published_at`` on."""
@@ -444,6 +465,11 @@ class Article(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body", "body_html", "html_version"}
         super().save(*args, **kwargs)
+        # Its times may be the next change of the reader pages (status, published_at,
+        # expires_at): asked again rather than read as remembered.
+        from articles.caching import forget_next_change
+
+        forget_next_change()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})

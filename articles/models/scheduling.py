@@ -112,6 +112,10 @@ def next_update_at() -> float | None:
 
 
 def forget_next_update() -> None:
+    """An update was saved, applied or deleted: when the next one is due is asked again, and
+    so is the next change of any page (``articles.caching.next_change_at``)."""
+    from articles.caching import forget_next_change
     from newsroom.remembered import forget
 
     forget(NEXT_UPDATE_KEY)
+    forget_next_change()

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from articles.selectors import SHARED_HEADS
+
 register = template.Library()
 
 
@@ -110,7 +112,10 @@ def _meta(entry, words: dict[str, str]) -> list[str]:
     return meta
 
 
-def _comment(entry, words: dict[str, str], logged_in: bool, token: str = "") -> str:
+def _head(entry, words: dict[str, str]) -> str:
+    """What every reader is shown of a comment: its opening tag and header and text (or the
+    placeholder in its place), the same for everyone when the page's rows are everyone's
+    (``CommentPage.is_shared``), so kept with them (``SHARED_HEADS``)."""
     comment = entry.comment
     classes = "comment"
     if comment.is_pending:
@@ -121,17 +126,29 @@ def _comment(entry, words: dict[str, str], logged_in: bool, token: str = "") -> 
         classes += " comment--pick"
     opening = f'<article class="{classes}" id="comment-{comment.pk}">'
     if entry.placeholder:
-        return f'{opening}<p class="comment__placeholder">{escape(entry.placeholder)}</p></article>'
+        return f'{opening}<p class="comment__placeholder">{escape(entry.placeholder)}</p>'
     meta = _meta(entry, words)
     if comment.featured_at:
         meta.append(f'\n<span class="comment__pick-label">{words["pick"]}</span>')
-    parts = [
-        opening,
-        '<header class="comment__meta">',
-        "".join(meta),
-        "</header>",
-        f'<div class="comment__body">{comment.body_html}</div>',
-    ]
+    return "\n".join(
+        [
+            opening,
+            '<header class="comment__meta">',
+            "".join(meta),
+            "</header>",
+            f'<div class="comment__body">{comment.body_html}</div>',
+        ]
+    )
+
+
+def _comment(
+    entry, words: dict[str, str], logged_in: bool, token: str = "", head: str | None = None
+) -> str:
+    comment = entry.comment
+    head = head if head is not None else _head(entry, words)
+    if entry.placeholder:
+        return f"{head}</article>"
+    parts = [head]
     if reaction := _reaction(entry, words, token):
         parts.append(reaction)
     if logged_in:
@@ -192,6 +209,18 @@ def comment_threads(context, comment_page) -> SafeString:
     logged_in = _logged_in(context)
     token = _token(context, logged_in)
     words = _words()
+    heads = {}
+    fragments = context.get("fragments")
+    if comment_page.is_shared and fragments is not None:
+        # Everyone's rows: their heads were printed before, and are kept (articles.caching).
+        heads = fragments.value(
+            SHARED_HEADS,
+            lambda: {
+                entry.comment.pk: _head(entry, words)
+                for thread in comment_page.threads
+                for entry in thread.entries
+            },
+        )
     out = ['<ol class="comment-list">']
     for thread in comment_page.threads:
         out.append('<li class="comment-thread">')
@@ -200,7 +229,7 @@ def comment_threads(context, comment_page) -> SafeString:
                 out.append('<ol class="comment-list comment-list--replies">')
             if entry.is_reply:
                 out.append("<li>")
-            out.append(_comment(entry, words, logged_in, token))
+            out.append(_comment(entry, words, logged_in, token, heads.get(entry.comment.pk)))
             if entry.is_reply:
                 out.append("</li>")
             if entry.closes_replies:

@@ -1,5 +1,7 @@
+from functools import cache
+
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -8,6 +10,7 @@ from taggit.models import Tag
 
 from articles import caching
 from articles.models import Article, Author, Section, SlugRedirect, lead_story_pinned
+from articles.models.article import page_prefetches
 from articles.pagination import keyset_page
 from articles.selectors import UPDATES_PARAMETER, live_update_page
 from articles.views.comments import comment_section
@@ -138,12 +141,20 @@ class AuthorView(PublishedArticleListView):
         )
 
 
+@cache
+def _page_rows():
+    """``with_page_row()``, built once a process (its annotations cost a page more to build
+    than to run): each request filters a copy (``published()`` reads the time)."""
+    return Article.objects.with_page_row()
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().with_page_data()
+        # The relations the page prints are read only when a fragment needs rendering.
+        return _page_rows().published()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -166,7 +177,13 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(comment_section(self.request, self.object))
+        # What a page rendered before left in the shared cache; what it lacks is rendered,
+        # from the relations read now (one query each, as with_page_data would).
+        fragments = caching.article_fragments(self.request, self.object)
+        if fragments.missing & caching.FRAGMENTS_OF_RELATIONS:
+            prefetch_related_objects([self.object], *page_prefetches())
+        context["fragments"] = fragments
+        context.update(comment_section(self.request, self.object, fragments=fragments))
         if self.object.is_live_blog:
             try:
                 before = self.request.GET.get(UPDATES_PARAMETER)
@@ -179,11 +196,14 @@ class ArticleDetailView(DetailView):
         # One page for every anonymous reader; newsroom.page_cache.reader_page makes it
         # private for anyone logged in (the comment form, one's own held comments).
         response = super().render_to_response(context, **response_kwargs)
+        fragments = context["fragments"]
+        response.add_post_render_callback(lambda response: fragments.save())
+        tags = fragments.value("page-tags", lambda: caching.article_page_tags(self.object))
         return public_response(
             self.request,
             response,
-            tags=caching.article_page_tags(self.object),
+            tags=tags,
             expires=lambda: caching.article_page_expires_at(
-                self.object, discussion=context["comment_page"].permissions.discussion
+                self.object, discussion=context["comment_permissions"].discussion
             ),
         )

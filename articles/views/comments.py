@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -67,16 +68,29 @@ def _order(request: HttpRequest) -> str:
     return comment_order(request.GET.get(ORDER_PARAMETER))
 
 
-def comment_section(request: HttpRequest, article: Article, *, form=None) -> dict:
-    """Context for ``articles/_comments.html``: the page of threads, and the form when the
-    reader may comment."""
-    page = comment_page(
-        article, request.user, order=_order(request), number=request.GET.get(PAGE_PARAMETER)
+def comment_section(request: HttpRequest, article: Article, *, form=None, fragments=None) -> dict:
+    """Context for ``articles/_comments.html``: whether (or why not) the reader may comment
+    and the form when they may, and the page of threads, read only when the template prints
+    it (the article page may print it from its fragments, ``articles.caching``, and read its
+    rows from there: ``fragments``)."""
+    user = request.user
+    permissions = ArticlePermissions(user, article)
+    order = _order(request)
+    number = request.GET.get(PAGE_PARAMETER)
+    page = SimpleLazyObject(
+        lambda: comment_page(
+            article, user, order=order, number=number, permissions=permissions, shared=fragments
+        )
     )
-    can_comment = page.permissions.can_comment()
+    can_comment = permissions.can_comment()
     if can_comment and form is None and (draft := _take_draft(request, article)) is not None:
         form = CommentForm(initial={"body": draft})
-    return {"comment_page": page, "comment_form": (form or CommentForm()) if can_comment else None}
+    return {
+        "comment_page": page,
+        "comment_permissions": permissions,
+        "comment_order_query": order_query(order),
+        "comment_form": (form or CommentForm()) if can_comment else None,
+    }
 
 
 @never_cache

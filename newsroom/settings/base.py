@@ -396,6 +396,11 @@ NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 NEWSROOM_PAGE_MAX_AGE = env_int("NEWSROOM_PAGE_MAX_AGE", 60)
 NEWSROOM_PAGE_STALE_SECONDS = env_int("NEWSROOM_PAGE_STALE_SECONDS", 30)
+# Parts of reader pages (newsroom/fragments.py): an article's text, its related stories, its
+# comment threads, kept for the pages the page cache does not serve (logged-in readers', a
+# page just made stale), invalidated by the same tags; how long one may live at most.
+NEWSROOM_FRAGMENT_CACHE = env_bool("NEWSROOM_FRAGMENT_CACHE", True)
+NEWSROOM_FRAGMENT_SECONDS = env_int("NEWSROOM_FRAGMENT_SECONDS", 60 * 60 * 6)
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists django-redis, not Django's own RedisCache, which is as atomic.
     "django_ratelimit.W001",

@@ -21,3 +21,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Tests change rows directly (factories), which no page-cache invalidation follows: pages are
 # rendered every time, with their cache headers. tests/test_page_cache.py turns it on.
 NEWSROOM_PAGE_CACHE = False
+# The same for the fragments of pages (newsroom/fragments.py): tests/test_fragments.py turns
+# them on.
+NEWSROOM_FRAGMENT_CACHE = False
