@@ -91,13 +91,13 @@ def warm_remembered() -> None:
     of any page, the breaking news banner,
     the navigation's sections, the pinned lead story), as on a running site, so a test
     counts a page's own queries, not the first read after the cache was emptied."""
+    from articles.caching import next_change_at
     from articles.models import (
         ModerationSettings,
         breaking_news_shown,
         lead_story_pinned,
         navigation_sections,
     )
-    from articles.caching import next_change_at
     from articles.models.scheduling import next_update_at
 
     ModerationSettings.load()

@@ -8,7 +8,6 @@ fragments on: every change must show on the next request whatever keeps the page
 import logging
 from datetime import timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -16,17 +15,19 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Comment
 from articles.services import comment_report
-from articles.services.engagement import commenter_ignore, comment_react
+from articles.services.engagement import comment_react, commenter_ignore
 from newsroom import fragments, page_cache
 from newsroom.fragments import Fragment, FragmentSet
 from tests import test_page_cache as page_cache_tests
 from tests.factories import ArticleFactory, CommentFactory, VerifiedUserFactory
 from tests.helpers import warm_remembered
 
-# The fixtures those tests ask for.
-from tests.test_page_cache import committed, editor, story  # noqa: F401
-
 pytestmark = pytest.mark.django_db
+
+# The fixtures those tests ask for.
+committed = page_cache_tests.committed
+editor = page_cache_tests.editor
+story = page_cache_tests.story
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +47,9 @@ test_publishing_shows_on_every_list = page_cache_tests.test_publishing_shows_on_
 test_editing_shows_on_the_article_and_its_lists = (
     page_cache_tests.test_editing_shows_on_the_article_and_its_lists
 )
-test_unpublishing_takes_it_off_every_page = page_cache_tests.test_unpublishing_takes_it_off_every_page
+test_unpublishing_takes_it_off_every_page = (
+    page_cache_tests.test_unpublishing_takes_it_off_every_page
+)
 test_a_scheduled_story_appears_at_its_time_without_any_write = (
     page_cache_tests.test_a_scheduled_story_appears_at_its_time_without_any_write
 )
@@ -56,7 +59,9 @@ test_a_comment_shows_on_the_article_and_in_the_card_counts = (
 test_a_correction_shows_on_the_article_and_the_corrections_page = (
     page_cache_tests.test_a_correction_shows_on_the_article_and_the_corrections_page
 )
-test_an_author_edit_shows_in_every_byline = page_cache_tests.test_an_author_edit_shows_in_every_byline
+test_an_author_edit_shows_in_every_byline = (
+    page_cache_tests.test_an_author_edit_shows_in_every_byline
+)
 test_a_tag_edit_shows_on_the_article_and_the_tag_page = (
     page_cache_tests.test_a_tag_edit_shows_on_the_article_and_the_tag_page
 )
@@ -144,9 +149,7 @@ def test_a_logged_in_reader_gets_their_own_links_on_the_shared_rows(
     assertContains(page, ">Reported<")
 
 
-def test_a_reader_sees_their_reaction_and_whom_they_ignore(
-    committed, client, story, conversation
-):
+def test_a_reader_sees_their_reaction_and_whom_they_ignore(committed, client, story, conversation):
     alice, bob = conversation["alice"], conversation["bob"]
     with committed():
         comment_react(comment=conversation["bobs"], by=alice, on=True)
@@ -183,7 +186,8 @@ def test_the_badge_of_a_bylined_author_comes_with_the_readers_facts(client, stor
     client.get(story.get_absolute_url())
     client.force_login(VerifiedUserFactory())
 
-    assertContains(client.get(story.get_absolute_url()), '<span class="comment__badge">Author</span>')
+    badge = '<span class="comment__badge">Author</span>'
+    assertContains(client.get(story.get_absolute_url()), badge)
 
 
 # The mechanism.
