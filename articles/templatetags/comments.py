@@ -7,7 +7,8 @@ allocates and frees a stack chunk on every call when a loop sits at a chunk's ed
 gunicorn workers, thousands of ``mmap``/``munmap`` a request. One flat loop here does
 neither. Each entry arrives ready to print (``articles.selectors.comment_page``:
 addresses, dates, which links the reader gets); everything printed is escaped but the
-comment's stored HTML, which only ``articles.models.rendering`` makes.
+comment's stored HTML, which only ``articles.models.rendering`` makes, and the addresses
+``articles.selectors.CommentUrls`` makes (which never need it: it checks).
 """
 
 import html
@@ -59,7 +60,7 @@ def _words() -> dict[str, str]:
 def _post_form(action: str, token: str, field: str, value: str, label: str, css: str = "") -> str:
     """A one-button POST form (no JavaScript needed); ``token`` is the escaped CSRF input."""
     return (
-        f'<form method="post" action="{escape(action)}" class="inline-form{css}">{token}'
+        f'<form method="post" action="{action}" class="inline-form{css}">{token}'
         f'<input type="hidden" name="{field}" value="{value}">'
         f'<button type="submit" class="link-button">{label}</button></form>'
     )
@@ -71,7 +72,7 @@ def _reaction(entry, words: dict[str, str], token: str) -> str:
         pressed = "true" if entry.is_reacted else "false"
         # The hidden field says what a press does: take back a given reaction, or give one.
         return (
-            f'<form method="post" action="{escape(entry.react_url)}" class="reaction" '
+            f'<form method="post" action="{entry.react_url}" class="reaction" '
             f"data-reaction>{token}"
             f'<input type="hidden" name="on" value="{0 if entry.is_reacted else 1}">'
             f'<button type="submit" class="reaction__button" aria-pressed="{pressed}">'
@@ -101,7 +102,7 @@ def _meta(entry, words: dict[str, str]) -> list[str]:
             name = f'<a href="{escape(entry.answers_url)}">{name}</a>'
         meta.append(f'\n<span class="comment__answers">{words["in_reply_to"]} {name}</span>')
     meta.append(
-        f'\n<a class="comment__permalink" href="{escape(entry.permalink)}">'
+        f'\n<a class="comment__permalink" href="{entry.permalink}">'
         f'<time datetime="{escape(entry.created_iso)}">{escape(entry.created_text)}</time></a>'
     )
     if comment.edited_at:
@@ -155,15 +156,15 @@ def _comment(
         actions = []
         if entry.reply_url:
             actions.append(
-                f'<li><a href="{escape(entry.reply_url)}">{words["reply"]}'
+                f'<li><a href="{entry.reply_url}">{words["reply"]}'
                 f'<span class="visually-hidden"> {escape(entry.reply_label)}</span></a></li>'
             )
         if entry.edit_url:
-            actions.append(f'<li><a href="{escape(entry.edit_url)}">{words["edit"]}</a></li>')
+            actions.append(f'<li><a href="{entry.edit_url}">{words["edit"]}</a></li>')
         if entry.delete_url:
-            actions.append(f'<li><a href="{escape(entry.delete_url)}">{words["delete"]}</a></li>')
+            actions.append(f'<li><a href="{entry.delete_url}">{words["delete"]}</a></li>')
         if entry.report_url:
-            actions.append(f'<li><a href="{escape(entry.report_url)}">{words["report"]}</a></li>')
+            actions.append(f'<li><a href="{entry.report_url}">{words["report"]}</a></li>')
         elif entry.is_reported:
             actions.append(f"<li>{words['reported']}</li>")
         whose = f'<span class="visually-hidden"> ({escape(comment.author_name)})</span>'
