@@ -163,6 +163,9 @@ def wrk(url: str, *, seconds: int, connections: int, threads: int, cookie: str) 
     script.write_text(WRK_SCRIPT)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     command += ["-s", str(script)]
+    # As every browser asks: the pages go out gzipped (newsroom.middleware.TextGZipMiddleware,
+    # and the page cache keeps a gzipped copy beside the plain one).
+    command += ["-H", "Accept-Encoding: gzip"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     result = subprocess.run(  # noqa: S603 - wrk at our own loopback server
@@ -426,8 +429,8 @@ def load_table(rows: list[dict], state: str, verdicts: list) -> list[str]:
     constants = [row["rps"] for row in rows if row["kind"] == "constant" and row["rps"]]
     constant = statistics.mean(constants) if constants else 0
     lines = [
-        "| page | req/s | p50 ms | p99 ms | errors | of constant | target | result |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| page | req/s | p50 ms | p99 ms | errors | KiB | of constant | target | result |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for row in rows:
         share = row["rps"] / constant if constant else 0
@@ -445,7 +448,8 @@ def load_table(rows: list[dict], state: str, verdicts: list) -> list[str]:
             verdicts.append((f"{row['label']} (page cache {state})", passed))
         lines.append(
             f"| {row['label']} | {row['rps']:.1f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
-            f"| {row['errors']} | {share:.1%} | {target or '—'} "
+            f"| {row['errors']} | {row.get('kib_per_response', 0):.1f} | {share:.1%} "
+            f"| {target or '—'} "
             f"| {verdict(passed) if passed is not None else '—'} |"
         )
     lines.append(f"\nConstant page (mean of the first and last run): {constant:.1f} req/s.")

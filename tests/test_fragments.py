@@ -324,3 +324,35 @@ def test_a_live_blog_costs_at_most_10_queries_cold_and_fewer_from_its_fragments(
 
     assert cold <= 10
     assert warm <= (2 if reader == "anonymous" else 7)
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "logged-in"])
+def test_a_page_from_fragments_is_the_page_rendered_whole(
+    committed, client, story, conversation, settings, reader
+):
+    import re
+
+    settings.NEWSROOM_BASE_URL = "https://news.example.org"
+    alice, bob = conversation["alice"], conversation["bob"]
+    reply = CommentFactory(article=story, parent=conversation["bobs"], author=alice, body="No.")
+    with committed():
+        comment_report(comment=conversation["bobs"], by=alice, reason="spam")
+        comment_react(comment=reply, by=bob, on=True)
+        commenter_ignore(by=alice, commenter=VerifiedUserFactory(username="troll"))
+    page_cache.invalidate(f"article-{story.pk}")
+
+    def page() -> str:
+        html = client.get(story.get_absolute_url()).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    settings.NEWSROOM_FRAGMENT_CACHE = False
+    if reader == "logged-in":
+        client.force_login(alice)
+    whole = page()
+    settings.NEWSROOM_FRAGMENT_CACHE = True
+    client.logout()
+    page()  # an anonymous reader keeps everyone's rows and heads
+    if reader == "logged-in":
+        client.force_login(alice)
+    page()
+    assert page() == whole
