@@ -70,8 +70,12 @@ browser:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# One worker process per core (pytest-xdist, see pyproject.toml), the tests of a file in one
+# worker, in pytest-django's order (tests/conftest.py, pytest_xdist_make_scheduler);
+# PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= auto
 test: install browser
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

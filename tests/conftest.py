@@ -12,6 +12,39 @@ SAMPLES = Path(
 )
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """How ``make test`` (``-n auto --dist loadfile``) shares the tests between its workers.
+
+    As loadfile, a file's tests go to one worker together, so a module's shared fixtures (the
+    XSS corpus site, the EXPLAIN archive, the gunicorn servers) are made once; but in
+    pytest-django's order, each file's run of tests as a unit: pytest-django puts the
+    transactional tests after every other database test, because each one flushes the
+    database, the data migrations' rows with it (the role groups). Units handed out in
+    that order mean no worker runs a database test after a flush, as in one process.
+    (loadfile itself sends a file's tests as one unit and the biggest files first.)
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileRunsInOrder(LoadFileScheduling):
+        runs: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.runs is None:
+                self.runs, seen, previous = {}, {}, None
+                for test in next(iter(self.registered_collections.values())):
+                    file = test.split("::")[0]
+                    if file != previous:
+                        seen[file] = seen.get(file, 0) + 1
+                        previous = file
+                    self.runs[test] = f"{file} ({seen[file]})"
+            return self.runs[nodeid]
+
+    config.option.loadscopereorder = False
+    return FileRunsInOrder(config, log)
+
+
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     """Uploads and renditions made by a test land in its own folder, never in ./media."""

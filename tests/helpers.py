@@ -60,6 +60,25 @@ def clean_environ(**env) -> dict[str, str]:
     return {**clean, **env}
 
 
+# Redis databases the tests may use on 127.0.0.1:6379, per purpose, one for each pytest-xdist
+# worker (gw0, gw1, ...; a run without workers takes gw0's): two workers never share one, and
+# none is 0 or 14, which other work on a shared machine uses.
+REDIS_DATABASES = {
+    "pages": (13, 11, 9, 7, 5, 3, 1),
+    "serving": (15, 12, 10, 8, 6, 4, 2),
+}
+
+
+def redis_url(purpose: str) -> str:
+    """``redis://127.0.0.1:6379/N``: this worker's Redis database for ``purpose`` ("pages":
+    the page cache tests; "serving": the production servers of tests/test_serving.py)."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    databases = REDIS_DATABASES[purpose]
+    if worker >= len(databases):
+        raise RuntimeError(f"Redis has a database for {len(databases)} test workers, not more.")
+    return f"redis://127.0.0.1:6379/{databases[worker]}"
+
+
 def post_comment(client, article, body: str, parent=None, **data):
     """POST the article page's comment form: a reply when ``parent`` (a comment, or the raw
     value of the hidden field) is given."""

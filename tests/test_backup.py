@@ -2,6 +2,8 @@
 
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import uuid
 from pathlib import Path
@@ -40,9 +42,45 @@ def counts(env: dict) -> dict:
     return json.loads(result.stdout)
 
 
-def round_trip(env: dict, media: Path, backups: Path) -> None:
+def seeded(env: dict) -> None:
+    """A site as ``make demo`` leaves it: migrated, with the demo stories and their pictures."""
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo_content")
+
+
+@pytest.fixture(scope="module")
+def sqlite_sites(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """An SQLite site migrated, and a copy of it seeded (``seeded``), each made once for the
+    module by the commands a test's own site would run (a migration of every app takes
+    seconds): a test copies the one it starts from (``sqlite_site``), so what it changes is
+    its own."""
+    folder = tmp_path_factory.mktemp("sqlite-sites")
+    migrated = (folder / "migrated.sqlite3", folder / "migrated-media")
+    migrated[1].mkdir()
+    manage(site(f"sqlite:///{migrated[0]}", migrated[1]), "migrate", "--noinput", "-v0")
+    made = {"migrated": migrated}
+    demo = (folder / "seeded.sqlite3", folder / "seeded-media")
+    manage(sqlite_site(made, "migrated", *demo), "load_demo_content")
+    made["seeded"] = demo
+    return made
+
+
+def sqlite_site(sites: dict, name: str, database: Path, media: Path) -> dict:
+    """A copy of the module's ``name`` site (``sqlite_sites``) at ``database``, its uploads in
+    ``media``: SQLite's backup API copies the database as a connection sees it, the
+    write-ahead log included."""
+    template, template_media = sites[name]
+    source, copy = sqlite3.connect(template), sqlite3.connect(database)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    shutil.copytree(template_media, media, dirs_exist_ok=True)
+    return site(f"sqlite:///{database}", media)
+
+
+def round_trip(env: dict, media: Path, backups: Path) -> None:
     before, files_before = counts(env), media_files(media)
     assert before["articles.Article"] >= 6 and len(files_before) >= 6
 
@@ -67,8 +105,8 @@ DAMAGE = (
 )
 
 
-def test_a_sqlite_site_round_trips(tmp_path):
-    env = site(f"sqlite:///{tmp_path / 'site.sqlite3'}", tmp_path / "media")
+def test_a_sqlite_site_round_trips(tmp_path, sqlite_sites):
+    env = sqlite_site(sqlite_sites, "seeded", tmp_path / "site.sqlite3", tmp_path / "media")
     round_trip(env, tmp_path / "media", tmp_path / "backups")
 
 
@@ -88,12 +126,12 @@ def postgres_database():
 )
 def test_a_postgresql_site_round_trips(tmp_path, postgres_database):
     env = site(postgres_database, tmp_path / "media")
+    seeded(env)
     round_trip(env, tmp_path / "media", tmp_path / "backups")
 
 
-def test_a_restore_of_a_broken_file_changes_nothing(tmp_path):
-    env = site(f"sqlite:///{tmp_path / 'site.sqlite3'}", tmp_path / "media")
-    manage(env, "migrate", "--noinput", "-v0")
+def test_a_restore_of_a_broken_file_changes_nothing(tmp_path, sqlite_sites):
+    env = sqlite_site(sqlite_sites, "migrated", tmp_path / "site.sqlite3", tmp_path / "media")
     before = counts(env)
     broken = tmp_path / "broken.tar"
     broken.write_bytes(b"not a tar file")
@@ -105,11 +143,9 @@ def test_a_restore_of_a_broken_file_changes_nothing(tmp_path):
     assert counts(env) == before
 
 
-def test_dumpdata_with_natural_keys_loads_again(tmp_path):
-    first = site(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "media")
-    second = site(f"sqlite:///{tmp_path / 'b.sqlite3'}", tmp_path / "media")
-    manage(first, "migrate", "--noinput", "-v0")
-    manage(first, "load_demo_content")
+def test_dumpdata_with_natural_keys_loads_again(tmp_path, sqlite_sites):
+    first = sqlite_site(sqlite_sites, "seeded", tmp_path / "a.sqlite3", tmp_path / "media")
+    second = sqlite_site(sqlite_sites, "migrated", tmp_path / "b.sqlite3", tmp_path / "media")
     dump = tmp_path / "dump.json"
     manage(
         first,
@@ -127,7 +163,6 @@ def test_dumpdata_with_natural_keys_loads_again(tmp_path):
         "-o",
         str(dump),
     )
-    manage(second, "migrate", "--noinput", "-v0")
 
     manage(second, "loaddata", str(dump))
 

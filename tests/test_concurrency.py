@@ -9,7 +9,7 @@ import urllib.request
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 
 import pytest
@@ -74,6 +74,10 @@ def test_twenty_readers_posting_twenty_five_comments_each_store_exactly_five_hun
                     statuses.append(answer.code)
         except Exception as error:  # any 4xx/5xx or network error fails the test below
             failures.append(f"reader {n}: {error!r}")
+        finally:
+            # The login above opened this thread's own connection: close it with the
+            # thread, or it outlives the test and the test database cannot be dropped.
+            connections.close_all()
 
     threads = [threading.Thread(target=reader, args=(n, u)) for n, u in enumerate(readers)]
     for thread in threads:

@@ -29,6 +29,7 @@ from articles.services import (
 from articles.services.tags import tag_update
 from newsroom import page_cache
 from tests.factories import ArticleFactory, VerifiedUserFactory, staff_user
+from tests.helpers import redis_url
 
 pytestmark = pytest.mark.django_db
 
@@ -481,12 +482,13 @@ def test_the_page_cache_can_be_turned_off(client, story, settings):
 
 @pytest.fixture
 def real_redis(settings):
-    """The pages cache on the Redis the site runs with in production (database 13)."""
+    """The pages cache on the Redis the site runs with in production (this worker's database
+    for pages, tests/helpers.redis_url)."""
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
             "BACKEND": "newsroom.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/13",
+            "LOCATION": redis_url("pages"),
             "KEY_PREFIX": "pages",
         },
     }
@@ -523,7 +525,7 @@ def test_the_shared_cache_keeps_its_redis_clients_between_operations(real_redis,
 
     from newsroom.cache import RedisCache
 
-    cache = RedisCache("redis://127.0.0.1:6379/13", {})
+    cache = RedisCache(redis_url("pages"), {})
     cache.set("k", "v")
     made = []
     original = redis.Redis.__init__

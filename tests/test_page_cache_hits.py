@@ -19,6 +19,7 @@ from pytest_django.asserts import assertContains
 from articles.services import article_publish, article_update
 from newsroom import page_cache
 from tests.factories import ArticleFactory, staff_user
+from tests.helpers import redis_url
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,12 @@ def page_cache_on(settings):
 
 @pytest.fixture
 def real_redis(settings):
-    """The pages cache on Redis (database 13, as tests/test_page_cache.py)."""
+    """The pages cache on Redis (this worker's database for pages, as tests/test_page_cache.py)."""
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
             "BACKEND": "newsroom.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/13",
+            "LOCATION": redis_url("pages"),
             "KEY_PREFIX": "pages",
         },
     }

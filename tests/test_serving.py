@@ -2,7 +2,8 @@
 
 The servers here are started as the Makefile starts one, with ``python -m newsroom.serve``
 (check, collectstatic, migrate, then gunicorn with ``newsroom/gunicorn.py``), on a free
-loopback port, an SQLite database and static folder of their own, and Redis database 15.
+loopback port, an SQLite database and static folder of their own, and a Redis database of
+their own (tests/helpers.redis_url).
 """
 
 import gzip
@@ -25,7 +26,7 @@ import pytest
 from PIL import Image
 
 from newsroom.gunicorn import MAX_DEFAULT_WORKERS, default_workers
-from tests.helpers import ROOT, clean_environ, run_python
+from tests.helpers import ROOT, clean_environ, redis_url, run_python
 
 # The production environment README.md and docs/DEPLOY.md document (with a random key).
 DOCUMENTED = {
@@ -119,7 +120,7 @@ def _environ(folder: Path, **env: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         NEWSROOM_BASE_URL="http://127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="false",
-        NEWSROOM_CACHE_URL="redis://127.0.0.1:6379/15",
+        NEWSROOM_CACHE_URL=redis_url("serving"),
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
         DJANGO_STATIC_ROOT=str(folder / "static"),
         DJANGO_MEDIA_ROOT=str(folder / "media"),

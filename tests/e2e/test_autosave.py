@@ -12,6 +12,14 @@ from tests.factories import ArticleFactory, AuthorFactory, staff_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct horse battery staple"
+# The form saves a draft this long after the last change (SAVE_DELAY in article-form.js).
+SAVE_DELAY_MS = 5000
+
+
+def after_the_save_delay(page):
+    """Move the page's clock (installed by the test before the form loads) past the save
+    delay, as if the writer had paused: the draft is saved at once, not 5 seconds later."""
+    page.clock.fast_forward(SAVE_DELAY_MS)
 
 
 def log_in(page, username):
@@ -35,6 +43,7 @@ def test_typed_text_is_autosaved_and_restored_after_a_reload(page):
         body="<p>Saved paragraph.</p>",
     )
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.clock.install()
     log_in(page, "wendy")
 
     change = f"/admin/articles/article/{story.pk}/change/"
@@ -48,6 +57,7 @@ def test_typed_text_is_autosaved_and_restored_after_a_reload(page):
     page.keyboard.press("Enter")
     page.keyboard.type("A paragraph typed on deadline.")
     page.get_by_label("Tags").fill("Transport, Night shift")
+    after_the_save_delay(page)
 
     status = page.locator("#newsroom-autosave-status")
     expect(status).to_have_text(re.compile(r"^Saved a draft at \d\d:\d\d$"), timeout=15_000)
@@ -126,11 +136,13 @@ def test_an_editor_takes_over_and_the_writer_is_told_and_keeps_the_text(page, br
     story = ArticleFactory(draft=True, created_by=writer, body="<p>Saved paragraph.</p>")
     change = f"/admin/articles/article/{story.pk}/change/"
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.clock.install()
     log_in(page, "wendy")
     page.goto(change)
     page.locator(".ProseMirror[contenteditable=true]").click()
     page.keyboard.press("End")
     page.keyboard.type(" The writer's last words.")
+    after_the_save_delay(page)
     # One browser writing at a time: the tests' in-memory SQLite refuses two writers at once
     # (a file with WAL, as deployed, queues them).
     expect(page.locator("#newsroom-autosave-status")).to_contain_text(
