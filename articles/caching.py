@@ -82,7 +82,7 @@ def article_fragments(request, article):
         comment_order,
         requested_page,
     )
-    from newsroom.fragments import Fragment, fragment_set
+    from newsroom.fragments import Fragment, FragmentSet
 
     query = request.GET
     order = comment_order(query.get(ORDER_PARAMETER))
@@ -100,14 +100,14 @@ def article_fragments(request, article):
         "text": Fragment(f"article-text:{pk}", tags),
         "more": Fragment(f"article-more:{pk}", tags, expires_at=next_change_at),
         "footer": Fragment(f"article-footer:{pk}:{site}", tags),
+        # A page of threads as anonymous readers read it (articles.selectors.comment_page):
+        # a logged-in reader's page reads it too, with what is the reader's own.
+        SHARED_ROWS: Fragment(f"article-rows:{pk}:{order}:{page}", tags),
+        SHARED_HEADS: Fragment(f"article-heads:{pk}:{order}:{page}", tags),
     }
-    # A page of threads as anonymous readers read it (articles.selectors.comment_page): a
-    # logged-in reader's page reads it too, with what is the reader's own.
-    fragments[SHARED_ROWS] = Fragment(f"article-rows:{pk}:{order}:{page}", tags)
-    fragments[SHARED_HEADS] = Fragment(f"article-heads:{pk}:{order}:{page}", tags)
     if not request.user.is_authenticated:
         fragments["threads"] = Fragment(f"article-threads:{pk}:{order}:{page}", tags)
-    return fragment_set(fragments.items())
+    return FragmentSet(fragments).load()
 
 
 def relation_keys(article) -> set[str]:

@@ -194,8 +194,3 @@ class FragmentSet:
                 page_cache.cache().set_many(entries, settings.NEWSROOM_FRAGMENT_SECONDS)
         except Exception as error:  # Any backend error: nothing kept, nothing lost.
             page_cache.cache_failed(error)
-
-
-def fragment_set(fragments: Iterable[tuple[str, Fragment]]) -> FragmentSet:
-    """The fragments named, read (see :class:`FragmentSet`)."""
-    return FragmentSet(dict(fragments)).load()
