@@ -409,7 +409,7 @@ def test_email_digest_is_one_per_mailbox_and_not_the_address():
     digest = email_digest("ada@example.org")
     assert email_digest(" Ada+comments@Example.ORG ") == digest
     assert email_digest("ada.l@example.org") != digest
-    assert "ada" not in digest and len(digest) == 64
+    assert "example" not in digest and len(digest) == 64
 
 
 # The moderation queue ----------------------------------------------------------------
