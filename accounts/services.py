@@ -5,6 +5,10 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.models import User
+from articles import caching
+
+# What every comment of an account prints besides its text.
+SHOWN_WITH_COMMENTS = ("username", "is_staff")
 
 
 def account_export(*, user: User) -> dict:
@@ -68,6 +72,19 @@ def account_export(*, user: User) -> dict:
 
 
 @transaction.atomic
+def account_update(*, user: User) -> User:
+    """Save ``user`` as a form (the reader's profile, the admin's) has changed it. A new
+    name or a "Staff" badge given or taken shows on the stories they commented on."""
+    stored = User.objects.filter(pk=user.pk).values(*SHOWN_WITH_COMMENTS).first()
+    user.save()
+    if stored is not None and any(
+        stored[field] != getattr(user, field) for field in SHOWN_WITH_COMMENTS
+    ):
+        caching.commenter_changed(user)
+    return user
+
+
+@transaction.atomic
 def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
     """Delete the account; its comments stay, signed "deleted user", so threads still read.
     A ban on commenting stays too, tied to the account's email addresses."""
@@ -76,6 +93,7 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
 
     if ban := CommenterBan.objects.filter(user=user).first():
         commenter_ban_remember_emails(ban=ban)
+    caching.commenter_changed(user)
     if request is not None:
         logout(request)
     # Comment.author is SET_NULL: the database anonymizes the comments with the deletion.

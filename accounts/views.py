@@ -13,7 +13,7 @@ from allauth.account.utils import get_next_redirect_url
 from allauth.account.views import EmailView
 
 from accounts.forms import DeleteAccountForm, ProfileForm
-from accounts.services import account_delete, account_export
+from accounts.services import account_delete, account_export, account_update
 
 
 @never_cache
@@ -22,7 +22,7 @@ from accounts.services import account_delete, account_export
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        account_update(user=form.save(commit=False))
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(

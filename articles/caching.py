@@ -17,7 +17,9 @@ changes by itself at a set time needs no call: no page is kept past the next suc
 (``expires_at``), a scheduled update of a live story going out (the first request after
 it applies it, ``articles.views.scheduling``); and no HTML page past the breaking news
 banner's expiry (:func:`page_change_at`). Setting or clearing the banner, or editing a
-section (the navigation), makes every page stale.
+section (the navigation), makes every page stale. A commenter renamed, made staff (or no
+longer), or deleted makes the pages of the stories they commented on stale
+(:func:`commenter_changed`, from ``accounts.services``).
 """
 
 import time
@@ -168,6 +170,17 @@ def article_page_changed(article_id) -> None:
     """Only the article's own page is stale once this transaction commits: what no card or
     list shows changed (a comment's reactions, the editors' picks). No query."""
     _invalidate_on_commit({article_key(article_id)})
+
+
+def commenter_changed(user) -> None:
+    """What every comment of ``user`` prints changed (their name, their "Staff" badge, or the
+    account is going and its comments will be signed "deleted user"): the pages of the
+    stories they commented on are stale once this transaction commits. One query, before
+    the change: a deleted account's comments no longer name it."""
+    from articles.models import Comment
+
+    article_ids = Comment.objects.filter(author=user).values_list("article_id", flat=True)
+    _invalidate_on_commit({article_key(pk) for pk in article_ids.distinct()})
 
 
 def author_changed(author) -> None:

@@ -65,6 +65,15 @@ test_an_author_edit_shows_in_every_byline = (
 test_a_tag_edit_shows_on_the_article_and_the_tag_page = (
     page_cache_tests.test_a_tag_edit_shows_on_the_article_and_the_tag_page
 )
+test_a_commenter_renamed_shows_under_their_comments = (
+    page_cache_tests.test_a_commenter_renamed_shows_under_their_comments
+)
+test_a_deleted_account_is_no_longer_named_under_its_comments = (
+    page_cache_tests.test_a_deleted_account_is_no_longer_named_under_its_comments
+)
+test_a_staff_flag_given_in_the_admin_shows_the_badge = (
+    page_cache_tests.test_a_staff_flag_given_in_the_admin_shows_the_badge
+)
 
 
 def test_a_second_render_reads_the_article_row_and_prints_the_same_page(

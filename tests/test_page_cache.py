@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -355,6 +356,83 @@ def test_a_tag_edit_shows_on_the_article_and_the_tag_page(committed, client, sto
 
     assertContains(client.get(story.get_absolute_url()), "Transport and roads")
     assertContains(client.get(tag_url(story)), "Transport and roads")
+
+
+def _commenter_on(story, name="harbourwatcher"):
+    commenter = VerifiedUserFactory(username=name)
+    comment_create(article=story, author=commenter, body="Took the ferry for a year.")
+    return commenter
+
+
+def test_a_commenter_renamed_shows_under_their_comments(committed, client, story):
+    commenter = _commenter_on(story)
+    warm(client, story.get_absolute_url())
+    own = Client()
+    own.force_login(commenter)
+
+    with committed():
+        saved = own.post(reverse("accounts:profile"), {"username": "quayside_ann"})
+
+    assert saved.status_code == 302
+    page = client.get(story.get_absolute_url())
+    assertContains(page, "quayside_ann")
+    assertNotContains(page, "harbourwatcher")
+
+
+def test_a_deleted_account_is_no_longer_named_under_its_comments(committed, client, story):
+    commenter = _commenter_on(story)
+    warm(client, story.get_absolute_url())
+    own = Client()
+    own.force_login(commenter)
+
+    with committed():
+        own.post(
+            reverse("accounts:delete"),
+            {"password": "correct horse battery staple", "confirm": "on"},
+        )
+
+    page = client.get(story.get_absolute_url())
+    assertNotContains(page, "harbourwatcher")
+    assertContains(page, '<strong class="comment__author">deleted user</strong>', html=True)
+    assertContains(page, "Took the ferry for a year.")
+
+
+def test_a_staff_flag_given_in_the_admin_shows_the_badge(committed, client, story, admin_client):
+    commenter = _commenter_on(story)
+    warm(client, story.get_absolute_url())
+    badge = '<span class="comment__badge">Staff</span>'
+    assertNotContains(client.get(story.get_absolute_url()), badge, html=True)
+    change = reverse("admin:accounts_user_change", args=[commenter.pk])
+    form = admin_client.get(change).context["adminform"].form
+    data = {
+        name: value
+        for name, field in form.fields.items()
+        if (value := form[name].value()) is not None and name != "password"
+    }
+    data["last_login_0"], data["last_login_1"] = "", ""
+    joined = timezone.localtime(commenter.date_joined)
+    data["date_joined_0"], data["date_joined_1"] = f"{joined:%Y-%m-%d}", f"{joined:%H:%M:%S}"
+    data.pop("last_login", None), data.pop("date_joined", None)
+    data["is_staff"] = True
+
+    with committed():
+        saved = admin_client.post(change, data)
+
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    assertContains(client.get(story.get_absolute_url()), badge, html=True)
+
+
+def test_an_account_deleted_in_the_admin_is_no_longer_named(committed, client, story, admin_client):
+    commenter = _commenter_on(story)
+    warm(client, story.get_absolute_url())
+
+    with committed():
+        admin_client.post(
+            reverse("admin:accounts_user_delete", args=[commenter.pk]), {"post": "yes"}
+        )
+
+    assert not type(commenter).objects.filter(pk=commenter.pk).exists()
+    assertNotContains(client.get(story.get_absolute_url()), "harbourwatcher")
 
 
 def test_a_story_nobody_could_see_changes_nothing_cached(committed, client, story, editor):
