@@ -1,7 +1,9 @@
 """django-allauth, configured not forked: the few behaviours Newsroom changes."""
 
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
 
 from accounts import display_names
-from newsroom.absolute import email_site
+from newsroom.absolute import absolute_url, email_site
 from newsroom.client_ip import client_ip
 from newsroom.tasks import send_email_on_commit
 
@@ -23,16 +25,38 @@ logger = logging.getLogger("accounts.auth")
 VERIFY_NEXT_SESSION_KEY = "newsroom_verify_next"
 
 
+def links_on_the_site(context: dict, request) -> dict:
+    """allauth builds an email's links (``activate_url``, ``password_reset_url``,
+    ``signup_url``) on the host the request named; with ``NEWSROOM_BASE_URL`` set they go to
+    the site's own address instead, whichever name or proxy the request came through."""
+    if not settings.NEWSROOM_BASE_URL or request is None:
+        return context
+    host = request.get_host()
+    linked = dict(context)
+    for name, value in context.items():
+        if name.endswith("_url") and isinstance(value, str):
+            parts = urlsplit(value)
+            if parts.netloc == host:
+                linked[name] = absolute_url(urlunsplit(("", "", *parts[2:])))
+    return linked
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """allauth's message, rendered here with the request, sent by a background job
         (``newsroom.tasks``) so that a slow mail server never holds up the reader; the site
-        it names is ``NEWSROOM_SITE_NAME``, not the request's host."""
+        it names is ``NEWSROOM_SITE_NAME``, and its links go to ``NEWSROOM_BASE_URL``, not
+        the request's host."""
         request = allauth_context.request
         message = self.render_mail(
             template_prefix,
             email,
-            {"request": request, "email": email, "current_site": email_site(request), **context},
+            {
+                "request": request,
+                "email": email,
+                "current_site": email_site(request),
+                **links_on_the_site(context, request),
+            },
         )
         body, html = message.body, None
         if message.content_subtype == "html":

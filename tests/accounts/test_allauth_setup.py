@@ -38,6 +38,46 @@ def test_password_reset_sends_an_email(client, reader, django_capture_on_commit_
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
+@pytest.fixture
+def another_host(settings):
+    """The site answers on a second name (an internal one, say), and has its own address."""
+    settings.ALLOWED_HOSTS = ["news.example.org", "backend.internal"]
+    settings.NEWSROOM_BASE_URL = "https://news.example.org"
+    return {"HTTP_HOST": "backend.internal"}
+
+
+def _links(message) -> list[str]:
+    return re.findall(r"https?://[^\s\"<>]+", message.body)
+
+
+def test_email_links_go_to_the_sites_address_not_the_requests_host(
+    client, reader, another_host, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": reader.email}, **another_host)
+        client.post(
+            reverse("account_reset_password"), {"email": "nobody@example.com"}, **another_host
+        )
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "ada@example.com",
+                "username": "ada",
+                "password1": "a long harbour password",
+                "password2": "a long harbour password",
+            },
+            **another_host,
+        )
+
+    reset, unknown, verify = mail.outbox
+    assert "https://news.example.org/accounts/password/reset/key/" in reset.body
+    assert "https://news.example.org/accounts/signup/" in unknown.body
+    assert "https://news.example.org/accounts/confirm-email/" in verify.body
+    for message in (reset, unknown, verify):
+        assert _links(message), message.body
+        assert all(link.startswith("https://news.example.org/") for link in _links(message))
+
+
 def test_login_by_emailed_code_is_offered_and_returns_to_next(
     client, commenter, article, django_capture_on_commit_callbacks
 ):
