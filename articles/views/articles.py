@@ -1,7 +1,7 @@
 from functools import cache
 
 from django.conf import settings
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -14,7 +14,7 @@ from articles.models.article import page_prefetches
 from articles.pagination import keyset_page
 from articles.selectors import UPDATES_PARAMETER, live_update_page
 from articles.views.comments import comment_section
-from articles.views.killed import killed_response
+from articles.views.killed import killed_response, killed_story
 from newsroom.page_cache import public_response
 
 
@@ -168,10 +168,7 @@ class ArticleDetailView(DetailView):
                 return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
             # A killed story's address, old or current, says it is gone (410), not "never
             # existed" (404) nor a redirect to it.
-            killed = Article.objects.killed().filter(
-                Q(slug=kwargs["slug"]) | Q(slug_redirects__old_slug=kwargs["slug"])
-            )
-            if killed := killed.only("kill_notice").first():
+            if killed := killed_story(slug=kwargs["slug"]):
                 return killed_response(request, killed)
             raise
 

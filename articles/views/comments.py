@@ -39,7 +39,7 @@ from articles.selectors import (
     order_query,
 )
 from articles.services import comment_create, comment_delete, comment_edit, comment_report
-from articles.views.killed import killed_response
+from articles.views.killed import gone_if_killed
 from newsroom.cache import CACHE_ERRORS, log_unavailable
 
 
@@ -95,14 +95,12 @@ def comment_section(request: HttpRequest, article: Article, *, form=None, fragme
 
 @never_cache
 @require_safe
+@gone_if_killed
 def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment's one address: the article page holding it, in the reader's order, at its
     anchor. Not cached: the page, and whether a held comment is found, depend on who asks."""
     comment = comments_on_published_articles().shown_to(request.user).filter(pk=pk).first()
     if comment is None:
-        killed = Article.objects.killed().filter(comments__pk=pk).only("kill_notice").first()
-        if killed is not None:
-            return killed_response(request, killed)
         raise Http404("No such comment.")
     return redirect(comment_page_url(comment, request.user, order=_order(request)))
 
@@ -204,6 +202,7 @@ def _take_draft(request: HttpRequest, article: Article, *, parent: Comment | Non
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@gone_if_killed
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         # The form's address, loaded again (a restored phone tab): the comments it is under.
@@ -278,6 +277,7 @@ def _own_comment(request: HttpRequest, pk: int) -> tuple[Comment, CommentPermiss
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@gone_if_killed
 def reply_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(comments_on_published_articles().visible(), pk=pk)
     refusal = CommentPermissions(request.user, comment).reply_refusal()
@@ -297,6 +297,7 @@ def reply_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@gone_if_killed
 def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment, permissions = _own_comment(request, pk)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
@@ -340,6 +341,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@gone_if_killed
 def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment, permissions = _own_comment(request, pk)
     if refusal := permissions.delete_refusal():
@@ -359,6 +361,7 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@gone_if_killed
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(comments_on_published_articles().visible(), pk=pk)
     if refusal := CommentPermissions(request.user, comment).report_refusal():

@@ -30,6 +30,7 @@ from articles.services import (
     commenter_unignore,
 )
 from articles.views.comments import _order, _too_fast
+from articles.views.killed import gone_if_killed
 
 
 def reaction_rate(group, request) -> str:
@@ -50,6 +51,7 @@ def _back(request: HttpRequest, comment: Comment) -> HttpResponse:
 
 
 @require_POST
+@gone_if_killed
 def react_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(comments_on_published_articles().visible(), pk=pk)
     if not request.user.is_authenticated:
@@ -78,6 +80,7 @@ def react_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@gone_if_killed
 def feature_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(comments_on_published_articles(), pk=pk)
     if not CommentPermissions(request.user, comment).can_feature():
@@ -100,6 +103,7 @@ def feature_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@gone_if_killed
 def ignore_commenter(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("articles:comment", kwargs={"pk": pk}))

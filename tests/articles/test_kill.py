@@ -118,6 +118,54 @@ def test_old_slugs_and_comment_permalinks_of_a_killed_story_answer_410(client, e
     assert client.get(reverse("articles:comment", args=[10**6])).status_code == 404
 
 
+LONG_REPLY = "I was at the hearing. " * 40
+
+
+def test_a_comment_posted_as_the_story_is_killed_answers_410_and_gives_the_text_back(
+    client, editor, commenter, story
+):
+    """The reader had the page open and typed a long reply; the story went meanwhile."""
+    article_update(article=story, by=editor, slug="minister-court-papers-2")
+    article_kill(article=story, by=editor, reason="Legal", notice="Removed on legal advice.")
+    client.force_login(commenter)
+
+    for slug in ("minister-court-papers-2", "minister-court-papers"):  # current and old
+        response = client.post(
+            reverse("articles:comment-post", kwargs={"slug": slug}), {"body": LONG_REPLY}
+        )
+
+        assertContains(response, "Removed on legal advice.", status_code=410)
+        assertContains(response, "Your comment was not posted", status_code=410)
+        assertContains(response, LONG_REPLY.strip(), status_code=410)
+    assert not story.comments.exists()
+
+
+def test_every_comment_action_under_a_killed_story_answers_410(client, editor, commenter, story):
+    own = CommentFactory(article=story, author=commenter, body="Mine")
+    other = CommentFactory(article=story, body="Someone else's")
+    article_kill(article=story, by=editor, reason="Legal")
+    client.force_login(commenter)
+
+    for name, comment, method in [
+        ("articles:comment-reply", other, "get"),
+        ("articles:comment-edit", own, "post"),
+        ("articles:comment-delete", own, "post"),
+        ("articles:comment-report", other, "get"),
+        ("articles:comment-react", other, "post"),
+        ("articles:comment-ignore", other, "post"),
+    ]:
+        url = reverse(name, args=[comment.pk])
+        response = getattr(client, method)(url, {"body": "Edited"} if method == "post" else {})
+        assert response.status_code == 410, name
+    own.refresh_from_db()
+    assert own.body == "Mine"
+    # An edit posted there shows its text back, as a new comment does.
+    edit = client.post(reverse("articles:comment-edit", args=[own.pk]), {"body": LONG_REPLY})
+    assertContains(edit, LONG_REPLY.strip(), status_code=410)
+    # A comment that never was stays a 404.
+    assert client.post(reverse("articles:comment-react", args=[10**6])).status_code == 404
+
+
 def test_a_killed_story_leaves_every_list_feed_sitemap_search_and_related_list(
     client, editor, story
 ):
