@@ -250,15 +250,14 @@ def shown_comments(comment_page, limit: int) -> list:
     return comments
 
 
-def live_update_json_ld(update, request=None, *, url: str) -> dict:
-    """A live blog's update as a schema.org BlogPosting; ``url``: the live blog's absolute
-    address, to which the update's anchor is put."""
+def live_update_json_ld(update, request=None) -> dict:
+    """A live blog's update as a schema.org BlogPosting, at its permalink."""
     data = {
         "@type": "BlogPosting",
         "headline": update.headline or Truncator(body_text(update.body_html)).chars(110),
         "datePublished": update.posted_at.isoformat(),
         "articleBody": body_text(update.body_html),
-        "url": f"{url}#{update.anchor}",
+        "url": absolute_url(update.get_absolute_url(), request),
     }
     if update.edited_at:
         data["dateModified"] = update.edited_at.isoformat()
@@ -310,7 +309,7 @@ def article_json_ld(article, request=None, comment_page=None, live_updates=None)
         if article.coverage_ended_at:
             data["coverageEndTime"] = article.coverage_ended_at.isoformat()
         updates = live_updates.shown if live_updates is not None else []
-        data["liveBlogUpdate"] = [live_update_json_ld(u, request, url=url) for u in updates]
+        data["liveBlogUpdate"] = [live_update_json_ld(u, request) for u in updates]
         if updates:
             newest = max(u.edited_at or u.posted_at for u in updates)
             data["dateModified"] = max(article_modified_at(article), newest).isoformat()

@@ -874,6 +874,32 @@ def live_update_page(article: Article, *, before: str | None = None) -> LiveUpda
     return LiveUpdatePage(updates=rows, older_query=older, is_first=not before, pinned=pinned_rows)
 
 
+def live_update_page_url(update) -> str:
+    """Where ``update`` is read now: the live blog's newest page at its anchor when it is
+    pinned or among the newest updates, else the page of updates that starts with it (read
+    by position from the update just newer). One query; ``update.article`` must be loaded."""
+    from articles.models import LiveUpdate
+    from articles.pagination import Cursor
+
+    url = update.article.get_absolute_url()
+    anchor = f"#{update.anchor}"
+    if update.is_pinned:
+        return url + anchor
+    size = settings.NEWSROOM_LIVE_UPDATES_PAGE_SIZE
+    at = update.posted_at
+    newer = (
+        LiveUpdate.objects.filter(article_id=update.article_id, is_pinned=False)
+        .filter(Q(posted_at__gte=at) & (Q(posted_at__gt=at) | Q(pk__gt=update.pk)))
+        .order_by("posted_at", "pk")
+        .values_list("posted_at", "pk")[:size]
+    )
+    newer = list(newer)
+    if len(newer) < size:
+        return url + anchor
+    query = urlencode({UPDATES_PARAMETER: Cursor(*newer[0]).encode()}, safe=":,")
+    return f"{url}?{query}{anchor}"
+
+
 # How many library images the editor's image chooser lists.
 CHOOSER_IMAGES = 24
 

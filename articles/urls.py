@@ -81,6 +81,7 @@ urlpatterns = [
         reader_page(views.live_updates),
         name="update-live",
     ),
+    path("updates/<int:pk>/", views.update_permalink, name="update"),
     path("comments/<int:pk>/", views.comment_permalink, name="comment"),
     path("comments/<int:pk>/reply/", views.reply_comment, name="comment-reply"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="comment-edit"),

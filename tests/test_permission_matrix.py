@@ -429,6 +429,8 @@ READER_ROWS = [
     get("articles:update-live", EVERYONE, label="live blog", args=slug("live_blog")),
     get("articles:update-live", NOBODY, label="a story", args=slug("story")),
     get("articles:update-live", NOBODY, label="draft", args=slug("draft")),
+    # A live update's permalink: a published live blog's updates.
+    get("articles:update", EVERYONE, args=pk("writers_update")),
     post(
         "articles:comment-post",
         MAY_COMMENT,

@@ -7,6 +7,7 @@ blog's, at its anchor ``#update-<pk>``.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,7 +93,9 @@ class LiveUpdate(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
+        """The update's permalink: it sends the reader to the page of updates holding it,
+        wherever newer updates have pushed it (``articles.views.live.update_permalink``)."""
+        return reverse("articles:update", args=[self.pk])
 
     @property
     def anchor(self) -> str:

@@ -24,7 +24,7 @@ from articles.views.engagement import (
     react_comment,
 )
 from articles.views.guidelines import community_guidelines
-from articles.views.live import live_comments, live_updates
+from articles.views.live import live_comments, live_updates, update_permalink
 from articles.views.preview import PreviewLinkView, StaffPreviewView
 from articles.views.search import search
 from articles.views.share import share_on_mastodon
@@ -55,4 +55,5 @@ __all__ = [
     "report_comment",
     "search",
     "share_on_mastodon",
+    "update_permalink",
 ]

@@ -1,6 +1,6 @@
 """The answer at a killed story's addresses: 410 Gone, with the editor's notice."""
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,21 +25,24 @@ def killed_response(request: HttpRequest, article, *, kept_text: str = "") -> Ht
     return response
 
 
-def killed_story(*, slug: str | None = None, comment_pk: int | None = None):
-    """The killed story at ``slug`` (its current or an old one) or holding comment
-    ``comment_pk``, with its notice, or None. One query."""
+def killed_story(*, slug: str | None = None, pk: int | None = None, holding: str = "comments"):
+    """The killed story at ``slug`` (its current or an old one), or holding the item ``pk``
+    of its ``holding`` relation (``comments``, ``live_updates``), with its notice, or None.
+    One query."""
     killed = Article.objects.killed()
     if slug is not None:
         killed = killed.filter(Q(slug=slug) | Q(slug_redirects__old_slug=slug))
     else:
-        killed = killed.filter(comments__pk=comment_pk)
+        killed = killed.filter(**{f"{holding}__pk": pk})
     return killed.only("kill_notice").first()
 
 
-def gone_if_killed(view):
-    """For a view of a story's comments (its ``slug``, or a comment's ``pk``): a 404 under a
-    killed story is that story's 410, and the text the reader posted is shown back. One
-    query, on a 404 only."""
+def gone_if_killed(view=None, *, holding: str = "comments"):
+    """For a view of a story's comments or updates (its ``slug``, or the ``pk`` of one of
+    its ``holding``): a 404 under a killed story is that story's 410, and the text the reader
+    posted is shown back. One query, on a 404 only."""
+    if view is None:
+        return partial(gone_if_killed, holding=holding)
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -48,7 +51,7 @@ def gone_if_killed(view):
         except Http404:
             if "slug" not in kwargs and "pk" not in kwargs:
                 raise
-            article = killed_story(slug=kwargs.get("slug"), comment_pk=kwargs.get("pk"))
+            article = killed_story(slug=kwargs.get("slug"), pk=kwargs.get("pk"), holding=holding)
             if article is None:
                 raise
             kept = request.POST.get("body", "") if request.method == "POST" else ""

@@ -16,15 +16,24 @@ keep it ``LIVE_MAX_AGE`` seconds. It reads no session and sets no cookie.
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles import caching
 from articles.models import Article, Comment, LiveUpdate
-from articles.selectors import ORDER_PARAMETER, article_comments_url, comment_order, order_query
+from articles.selectors import (
+    ORDER_PARAMETER,
+    article_comments_url,
+    comment_order,
+    live_update_page_url,
+    order_query,
+)
+from articles.views.killed import gone_if_killed
 from newsroom.page_cache import public_response
 
 # Seconds a browser keeps an answer: the script asks every 30 s at most.
@@ -144,3 +153,21 @@ def live_updates(request: HttpRequest, slug: str) -> HttpResponse:
     if "public" in response.headers.get("Cache-Control", ""):
         patch_cache_control(response, max_age=LIVE_MAX_AGE)
     return response
+
+
+@never_cache
+@require_safe
+@gone_if_killed(holding="live_updates")
+def update_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """A live update's one address (``LiveUpdate.get_absolute_url``): the page of the live
+    blog that holds it now, at its anchor, however many updates came after it. Two queries;
+    not cached, since every new update can move it to another page."""
+    update = (
+        LiveUpdate.objects.filter(pk=pk, article__in=Article.objects.published())
+        .select_related("article")
+        .only("posted_at", "is_pinned", "article_id", "article__slug")
+        .first()
+    )
+    if update is None:
+        raise Http404("No published live update has this id.")
+    return redirect(live_update_page_url(update))

@@ -14,7 +14,12 @@ import pytest
 
 from articles.models import Article, LiveUpdate
 from articles.permissions import ArticlePermissions
-from articles.services import live_update_create, live_update_delete, live_update_edit
+from articles.services import (
+    article_kill,
+    live_update_create,
+    live_update_delete,
+    live_update_edit,
+)
 from newsroom import page_cache
 from tests.articles.test_query_counts import queries_for
 from tests.factories import ArticleFactory, AuthorFactory, VerifiedUserFactory, staff_user
@@ -228,11 +233,11 @@ def test_updates_are_newest_first_each_at_its_anchor_and_sanitized(client, live_
     )
     html = page(client, live_blog)
     assert update_ids(html) == [new.pk, old.pk]
-    assert f'<a href="#update-{new.pk}"><time datetime="' in html
+    assert f'<a href="/updates/{new.pk}/"><time datetime="' in html
     assert '<h3 class="live-update__headline">Result</h3>' in html
     assert "<script>alert" not in html and "javascript:" not in html
     assert "Live: the newest updates are first." in html
-    assert new.get_absolute_url() == f"/articles/election-night/#update-{new.pk}"
+    assert new.get_absolute_url() == f"/updates/{new.pk}/"
 
 
 def test_older_updates_are_read_a_page_at_a_time_by_position(client, live_blog, settings):
@@ -258,6 +263,47 @@ def test_older_updates_are_read_a_page_at_a_time_by_position(client, live_blog, 
     assert seen == [updates[n].pk for n in (0, 1, 3, 2, 4, 5, 6)]
     assert "Older updates" not in third
     assert client.get(live_blog.get_absolute_url() + "?updates_before=nonsense").status_code == 404
+
+
+def test_an_updates_permalink_finds_it_however_many_updates_came_after(
+    client, live_blog, settings, django_assert_max_num_queries
+):
+    settings.NEWSROOM_LIVE_UPDATES_PAGE_SIZE = 3
+    now = timezone.now()
+    pinned = post(live_blog, "<p>How to vote.</p>", is_pinned=True, at=now - timedelta(hours=3))
+    updates = [
+        post(live_blog, f"<p>Update {n}.</p>", at=now - timedelta(minutes=n)) for n in range(8)
+    ]
+    # A tie in time: the id settles which page holds which.
+    LiveUpdate.objects.filter(pk=updates[4].pk).update(posted_at=updates[3].posted_at)
+
+    for update in [*updates, pinned]:
+        with django_assert_max_num_queries(2):
+            response = client.get(update.get_absolute_url())
+        assert response.status_code == 302
+        location = response["Location"]
+        assert location.startswith("/articles/election-night/")
+        assert location.endswith(f"#update-{update.pk}")
+        path, _, anchor = location.partition("#")
+        html = client.get(path).content.decode()
+        assert f'id="{anchor}"' in html, update
+    # The newest ones and the pinned one are on the live blog's own page.
+    assert client.get(updates[2].get_absolute_url())["Location"] == (
+        f"/articles/election-night/#update-{updates[2].pk}"
+    )
+    assert "?" not in client.get(pinned.get_absolute_url())["Location"]
+    assert "updates_before" in client.get(updates[3].get_absolute_url())["Location"]
+    assert client.get(reverse("articles:update", args=[10**6])).status_code == 404
+
+
+def test_a_draft_or_killed_live_blogs_permalinks_reach_no_reader(client, live_blog, editor):
+    update = post(live_blog)
+    draft = ArticleFactory(draft=True, kind=Article.Kind.LIVE)
+    hidden = post(draft, "<p>Rehearsal.</p>")
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+    article_kill(article=live_blog, by=editor, reason="Legal")
+    assert client.get(update.get_absolute_url()).status_code == 410
 
 
 def test_a_story_has_no_live_section(client, article):
@@ -314,21 +360,20 @@ def test_json_ld_is_a_live_blog_posting_with_its_updates(client, live_blog, sett
     assert data["@type"] == "LiveBlogPosting"
     assert data["coverageStartTime"] == live_blog.published_at.isoformat()
     assert "coverageEndTime" not in data
-    url = "https://news.example.org/articles/election-night/"
     assert data["liveBlogUpdate"] == [
         {
             "@type": "BlogPosting",
             "headline": "Result",
             "datePublished": new.posted_at.isoformat(),
             "articleBody": "First result.",
-            "url": f"{url}#update-{new.pk}",
+            "url": f"https://news.example.org/updates/{new.pk}/",
         },
         {
             "@type": "BlogPosting",
             "headline": "Doors open.",
             "datePublished": old.posted_at.isoformat(),
             "articleBody": "Doors open.",
-            "url": f"{url}#update-{old.pk}",
+            "url": f"https://news.example.org/updates/{old.pk}/",
         },
     ]
     assert data["dateModified"] >= new.posted_at.isoformat()
@@ -456,7 +501,7 @@ def test_pinned_updates_stay_above_the_others_on_the_newest_page_only(
     # Updates are numbered as posted: the highest number shown is the newest.
     assert notice_box(html)["since"] == str(max(pinned.pk, stream[0].pk, stream[1].pk))
     data = json_ld(html)
-    assert [u["url"].rsplit("-", 1)[1] for u in data["liveBlogUpdate"]] == [
+    assert [u["url"].rstrip("/").rsplit("/", 1)[1] for u in data["liveBlogUpdate"]] == [
         str(pinned.pk),
         str(stream[0].pk),
         str(stream[1].pk),
