@@ -13,9 +13,11 @@ comment's stored HTML, which only ``articles.models.rendering`` makes, and the a
 
 import html
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -47,6 +49,7 @@ _WORDS = {
     "ignore": "Ignore",
     "unignore": "Stop ignoring",
     "ignored": "Comment from an ignored commenter — show",
+    "log_in_to_react": "log in to react",
 }
 
 
@@ -54,6 +57,7 @@ def _words() -> dict[str, str]:
     # Translated once a page, in the reader's language.
     words = {key: escape(gettext(text)) for key, text in _WORDS.items()}
     words["reaction"] = escape(settings.NEWSROOM_REACTION_NAME)
+    words["login_url"] = escape(reverse("account_login"))
     return words
 
 
@@ -66,8 +70,18 @@ def _post_form(action: str, token: str, field: str, value: str, label: str, css:
     )
 
 
-def _reaction(entry, words: dict[str, str], token: str) -> str:
+def _reaction(entry, words: dict[str, str], token: str, logged_in: bool = True) -> str:
     count = entry.comment.reaction_count
+    if not logged_in:
+        # The same look as the button: it asks the reader to log in, and brings them back
+        # to this comment (its permalink), where they may press it.
+        login = f"{words['login_url']}?{urlencode({'next': entry.permalink})}"
+        whose = f"{escape(entry.comment.author_name)}, {words['log_in_to_react']}"
+        return (
+            f'<p class="reaction"><a class="reaction__button" href="{escape(login)}">'
+            f'{words["reaction"]} <span class="reaction__count">{count}</span>'
+            f'<span class="visually-hidden"> ({whose})</span></a></p>'
+        )
     if entry.react_url:
         pressed = "true" if entry.is_reacted else "false"
         # The hidden field says what a press does: take back a given reaction, or give one.
@@ -150,7 +164,7 @@ def _comment(
     if entry.placeholder:
         return f"{head}</article>"
     parts = [head]
-    if reaction := _reaction(entry, words, token):
+    if reaction := _reaction(entry, words, token, logged_in):
         parts.append(reaction)
     if logged_in:
         actions = []

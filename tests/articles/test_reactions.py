@@ -130,12 +130,17 @@ def test_no_button_on_ones_own_comment_and_no_reaction_by_post(client, article, 
     assert not Reaction.objects.exists()
 
 
-def test_anonymous_readers_see_the_count_but_no_form_and_no_token(client, article, comment):
+def test_anonymous_readers_see_the_count_as_a_link_to_log_in_and_no_token(
+    client, article, comment, commenter
+):
     Comment.objects.filter(pk=comment.pk).update(reaction_count=4)
     page = client.get(article.get_absolute_url())
+    login = f"{reverse('account_login')}?next=%2Fcomments%2F{comment.pk}%2F"
     assertContains(
         page,
-        '<p class="reaction reaction--count">Respect <span class="reaction__count">4</span></p>',
+        f'<p class="reaction"><a class="reaction__button" href="{login}">'
+        'Respect <span class="reaction__count">4</span>'
+        f'<span class="visually-hidden"> ({comment.author_name}, log in to react)</span></a></p>',
         html=True,
     )
     assertNotContains(page, react_url(comment))
@@ -147,6 +152,14 @@ def test_anonymous_readers_see_the_count_but_no_form_and_no_token(client, articl
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert not Reaction.objects.exists()
+
+    # Logged in from the link, the reader is back at the comment, with the button.
+    login_page = client.get(login)
+    assertContains(login_page, f'value="/comments/{comment.pk}/"')
+    client.force_login(commenter)
+    back = client.get(f"/comments/{comment.pk}/", follow=True)
+    assert back.redirect_chain[-1][0].endswith(f"#comment-{comment.pk}")
+    assertContains(back, f'action="{react_url(comment)}"')
 
 
 @pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.REMOVED])
@@ -201,9 +214,10 @@ def test_the_cached_anonymous_page_shows_a_new_reaction(
 ):
     settings.NEWSROOM_PAGE_CACHE = True
     page_cache._invalidate_everything_when_back = False
-    assertNotContains(client.get(article.get_absolute_url()), "reaction__count")
+    zero = '<span class="reaction__count">0</span>'
+    assertContains(client.get(article.get_absolute_url()), zero)
     # Kept: the next anonymous request is served without a query.
-    assertNotContains(client.get(article.get_absolute_url()), "reaction__count")
+    assertContains(client.get(article.get_absolute_url()), zero)
 
     with django_capture_on_commit_callbacks(execute=True):
         comment_react(comment=comment, by=commenter, on=True)
