@@ -9,6 +9,8 @@ from articles import sitemaps
 from articles.views.robots import robots_txt
 from newsroom import views
 
+handler500 = views.server_error
+
 urlpatterns = [
     path("", include("articles.urls")),
     # Our account pages first: /accounts/profile/ is ours, not allauth's.

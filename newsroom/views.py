@@ -2,15 +2,33 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
 
 # Uploads keep their name (a new upload with a taken name gets another), but an image
 # deleted and uploaded again may reuse one: a day, not forever.
 MEDIA_MAX_AGE = 60 * 60 * 24
+
+
+# What the 500 page falls back to when even it cannot be rendered.
+BARE_SERVER_ERROR = b"<!DOCTYPE html><title>Server error</title><h1>Server error (500)</h1>"
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    """The 500 page (``handler500``): the site's name and stylesheet, and no query and no
+    context processor, since what failed may be the database. If even this page fails (a
+    static manifest missing, say), a line of plain HTML."""
+    try:
+        body = loader.get_template(template_name).render({"site_name": settings.NEWSROOM_SITE_NAME})
+    except Exception:  # The page saying that something failed must not fail.
+        return HttpResponseServerError(BARE_SERVER_ERROR)
+    return HttpResponseServerError(body)
 
 
 def _caches_answer() -> bool:
