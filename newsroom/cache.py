@@ -1,10 +1,10 @@
-"""The shared cache going away: which errors say so, and a cache for which that is a miss.
+"""The shared cache going away: which errors say so, and the Redis backend the site uses.
 
 Rate limits count in the ``default`` cache and must fail closed: a write they guard is
 refused while the cache cannot be asked (``CACHE_ERRORS``, caught by the comment view and
 by ``newsroom.middleware.UnavailableMiddleware``). What is only remembered to save work
-(which image renditions exist, in the ``renditions`` cache) is :class:`MissingIsMissCache`:
-an outage there is a miss, and the work is done again.
+(``newsroom.remembered``, the page cache, the fragments) treats an outage as a miss, and the
+work is done again.
 """
 
 import logging
@@ -61,56 +61,3 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
-
-
-class MissingIsMissCache(RedisCache):
-    """Django's RedisCache, for values that only save work: a Redis that does not answer
-    reads as a miss, and what could not be stored is forgotten."""
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except CACHE_ERRORS as error:
-            log_unavailable(error)
-            return default
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except CACHE_ERRORS as error:
-            log_unavailable(error)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except CACHE_ERRORS as error:
-            log_unavailable(error)
-            return False
-
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except CACHE_ERRORS as error:
-            log_unavailable(error)
-            return False
-
-    def set(self, key, value, timeout=None, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except CACHE_ERRORS as error:
-            log_unavailable(error)
-
-    def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except CACHE_ERRORS as error:
-            log_unavailable(error)
-            return list(data)
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except CACHE_ERRORS as error:
-            log_unavailable(error)
-            return False

@@ -54,14 +54,14 @@ def media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits (allauth's, the comment limit) count in the cache, pages are kept in the
-    page cache, and which image renditions exist in the renditions cache: every test starts
-    with all three empty. Outage warnings are throttled per process: each test may log its own."""
+    """Rate limits (allauth's, the comment limit) count in the cache, and pages are kept in
+    the page cache: every test starts with both empty. Outage warnings are throttled per
+    process: each test may log its own."""
     from django.core.cache import caches
 
     from newsroom.logs import OUTAGES
 
-    for alias in ("default", "pages", "renditions"):
+    for alias in ("default", "pages"):
         caches[alias].clear()
     OUTAGES.reset()
 

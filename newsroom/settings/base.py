@@ -235,11 +235,6 @@ AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
 AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
 AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
-# Image renditions are made on first use and then kept in the media storage.
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
-IMAGEKIT_CACHEFILE_DIR = "renditions"
-# Whether a rendition exists is remembered in a cache whose outage is a miss, not an error.
-IMAGEKIT_CACHE_BACKEND = "renditions"
 
 # --- Email -------------------------------------------------------------------------------
 
@@ -358,9 +353,9 @@ RATELIMIT_IP_META_KEY = "newsroom.client_ip.client_ip"
 # must see the same counts. NEWSROOM_CACHE_URL=redis://127.0.0.1:6379/0 in production;
 # an in-process cache by default for development and tests.
 NEWSROOM_CACHE_URL = os.environ.get("NEWSROOM_CACHE_URL", "").strip()
-# Three caches in it: "default" (rate limits, sessions' neighbours), "pages" (whole reader
-# pages, newsroom/page_cache.py), so flushing pages never resets a rate limit, and
-# "renditions" (imagekit's, the same keys as before it had its own alias).
+# Two caches in it: "default" (rate limits, remembered values, fragments of pages) and
+# "pages" (whole reader pages, newsroom/page_cache.py), so flushing pages never resets a
+# rate limit.
 if NEWSROOM_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     _REDIS = {
         # Django's RedisCache, keeping its redis-py clients (newsroom/cache.py).
@@ -372,8 +367,6 @@ if NEWSROOM_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": _REDIS,
         "pages": {**_REDIS, "KEY_PREFIX": "pages"},
-        # Which image renditions exist (imagekit): without Redis, asked of the storage.
-        "renditions": {**_REDIS, "BACKEND": "newsroom.cache.MissingIsMissCache"},
     }
 elif NEWSROOM_CACHE_URL:
     raise ImproperlyConfigured("NEWSROOM_CACHE_URL must be a redis:// URL (or empty).")
@@ -384,10 +377,6 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": 2000},
-        },
-        "renditions": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "renditions",
         },
     }
 # Reader pages (newsroom/page_cache.py): how long a stored page may live at most, and how

@@ -10,10 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
-    "renditions": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "renditions",
-    },
 }
 # Jobs run at once, inside the test (the shell's DJANGO_TASKS_BACKEND is ignored), so every
 # email reaches mail.outbox; tests/test_tasks.py swaps in the dummy and database backends.
@@ -24,3 +20,7 @@ NEWSROOM_PAGE_CACHE = False
 # The same for the fragments of pages (newsroom/fragments.py): tests/test_fragments.py turns
 # them on.
 NEWSROOM_FRAGMENT_CACHE = False
+# A test client builds its own middleware, and whitenoise's would list every static file
+# each time (~20 ms a client, thousands of clients a run): it looks a file up when asked
+# instead, as under runserver.
+WHITENOISE_AUTOREFRESH = True
