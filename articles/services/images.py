@@ -7,6 +7,8 @@ picture (or none, once it is deleted) at their next visit, and a failed change l
 every story as it was.
 """
 
+from collections.abc import Iterator
+from datetime import timedelta
 from urllib.parse import unquote
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Replace
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import caching
@@ -138,6 +141,46 @@ def image_make_missing_renditions(*, images=None) -> int:
         image.renditions()
         made += len(image._stored_by_width) - before
     return made
+
+
+# Where rendition files are kept in the media storage (models.image._rendition_name).
+RENDITIONS_FOLDER = "renditions"
+# A file made this recently may be a rendition whose row is not committed yet.
+PRUNE_GRACE = timedelta(hours=1)
+_NAMES_PER_QUERY = 500
+
+
+def image_rendition_files_unused(*, grace: timedelta = PRUNE_GRACE) -> Iterator[str]:
+    """The files under ``renditions/`` that no ``ImageRendition`` row names: those
+    django-imagekit made before renditions were rows, and any whose deletion failed after its
+    image changed. Files newer than ``grace`` are left out (one being made now has no row
+    yet). The storage is read a folder at a time, each folder's rows in a few queries."""
+    storage = ImageRendition._meta.get_field("file").storage
+    cutoff = timezone.now() - grace
+    folders = [RENDITIONS_FOLDER] if storage.exists(RENDITIONS_FOLDER) else []
+    while folders:
+        folder = folders.pop()
+        subfolders, files = storage.listdir(folder)
+        folders.extend(f"{folder}/{name}" for name in sorted(subfolders, reverse=True))
+        names = sorted(f"{folder}/{name}" for name in files)
+        for start in range(0, len(names), _NAMES_PER_QUERY):
+            chunk = names[start : start + _NAMES_PER_QUERY]
+            used = set(ImageRendition.objects.filter(file__in=chunk).values_list("file", flat=True))
+            for name in chunk:
+                if name not in used and storage.get_modified_time(name) < cutoff:
+                    yield name
+
+
+def image_rendition_files_prune(*, grace: timedelta = PRUNE_GRACE) -> tuple[int, int]:
+    """Delete the unused rendition files (``image_rendition_files_unused``); how many, and
+    their bytes."""
+    storage = ImageRendition._meta.get_field("file").storage
+    count = size = 0
+    for name in image_rendition_files_unused(grace=grace):
+        size += storage.size(name)
+        storage.delete(name)
+        count += 1
+    return count, size
 
 
 @transaction.atomic

@@ -166,3 +166,44 @@ def test_the_command_makes_only_the_renditions_the_library_lacks():
     assert set(ImageRendition.objects.filter(image=done).values_list("pk", "file")) == kept
     call_command("make_renditions", stdout=output)
     assert "Renditions made: 0" in output.getvalue()
+
+
+def test_unused_rendition_files_are_listed_then_deleted_and_used_ones_kept():
+    import os
+    import time
+    from io import StringIO
+
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    image = uploaded(1000, 750)
+    used = list(ImageRendition.objects.filter(image=image).values_list("file", flat=True))
+    # As django-imagekit named its files, before renditions were rows; years old.
+    old = default_storage.save(
+        "renditions/images/2019/04/harbour/3f2a9c81.webp", ContentFile(b"x" * 300)
+    )
+    then = time.time() - 3 * 24 * 3600
+    os.utime(default_storage.path(old), (then, then))
+    # Saved a moment ago: a rendition whose row is not committed yet, say.
+    fresh = default_storage.save(
+        "renditions/images/2026/12/being-made-800w.webp", ContentFile(b"y")
+    )
+
+    listed = StringIO()
+    call_command("prune_renditions", stdout=listed)
+
+    assert listed.getvalue().splitlines()[0] == old
+    assert "1 unused rendition files (0.0 MB). Nothing was deleted" in listed.getvalue()
+    assert all(name not in listed.getvalue() for name in [*used, fresh])
+    assert default_storage.exists(old)
+
+    deleted = StringIO()
+    call_command("prune_renditions", "--delete", stdout=deleted)
+
+    assert "Deleted 1 unused rendition files" in deleted.getvalue()
+    assert not default_storage.exists(old)
+    assert all(default_storage.exists(name) for name in [*used, fresh])
+    # With no grace, the fresh one goes too; rows' files never.
+    call_command("prune_renditions", "--delete", "--grace-hours", "0", stdout=StringIO())
+    assert not default_storage.exists(fresh)
+    assert all(default_storage.exists(name) for name in used)
