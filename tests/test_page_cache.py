@@ -364,11 +364,15 @@ def _commenter_on(story, name="harbourwatcher"):
     return commenter
 
 
-def test_a_commenter_renamed_shows_under_their_comments(committed, client, story):
-    commenter = _commenter_on(story)
-    warm(client, story.get_absolute_url())
+def _signed_in(user) -> Client:
     own = Client()
-    own.force_login(commenter)
+    own.force_login(user)
+    return own
+
+
+def test_a_commenter_renamed_shows_under_their_comments(committed, client, story):
+    own = _signed_in(_commenter_on(story))
+    warm(client, story.get_absolute_url())
 
     with committed():
         saved = own.post(reverse("accounts:profile"), {"username": "quayside_ann"})
@@ -380,10 +384,8 @@ def test_a_commenter_renamed_shows_under_their_comments(committed, client, story
 
 
 def test_a_deleted_account_is_no_longer_named_under_its_comments(committed, client, story):
-    commenter = _commenter_on(story)
+    own = _signed_in(_commenter_on(story))
     warm(client, story.get_absolute_url())
-    own = Client()
-    own.force_login(commenter)
 
     with committed():
         own.post(
