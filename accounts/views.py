@@ -1,19 +1,21 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from allauth.account.utils import get_next_redirect_url
 from allauth.account.views import EmailView
 
 from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.services import account_delete, account_export, account_update
+from articles import selectors
 
 
 @never_cache
@@ -30,6 +32,24 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {"form": form, "comment_count": request.user.comments.count()},
         status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_safe
+def comment_history(request: HttpRequest) -> HttpResponse:
+    """The reader's own comments, newest first, and what became of each."""
+    try:
+        history = selectors.comment_history(
+            request.user, before=request.GET.get(selectors.HISTORY_PARAMETER)
+        )
+    except ValueError:
+        raise Http404("No such page of comments.") from None
+    return render(
+        request,
+        "accounts/comments.html",
+        {"history": history, "reaction_name": settings.NEWSROOM_REACTION_NAME},
     )
 
 

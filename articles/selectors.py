@@ -913,3 +913,100 @@ def chooser_images(query: str = "", limit: int = CHOOSER_IMAGES) -> list:
             Q(alt_text__icontains=word) | Q(caption__icontains=word) | Q(credit__icontains=word)
         )
     return list(images[:limit])
+
+
+# A reader's own comments ------------------------------------------------------------------
+
+HISTORY_PARAMETER = "before"
+HISTORY_PAGE_SIZE = 20
+# What the history prints of a comment and decides with (its story's headline and address).
+HISTORY_FIELDS = (
+    "article",
+    "author",
+    "body_html",
+    "status",
+    "is_deleted_by_author",
+    "held_reason",
+    "removal_reason",
+    "removal_explanation",
+    "removed_at",
+    "created_at",
+    "edited_at",
+    "reaction_count",
+    "featured_at",
+)
+
+
+@dataclass
+class HistoryEntry:
+    """One of the reader's comments as their history lists it: whether readers can read it
+    where it was posted (``is_shown``: then it links there), and, removed, the reader's
+    appeal of the removal or whether they may still make one."""
+
+    comment: Comment
+    is_shown: bool
+    is_story_gone: bool
+    is_discussion_hidden: bool
+    appeal: object = None
+    may_appeal: bool = False
+
+
+@dataclass
+class CommentHistory:
+    entries: list
+    older_query: str | None
+    is_first: bool
+
+
+def comment_history(user, *, before: str | None = None) -> CommentHistory:
+    """``user``'s comments, newest first, a page at a time by position (``?before=<time>,
+    <id>``: ``ValueError`` for anything else), each with its story and what became of it:
+    shown, held, removed (and the appeal), deleted. Four queries, whatever the number."""
+    from articles.models import Appeal
+    from articles.pagination import Cursor
+
+    comments = (
+        Comment.objects.filter(author=user)
+        .select_related("article")
+        .only(*HISTORY_FIELDS, "article__headline", "article__slug")
+        .order_by("-created_at", "-pk")
+    )
+    if before:
+        cursor = Cursor.decode(before)
+        at = cursor.published_at
+        comments = comments.filter(
+            Q(created_at__lte=at) & (Q(created_at__lt=at) | Q(pk__lt=cursor.pk))
+        )
+    rows = list(comments[: HISTORY_PAGE_SIZE + 1])
+    older = None
+    if len(rows) > HISTORY_PAGE_SIZE:
+        rows = rows[:HISTORY_PAGE_SIZE]
+        last = rows[-1]
+        older = "?" + urlencode(
+            {HISTORY_PARAMETER: Cursor(last.created_at, last.pk).encode()}, safe=":,"
+        )
+    article_ids = {comment.article_id for comment in rows}
+    published = Article.objects.published().filter(pk__in=article_ids)
+    published_ids = set(published.values_list("pk", flat=True))
+    discussed_ids = set(published.with_discussion_shown().values_list("pk", flat=True))
+    removed = [comment for comment in rows if comment.removed_at]
+    appeals = {}
+    if removed:
+        for appeal in Appeal.objects.filter(comment__in=removed).order_by("created_at"):
+            appeals[(appeal.comment_id, appeal.removal_at)] = appeal
+    entries = []
+    for comment in rows:
+        comment.author = user  # the page names no one else: no query for the name
+        appeal = appeals.get((comment.pk, comment.removed_at))
+        may_appeal = appeal is None and CommentPermissions(user, comment).appeal_refusal() is None
+        entries.append(
+            HistoryEntry(
+                comment=comment,
+                is_shown=comment.article_id in discussed_ids and not comment.is_removed,
+                is_story_gone=comment.article_id not in published_ids,
+                is_discussion_hidden=comment.article_id in published_ids - discussed_ids,
+                appeal=appeal,
+                may_appeal=may_appeal,
+            )
+        )
+    return CommentHistory(entries=entries, older_query=older, is_first=not before)

@@ -583,6 +583,7 @@ READER_ROWS = [
         data=lambda w, role: {"username": f"{role}-renamed", "is_notified_of_replies": "on"},
         model=User,
     ),
+    get("accounts:comments", LOGGED_IN),
     get("accounts:data", LOGGED_IN),
     get("accounts:delete", LOGGED_IN),
     post(

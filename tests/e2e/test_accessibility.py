@@ -8,12 +8,13 @@ import re
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.views import defaults
 
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Correction
+from articles.models import Comment, Correction
 from newsroom.views import server_error
 from tests.e2e.audit import AUDIT_JS
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, VerifiedUserFactory
@@ -101,18 +102,23 @@ def test_anonymous_pages_pass_the_audit_at_320px(browser, live_server, site, sch
 def test_reader_pages_pass_the_audit_at_320px(browser, live_server, site):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
     page = context.new_page()
-    log_in(
-        page,
-        live_server,
-        VerifiedUserFactory(
-            username="areaderwhosenameislongerthanaphoneiswide",
-            email="areaderwhoseaddressislongerthanaphoneiswide@example.org",
-        ),
+    reader = VerifiedUserFactory(
+        username="areaderwhosenameislongerthanaphoneiswide",
+        email="areaderwhoseaddressislongerthanaphoneiswide@example.org",
     )
+    log_in(page, live_server, reader)
+    # Their history: a comment shown, one held, one removed with its reason.
+    for status, extra in [
+        (Comment.Status.VISIBLE, {}),
+        (Comment.Status.PENDING, {"held_reason": "It has links."}),
+        (Comment.Status.REMOVED, {"removal_reason": "abusive", "removed_at": timezone.now()}),
+    ]:
+        CommentFactory(article=site["article"], author=reader, status=status, **extra)
     urls = [
         reverse("articles:home"),
         site["article"].get_absolute_url(),
         reverse("accounts:profile"),
+        reverse("accounts:comments"),
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("accounts:delete"),
