@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import unquote
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.fields.files import FieldFile
@@ -171,9 +171,31 @@ def image_rendition_files_unused(*, grace: timedelta = PRUNE_GRACE) -> Iterator[
                     yield name
 
 
+def stale_html_rows() -> int:
+    """How many stored bodies older renderers made (``html_version`` below
+    ``RENDERING_VERSION``): their HTML may still name rendition files no row does, such as
+    imagekit's, until ``migrate`` or ``render_html`` renders them again."""
+    from articles.models import CommunityGuidelines, LiveUpdate
+    from articles.models.rendering import RENDERING_VERSION
+
+    return sum(
+        model.objects.filter(html_version__lt=RENDERING_VERSION).count()
+        for model in (Article, LiveUpdate, CommunityGuidelines)
+    )
+
+
 def image_rendition_files_prune(*, grace: timedelta = PRUNE_GRACE) -> tuple[int, int]:
     """Delete the unused rendition files (``image_rendition_files_unused``); how many, and
-    their bytes."""
+    their bytes. Refused (``ValidationError``) while stored bodies older renderers made may
+    still show some of them (``stale_html_rows``)."""
+    if stale := stale_html_rows():
+        raise ValidationError(
+            _(
+                "%(count)d stored bodies were made by older renderers and may still show "
+                "some of these files: run “manage.py render_html” first."
+            )
+            % {"count": stale}
+        )
     storage = ImageRendition._meta.get_field("file").storage
     count = size = 0
     for name in image_rendition_files_unused(grace=grace):

@@ -207,3 +207,23 @@ def test_unused_rendition_files_are_listed_then_deleted_and_used_ones_kept():
     call_command("prune_renditions", "--delete", "--grace-hours", "0", stdout=StringIO())
     assert not default_storage.exists(fresh)
     assert all(default_storage.exists(name) for name in used)
+
+
+def test_pruning_waits_while_stored_bodies_older_renderers_made_may_show_the_files(media):
+    from io import StringIO
+
+    from django.core.files.base import ContentFile
+    from django.core.management import CommandError, call_command
+
+    old = default_storage.save("renditions/images/2019/04/quay/9b1e.webp", ContentFile(b"x"))
+    # A body rendered before renditions were rows, not rendered again since.
+    story = ArticleFactory()
+    Article.objects.filter(pk=story.pk).update(html_version=1)
+
+    with pytest.raises(CommandError, match="1 stored bodies were made by older renderers"):
+        call_command("prune_renditions", "--delete", "--grace-hours", "0", stdout=StringIO())
+
+    assert default_storage.exists(old)
+    call_command("render_html", stdout=StringIO())
+    call_command("prune_renditions", "--delete", "--grace-hours", "0", stdout=StringIO())
+    assert not default_storage.exists(old)

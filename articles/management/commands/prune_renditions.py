@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import ImageRendition
 from articles.services.images import (
@@ -34,7 +35,10 @@ class Command(BaseCommand):
     def handle(self, *args, delete: bool, grace_hours: float, verbosity: int, **options):
         grace = timedelta(hours=grace_hours)
         if delete:
-            count, size = image_rendition_files_prune(grace=grace)
+            try:
+                count, size = image_rendition_files_prune(grace=grace)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
             self.stdout.write(f"Deleted {count} unused rendition files ({size / 1e6:.1f} MB).")
             return
         storage = ImageRendition._meta.get_field("file").storage
