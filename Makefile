@@ -41,7 +41,7 @@ demo: migrate
 	$(BIN)/python manage.py load_demo_content
 
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
+	@echo "Serving on http://$(HOST):$(PORT)/, the admin at http://$(HOST):$(PORT)/admin/ (Ctrl-C to stop)."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production (docs/DEPLOY.md): DJANGO_ENV=production and the variables in README.md.

@@ -256,6 +256,7 @@ class ArticleAdmin(PipelineAdminMixin, CheckedChangeListMixin, SimpleHistoryAdmi
     list_filter = (
         *PIPELINE_FILTERS,
         ("published_at", admin.DateFieldListFilter),
+        "kind",
         "section",
         BylineFilter,
         CreatedByFilter,

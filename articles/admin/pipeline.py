@@ -128,21 +128,31 @@ PIPELINE_FILTERS = (StatusFilter, AssignedFilter, DueFilter, ReturnedFilter, Emb
 
 def status_badge(article: Article):
     """The status as the desk means it: "Scheduled" (with its time) for a published story
-    whose time is still to come."""
+    whose time is still to come; and a live blog says so, and whether its coverage goes on."""
     if article.is_scheduled:
         local = timezone.localtime(article.published_at)
-        return format_html(
+        badge = format_html(
             '<span class="newsroom-badge newsroom-badge--scheduled">{}</span> '
             '<time datetime="{}">{}</time>',
             _("Scheduled"),
             article.published_at.isoformat(),
             local.strftime("%Y-%m-%d %H:%M"),
         )
-    return format_html(
-        '<span class="newsroom-badge newsroom-badge--{}">{}</span>',
-        article.status,
-        article.get_status_display(),
-    )
+    else:
+        badge = format_html(
+            '<span class="newsroom-badge newsroom-badge--{}">{}</span>',
+            article.status,
+            article.get_status_display(),
+        )
+    if article.is_live_blog:
+        ended = article.coverage_ended_at is not None
+        badge = format_html(
+            '{} <span class="newsroom-badge newsroom-badge--live{}">{}</span>',
+            badge,
+            "-ended" if ended else "",
+            _("Live blog, ended") if ended else _("Live blog"),
+        )
+    return badge
 
 
 class PipelineAdminMixin:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import pytest
+from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, LiveUpdate
 from articles.permissions import ArticlePermissions
@@ -525,3 +526,23 @@ def test_the_staff_preview_shows_a_draft_live_blogs_updates(client, writer):
     client.force_login(writer)
     html = client.get(reverse("articles:preview", args=[draft.pk])).content.decode()
     assert update_ids(html) == [update.pk]
+
+
+def test_the_admin_list_marks_live_blogs_and_filters_them(client, live_blog, editor):
+    ended = ArticleFactory(
+        headline="Storm live", kind=Article.Kind.LIVE, coverage_ended_at=timezone.now()
+    )
+    ArticleFactory(headline="Plain story")
+    client.force_login(editor)
+    changelist = reverse("admin:articles_article_changelist")
+
+    page = client.get(changelist)
+
+    assertContains(page, '<span class="newsroom-badge newsroom-badge--live">Live blog</span>')
+    assertContains(
+        page, '<span class="newsroom-badge newsroom-badge--live-ended">Live blog, ended</span>'
+    )
+    only_live = client.get(changelist, {"kind": "live"})
+    assertContains(only_live, "Election night")
+    assertContains(only_live, ended.headline)
+    assertNotContains(only_live, "Plain story")

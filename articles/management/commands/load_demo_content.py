@@ -233,7 +233,7 @@ class Command(BaseCommand):
                 self._ensure_staff(username, role)
             self.stdout.write(
                 self.style.SUCCESS(
-                    "Demo staff: log in at http://127.0.0.1:8000/admin/ as "
+                    "Demo staff: log in at the site's /admin/ as "
                     + ", ".join(f"{username!r} ({role})" for username, role in DEMO_ACCOUNTS)
                     + f", each with password {DEMO_PASSWORD!r}."
                 )
