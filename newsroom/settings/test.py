@@ -20,7 +20,3 @@ NEWSROOM_PAGE_CACHE = False
 # The same for the fragments of pages (newsroom/fragments.py): tests/test_fragments.py turns
 # them on.
 NEWSROOM_FRAGMENT_CACHE = False
-# A test client builds its own middleware, and whitenoise's would list every static file
-# each time (~20 ms a client, thousands of clients a run): it looks a file up when asked
-# instead, as under runserver.
-WHITENOISE_AUTOREFRESH = True

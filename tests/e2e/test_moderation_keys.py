@@ -37,6 +37,13 @@ def log_in(page):
     expect(page.get_by_role("heading", name="Moderation")).to_be_visible()
 
 
+def press(page, key: str) -> None:
+    """A shortcut, once the page's script listens (it marks the page ``has-shortcuts``): a
+    key pressed while a new page's deferred script is still loading would go nowhere."""
+    expect(page.locator(".moderation.has-shortcuts")).to_be_attached()
+    page.keyboard.press(key)
+
+
 def status(comment) -> str:
     comment.refresh_from_db()
     return comment.status
@@ -59,18 +66,18 @@ def test_a_moderator_works_the_queue_from_the_keyboard(page, settings):
     expect(items).to_have_count(3)
     expect(page.locator('button[data-action="approve"] kbd').first).to_have_text("a")
 
-    page.keyboard.press("j")
+    press(page, "j")
     expect(items.nth(0)).to_have_class("moderation-item is-current")
     expect(items.nth(0)).to_be_focused()
     expect(live).to_have_text("Comment 1 of 3, by " + first.author.username)
-    page.keyboard.press("j")
+    press(page, "j")
     expect(items.nth(1)).to_have_class("moderation-item is-current")
-    page.keyboard.press("k")
+    press(page, "k")
     expect(items.nth(0)).to_have_class("moderation-item is-current")
     expect(items.nth(1)).not_to_have_class("moderation-item is-current")
 
     # a approves the current comment; the page comes back without it.
-    page.keyboard.press("a")
+    press(page, "a")
     expect(page.locator(".messagelist")).to_contain_text("1 comment approved.")
     expect(items).to_have_count(2)
     assert status(first) == Comment.Status.VISIBLE
@@ -84,14 +91,14 @@ def test_a_moderator_works_the_queue_from_the_keyboard(page, settings):
     page.locator("h1").click()
 
     # r opens the reasons, 2 picks the second, Enter removes.
-    page.keyboard.press("j")
+    press(page, "j")
     expect(items.nth(0)).to_have_class("moderation-item is-current")
-    page.keyboard.press("r")
+    press(page, "r")
     expect(page.locator("#moderation-reasons")).to_have_class("moderation-reasons is-open")
     expect(live).to_contain_text("Choose a reason")
-    page.keyboard.press("2")
+    press(page, "2")
     expect(page.locator('input[name="reason"][value="harassment"]')).to_be_checked()
-    page.keyboard.press("Enter")
+    press(page, "Enter")
     expect(page.locator(".messagelist")).to_contain_text("1 comment removed.")
     expect(items).to_have_count(1)
     assert status(second) == Comment.Status.REMOVED
@@ -102,7 +109,7 @@ def test_a_moderator_works_the_queue_from_the_keyboard(page, settings):
 
     # z takes the removal back: the comment is in the queue again.
     expect(page.locator("#moderation-undo button")).to_contain_text("Undo Remove")
-    page.keyboard.press("z")
+    press(page, "z")
     expect(page.locator(".messagelist")).to_contain_text("Undone: 1 comment is back as it was.")
     expect(items).to_have_count(2)
     assert status(second) == Comment.Status.PENDING
@@ -110,10 +117,10 @@ def test_a_moderator_works_the_queue_from_the_keyboard(page, settings):
     expect(live).to_contain_text("Undone")
 
     # ? shows the shortcuts; f says feature is not available yet.
-    page.keyboard.press("?")
+    press(page, "?")
     expect(page.locator("#moderation-help")).to_have_attribute("open", "")
     page.locator("h1").click()
-    page.keyboard.press("f")
+    press(page, "f")
     expect(live).to_contain_text("not available")
     assert errors == []
 
@@ -127,10 +134,10 @@ def test_one_at_a_time_the_keys_act_on_the_comment_shown(page, settings):
     log_in(page)
     page.goto("/admin/articles/moderation/?view=focus")
     expect(page.locator(".moderation-body")).to_have_text("Held number 1")
-    page.keyboard.press("s")
+    press(page, "s")
     expect(page.locator(".moderation-body")).to_have_text("Held number 2")
     assert status(first) == Comment.Status.SPAM
-    page.keyboard.press("z")
+    press(page, "z")
     expect(page.locator(".moderation-body")).to_have_text("Held number 1")
     assert status(first) == Comment.Status.PENDING
     assert status(second) == Comment.Status.PENDING
@@ -151,22 +158,22 @@ def test_in_the_reported_queue_f_features_and_d_dismisses(page, settings):
     items = page.locator(".moderation-item")
     expect(items).to_have_count(2)
 
-    page.keyboard.press("j")
-    page.keyboard.press("f")
+    press(page, "j")
+    press(page, "f")
     expect(page.locator(".messagelist")).to_contain_text("1 comment featured.")
     first.refresh_from_db()
     assert first.is_featured
     expect(items.nth(0).locator('button[data-action="unfeature"]')).to_be_visible()
     # f again on the same comment takes the pick back.
-    page.keyboard.press("j")
-    page.keyboard.press("f")
+    press(page, "j")
+    press(page, "f")
     expect(page.locator(".messagelist")).to_contain_text("no longer an editors")
     first.refresh_from_db()
     assert not first.is_featured
 
     # d keeps the comment and closes its reports: it leaves the queue.
-    page.keyboard.press("j")
-    page.keyboard.press("d")
+    press(page, "j")
+    press(page, "d")
     expect(page.locator(".messagelist")).to_contain_text("Reports dismissed: 1 comment kept.")
     expect(items).to_have_count(1)
     assert status(first) == Comment.Status.VISIBLE
