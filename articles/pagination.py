@@ -50,16 +50,26 @@ class Cursor:
 
     # Each condition starts with a plain bound on published_at, which the index
     # (status, published_at, id) can start its range from; the rest only settles ties.
-    def older(self) -> Q:
-        """Stories after this one in the list (published earlier, or as a tie a lower id)."""
-        return Q(published_at__lte=self.published_at) & (
-            Q(published_at__lt=self.published_at) | Q(pk__lt=self.pk)
-        )
+    def older(self, field: str = "published_at") -> Q:
+        """Rows after this one in the list (earlier by ``field``, or as a tie a lower id):
+        stories by their publication, or a list of another time (comments, updates)."""
+        at = self.published_at
+        return Q(**{f"{field}__lte": at}) & (Q(**{f"{field}__lt": at}) | Q(pk__lt=self.pk))
 
-    def newer(self) -> Q:
-        return Q(published_at__gte=self.published_at) & (
-            Q(published_at__gt=self.published_at) | Q(pk__gt=self.pk)
-        )
+    def newer(self, field: str = "published_at") -> Q:
+        at = self.published_at
+        return Q(**{f"{field}__gte": at}) & (Q(**{f"{field}__gt": at}) | Q(pk__gt=self.pk))
+
+
+def cut_page(rows: list, size: int, *, parameter: str, field: str) -> tuple[list, str | None]:
+    """``rows`` read ``size + 1`` at once, newest first by ``field`` then id: the page's
+    rows, and the query string of the next page (``?<parameter>=<cursor>``), None when
+    there is no more."""
+    if len(rows) <= size:
+        return rows, None
+    rows = rows[:size]
+    last = rows[-1]
+    return rows, _query(**{parameter: Cursor(getattr(last, field), last.pk).encode()})
 
 
 def _query(**params) -> str:

@@ -47,6 +47,7 @@ from articles.models import (
     Image,
     Reaction,
 )
+from articles.pagination import Cursor, cut_page
 from articles.permissions import ArticlePermissions, CommentPermissions
 
 OLDEST = "oldest"
@@ -844,16 +845,12 @@ def live_update_page(article: Article, *, before: str | None = None) -> LiveUpda
     pinned ones), with who posted each, in one query. A cursor that cannot be read raises
     ``ValueError``."""
     from articles.models import LiveUpdate
-    from articles.pagination import Cursor
 
     size = settings.NEWSROOM_LIVE_UPDATES_PAGE_SIZE
     updates = LiveUpdate.objects.filter(article=article)
     stream = updates.filter(is_pinned=False).newest_first()
     if before:
-        cursor = Cursor.decode(before)
-        at = cursor.published_at
-        stream = stream.filter(Q(posted_at__lte=at) & (Q(posted_at__lt=at) | Q(pk__lt=cursor.pk)))
-        rows = stream
+        rows = stream.filter(Cursor.decode(before).older("posted_at"))
     else:
         # The newest page and the pinned updates in one query: two bounded id lists.
         pinned = updates.filter(is_pinned=True).newest_first().values("pk")[:PINNED_UPDATES_MAX]
@@ -864,13 +861,7 @@ def live_update_page(article: Article, *, before: str | None = None) -> LiveUpda
         row.article = article  # their addresses need no query
     pinned_rows = [row for row in rows if row.is_pinned]
     rows = [row for row in rows if not row.is_pinned]
-    older = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1]
-        older = "?" + urlencode(
-            {UPDATES_PARAMETER: Cursor(last.posted_at, last.pk).encode()}, safe=":,"
-        )
+    rows, older = cut_page(rows, size, parameter=UPDATES_PARAMETER, field="posted_at")
     return LiveUpdatePage(updates=rows, older_query=older, is_first=not before, pinned=pinned_rows)
 
 
@@ -879,17 +870,15 @@ def live_update_page_url(update) -> str:
     pinned or among the newest updates, else the page of updates that starts with it (read
     by position from the update just newer). One query; ``update.article`` must be loaded."""
     from articles.models import LiveUpdate
-    from articles.pagination import Cursor
 
     url = update.article.get_absolute_url()
     anchor = f"#{update.anchor}"
     if update.is_pinned:
         return url + anchor
     size = settings.NEWSROOM_LIVE_UPDATES_PAGE_SIZE
-    at = update.posted_at
     newer = (
         LiveUpdate.objects.filter(article_id=update.article_id, is_pinned=False)
-        .filter(Q(posted_at__gte=at) & (Q(posted_at__gt=at) | Q(pk__gt=update.pk)))
+        .filter(Cursor(update.posted_at, update.pk).newer("posted_at"))
         .order_by("posted_at", "pk")
         .values_list("posted_at", "pk")[:size]
     )
@@ -963,7 +952,6 @@ def comment_history(user, *, before: str | None = None) -> CommentHistory:
     <id>``: ``ValueError`` for anything else), each with its story and what became of it:
     shown, held, removed (and the appeal), deleted. Four queries, whatever the number."""
     from articles.models import Appeal
-    from articles.pagination import Cursor
 
     comments = (
         Comment.objects.filter(author=user)
@@ -972,19 +960,9 @@ def comment_history(user, *, before: str | None = None) -> CommentHistory:
         .order_by("-created_at", "-pk")
     )
     if before:
-        cursor = Cursor.decode(before)
-        at = cursor.published_at
-        comments = comments.filter(
-            Q(created_at__lte=at) & (Q(created_at__lt=at) | Q(pk__lt=cursor.pk))
-        )
+        comments = comments.filter(Cursor.decode(before).older("created_at"))
     rows = list(comments[: HISTORY_PAGE_SIZE + 1])
-    older = None
-    if len(rows) > HISTORY_PAGE_SIZE:
-        rows = rows[:HISTORY_PAGE_SIZE]
-        last = rows[-1]
-        older = "?" + urlencode(
-            {HISTORY_PARAMETER: Cursor(last.created_at, last.pk).encode()}, safe=":,"
-        )
+    rows, older = cut_page(rows, HISTORY_PAGE_SIZE, parameter=HISTORY_PARAMETER, field="created_at")
     article_ids = {comment.article_id for comment in rows}
     published = Article.objects.published().filter(pk__in=article_ids)
     published_ids = set(published.values_list("pk", flat=True))
