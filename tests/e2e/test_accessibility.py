@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Comment, Correction
+from articles.views.killed import killed_response
 from newsroom.views import server_error
 from tests.e2e.audit import AUDIT_JS
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, VerifiedUserFactory
@@ -94,6 +95,8 @@ def test_anonymous_pages_pass_the_audit_at_320px(browser, live_server, site, sch
         reverse("account_reset_password"),
         error_page(defaults.permission_denied, exception=Exception()),
         error_page(server_error),
+        # A story killed while the reader was posting: the 410 gives their text back.
+        error_page(killed_response, article=site["article"], kept_text="My long reply."),
     ]
     assert walk(page, urls) == {}
     context.close()
