@@ -2,11 +2,12 @@
 digests"): the reader's choice, the stored notifications, the job queued for the digest
 hour, and the one email it sends."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 import time_machine
@@ -53,9 +54,11 @@ def daily(stranger):
 def morning(settings):
     settings.TIME_ZONE = "Europe/Paris"
     settings.NEWSROOM_DIGEST_HOUR = 8
-    # Days after the stories were published (at the real time of the test run).
-    with time_machine.travel(datetime(2027, 1, 5, 6, 30, tzinfo=PARIS), tick=False):
-        yield datetime(2027, 1, 5, 8, 0, tzinfo=PARIS)
+    # Days after the stories were published (at the real time of the test run): counted
+    # from today, as a fixed date would come before them once the calendar passed it.
+    day = timezone.localdate() + timedelta(days=3)
+    with time_machine.travel(datetime.combine(day, time(6, 30), tzinfo=PARIS), tick=False):
+        yield datetime.combine(day, time(8, 0), tzinfo=PARIS)
 
 
 def delivered() -> list:
@@ -221,10 +224,10 @@ def test_notifications_of_the_next_day_wait_for_the_next_digest(
     top = CommentFactory(article=article, author=daily)
     with committed():
         reply_to(top, by=commenter, body="Early")
-    after = datetime(2027, 1, 5, 9, 0, tzinfo=PARIS)
+    after = morning + timedelta(hours=1)
     with time_machine.travel(after, tick=False), committed():
         reply_to(top, by=commenter, body="After breakfast")
-    tomorrow = datetime(2027, 1, 6, 8, 0, tzinfo=PARIS)
+    tomorrow = morning + timedelta(days=1)  # 08:00 again, summer time or not
     assert [job.task.run_after for job in jobs()] == [morning, tomorrow]
 
     with time_machine.travel(after, tick=False), committed():
@@ -241,7 +244,7 @@ def test_a_job_that_ran_late_or_got_lost_is_caught_up_by_the_next(
     top = CommentFactory(article=article, author=daily)
     with committed():
         reply_to(top, by=commenter, body="Yesterday's")
-    tomorrow = datetime(2027, 1, 6, 8, 0, tzinfo=PARIS)
+    tomorrow = morning + timedelta(days=1)  # 08:00 again, summer time or not
     # Today's job never ran; tomorrow's lists what it would have.
     with time_machine.travel(tomorrow, tick=False), committed():
         comment_digest_send(until=tomorrow)

@@ -2,11 +2,12 @@
 nobody moderates, across midnight, in the site's time zone, and cached pages kept no
 longer than the next boundary."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 import time_machine
@@ -35,13 +36,15 @@ def quiet(start="23:00", end="06:00", action=QuietHoursAction.HOLD, enabled=True
     return row
 
 
-# Tomorrow: the stories are published already, and a logged-in reader's session still runs.
-TOMORROW = date.today() + timedelta(days=1)
-
-
 def at(clock: str, day: int = 0, tz=UTC) -> datetime:
-    """``clock`` (HH:MM) on tomorrow, or ``day`` days after it."""
-    return datetime.combine(TOMORROW + timedelta(days=day), time.fromisoformat(clock), tzinfo=tz)
+    """``clock`` (HH:MM) on tomorrow, or ``day`` days after it.
+
+    Tomorrow: the stories are published already, and a logged-in reader's session still
+    runs. Tomorrow in UTC, the zone of the times said here (``date.today()`` is the
+    machine's), as the test runs (not when the module was imported, maybe the day before).
+    """
+    tomorrow = timezone.now().astimezone(UTC).date() + timedelta(days=1)
+    return datetime.combine(tomorrow + timedelta(days=day), time.fromisoformat(clock), tzinfo=tz)
 
 
 def travel(moment):
@@ -132,9 +135,11 @@ def test_closed_quiet_hours_take_the_form_away_and_say_when_comments_reopen(
 
 def test_closed_quiet_hours_refuse_the_service_and_replies(client, article, commenter, stranger):
     quiet(action=QuietHoursAction.CLOSE)
-    theirs = comment_create(article=article, author=stranger, body="From the afternoon.")
+    # In the afternoon indeed: at the time the test runs, it may be quiet hours already.
+    with travel(at("15:00")):
+        theirs = comment_create(article=article, author=stranger, body="From the afternoon.")
     client.force_login(commenter)
-    with travel(at("04:00")):
+    with travel(at("04:00", day=1)):
         with pytest.raises(PermissionDenied, match="reopen at 06:00"):
             comment_create(article=article, author=commenter, body="Sneaking in.")
         reply = client.get(reverse("articles:comment-reply", kwargs={"pk": theirs.pk}))

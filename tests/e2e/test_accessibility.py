@@ -153,6 +153,8 @@ def test_rate_limited_login_answers_a_page_in_the_site_layout(page, settings):
     assert answer.value.status == 429
     expect(page.get_by_role("heading", level=1)).to_have_text("Too many attempts")
     expect(page.get_by_role("navigation", name="Site", exact=True)).to_be_visible()
+    # The click returned once the page started to arrive: audit it whole, styles applied.
+    page.wait_for_load_state()
     assert page.evaluate(AUDIT_JS) == []
 
 
@@ -205,6 +207,8 @@ def test_forms_showing_errors_tie_them_to_their_fields(page, live_server, site):
     page.get_by_label("Password (again)").fill("short")
     page.get_by_role("button", name="Sign Up").click()
     expect(page.locator(".field__errors").first).to_be_visible()
+    # The click returned once the page started to arrive: audit it whole, styles applied.
+    page.wait_for_load_state()
     assert page.evaluate(AUDIT_JS) == []
     password = page.get_by_label("Password", exact=True)
     expect(password).to_have_attribute("aria-invalid", "true")
@@ -215,6 +219,7 @@ def test_forms_showing_errors_tie_them_to_their_fields(page, live_server, site):
     page.goto(site["article"].get_absolute_url())
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_label("Your comment")).to_have_attribute("aria-invalid", "true")
+    page.wait_for_load_state()
     assert page.evaluate(AUDIT_JS) == []
 
 

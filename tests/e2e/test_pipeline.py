@@ -4,6 +4,7 @@ to its writer, and the writer's dashboard showing the note."""
 from django.core import mail
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.factories import ArticleFactory, staff_user
@@ -47,13 +48,14 @@ def test_an_editor_notes_and_returns_a_story_without_javascript(no_js_page, sett
     page.goto(f"/admin/articles/article/{story.pk}/change/")
     page.get_by_label("Note:").fill("@wendy please add the council's reply.")
     page.get_by_role("button", name="Add note").click()
-    assert page.get_by_text("Note added.").is_visible()
-    assert page.locator(".newsroom-note__text").first.inner_text() == (
-        "@wendy please add the council's reply."
+    # A click returns once the next page has started to arrive, not once it is all there.
+    expect(page.get_by_text("Note added.")).to_be_visible()
+    expect(page.locator(".newsroom-note__text").first).to_have_text(
+        "@wendy please add the council's reply.", use_inner_text=True
     )
     page.get_by_label("Return to the writer with a note").fill("Needs a second source.")
     page.get_by_role("button", name="Return to the writer").click()
-    assert page.get_by_text("Returned to the writer with your note.").is_visible()
+    expect(page.get_by_text("Returned to the writer with your note.")).to_be_visible()
     assert [m.to for m in mail.outbox] == [["wendy@example.com"], ["wendy@example.com"]]
 
     page.context.clear_cookies()

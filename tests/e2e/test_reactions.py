@@ -46,8 +46,9 @@ def test_a_reaction_toggles_without_a_page_jump(page):
     target = page.locator(f"#comment-{comment.pk}")
     button = target.get_by_role("button", name="Respect")
     button.scroll_into_view_if_needed()
-    page.mouse.wheel(0, 120)  # somewhere a reload would not come back to
-    page.wait_for_timeout(200)
+    # Somewhere a reload would not come back to. (At once: a wheel scrolls on its own
+    # time, and could still be moving when the position is read.)
+    page.evaluate("window.scrollBy({top: 120, behavior: 'instant'})")
     url, scrolled = page.url, page.evaluate("window.scrollY")
     assert scrolled > 0
     expect(button).to_have_attribute("aria-pressed", "false")
