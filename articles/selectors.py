@@ -949,14 +949,27 @@ class CommentHistory:
 
 def comment_history(user, *, before: str | None = None) -> CommentHistory:
     """``user``'s comments, newest first, a page at a time by position (``?before=<time>,
-    <id>``: ``ValueError`` for anything else), each with its story and what became of it:
-    shown, held, removed (and the appeal), deleted. Four queries, whatever the number."""
+    <id>``: ``ValueError`` for anything else), each with its story, how many others
+    answered it (``answer_count``), and what became of it: shown, held, removed (and the
+    appeal), deleted. Four queries, whatever the number."""
     from articles.models import Appeal
 
+    # Others' visible answers to each comment: replies under a top-level comment, and
+    # replies naming a reply (``Comment.replied_to``).
+    answers = (
+        Comment.objects.visible()
+        .filter(Q(replied_to=OuterRef("pk")) | Q(parent=OuterRef("pk"), replied_to__isnull=True))
+        .exclude(author=user)
+        .order_by()
+        .values("article")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     comments = (
         Comment.objects.filter(author=user)
         .select_related("article")
         .only(*HISTORY_FIELDS, "article__headline", "article__slug")
+        .annotate(answer_count=Coalesce(Subquery(answers), 0))
         .order_by("-created_at", "-pk")
     )
     if before:

@@ -161,3 +161,25 @@ def test_pages_by_position_cost_the_same_queries_however_many_comments(
     assert url is None
     assert sorted(seen) == sorted(c.pk for c in comments) and len(set(seen)) == 45
     assert client.get(URL + "?before=nonsense").status_code == 404
+
+
+def test_each_comment_says_how_many_others_answered_it(client, member, settings):
+    settings.NEWSROOM_BASE_URL = "https://news.example.org"  # the reply emails' links
+    story = ArticleFactory(headline="Ferry timetable")
+    ada, ben = VerifiedUserFactory(username="ada"), VerifiedUserFactory(username="ben")
+    top = comment_create(article=story, author=member, body="Top")
+    comment_create(article=story, author=ada, body="First answer", parent=top)
+    comment_create(article=story, author=ben, body="Second answer", parent=top)
+    mine = comment_create(article=story, author=member, body="My own follow-up", parent=top)
+    # An answer to the follow-up names it (replied_to): it answers that one, not the top.
+    comment_create(article=story, author=ada, body="On your follow-up", parent=mine)
+    CommentFactory(article=story, parent=top, status=Comment.Status.PENDING)  # not shown
+    client.force_login(member)
+
+    page = client.get(URL).content.decode()
+
+    def item(comment):
+        return re.search(rf'id="history-{comment.pk}".*?</article>', page, re.S).group(0)
+
+    assert f'<a href="/comments/{top.pk}/">2 replies</a>' in item(top)
+    assert f'<a href="/comments/{mine.pk}/">1 reply</a>' in item(mine)
