@@ -38,6 +38,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import (
+    Appeal,
     Article,
     Author,
     Byline,
@@ -47,6 +48,7 @@ from articles.models import (
     Image,
     Reaction,
 )
+from articles.models.counting import count_of
 from articles.pagination import Cursor, cut_page
 from articles.permissions import ArticlePermissions, CommentPermissions
 
@@ -952,24 +954,18 @@ def comment_history(user, *, before: str | None = None) -> CommentHistory:
     <id>``: ``ValueError`` for anything else), each with its story, how many others
     answered it (``answer_count``), and what became of it: shown, held, removed (and the
     appeal), deleted. Four queries, whatever the number."""
-    from articles.models import Appeal
-
     # Others' visible answers to each comment: replies under a top-level comment, and
     # replies naming a reply (``Comment.replied_to``).
     answers = (
         Comment.objects.visible()
         .filter(Q(replied_to=OuterRef("pk")) | Q(parent=OuterRef("pk"), replied_to__isnull=True))
         .exclude(author=user)
-        .order_by()
-        .values("article")
-        .annotate(count=Count("pk"))
-        .values("count")
     )
     comments = (
         Comment.objects.filter(author=user)
         .select_related("article")
         .only(*HISTORY_FIELDS, "article__headline", "article__slug")
-        .annotate(answer_count=Coalesce(Subquery(answers), 0))
+        .annotate(answer_count=count_of(answers, by="article"))
         .order_by("-created_at", "-pk")
     )
     if before:

@@ -12,8 +12,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -44,6 +43,7 @@ from articles.models import (
     ModerationLogEntry,
     ReaderNote,
 )
+from articles.models.counting import count_of
 from articles.permissions import CommentPermissions
 from articles.services import (
     appeal_decide,
@@ -61,15 +61,8 @@ from newsroom.admin_site import CheckedChangeList, CheckedChangeListMixin
 # The reported comments' order, most open reports first: a subquery per comment, so only
 # for the few the "reports" filter keeps (over a million comments, sorting the whole queue
 # by it took seconds; the column counts the page's rows instead, see CommentChangeList).
-OPEN_REPORT_COUNT = Coalesce(
-    Subquery(
-        CommentReport.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
-        .order_by()
-        .values("comment")
-        .annotate(count=Count("pk"))
-        .values("count")
-    ),
-    Value(0),
+OPEN_REPORT_COUNT = count_of(
+    CommentReport.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True), by="comment"
 )
 
 

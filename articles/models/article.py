@@ -3,8 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from taggit.models import TaggedItemBase
 
 from articles.html import BODY_EDITOR_EXTENSIONS, clean_body_html
 from articles.models.comment import Comment
+from articles.models.counting import count_of
 from articles.models.discussion import ARTICLE_MODE_CHOICES, INHERIT, strictest_tag_mode
 from articles.models.rendering import (
     RENDERING_VERSION,
@@ -72,15 +72,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_comment_count(self):
         """Annotate ``comment_count`` with visible comments, in the same query."""
-        visible = (
-            Comment.objects.visible()
-            .filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return self.annotate(comment_count=Coalesce(Subquery(visible), 0))
+        visible = Comment.objects.visible().filter(article=OuterRef("pk"))
+        return self.annotate(comment_count=count_of(visible, by="article"))
 
     def with_discussion_shown(self):
         """Stories whose comments are not hidden (``articles.discussion``): a hidden

@@ -1,5 +1,7 @@
-"""The live "new comments" notice: how many visible comments an article has gained since
-the reader's page was made, as a small JSON answer that ``js/live-comments.js`` polls.
+"""The live "new comments" and "new updates" notices: how many visible comments (or a live
+blog's updates) an article has gained since the reader's page was made, as a small JSON
+answer that ``js/live-comments.js`` polls; and a live update's permalink
+(``update_permalink``).
 
 ``GET /articles/<slug>/comments/live/?since=<comment id or ISO time>`` answers
 ``{"count": N, "total": M, "url": "..."}``: ``count`` visible comments newer than ``since``,
@@ -13,8 +15,7 @@ article's tag, invalidated with the article page whenever its comments change; b
 keep it ``LIVE_MAX_AGE`` seconds. It reads no session and sets no cookie.
 """
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_safe
 
 from articles import caching
 from articles.models import Article, Comment, LiveUpdate
+from articles.models.counting import count_of
 from articles.selectors import (
     ORDER_PARAMETER,
     article_comments_url,
@@ -64,13 +66,6 @@ def _since(value: str | None) -> dict:
     return {"created_at__gt": at}
 
 
-def _count(comments) -> Subquery:
-    return Coalesce(
-        Subquery(comments.order_by().values("article").annotate(count=Count("pk")).values("count")),
-        0,
-    )
-
-
 @require_safe
 def live_comments(request: HttpRequest, slug: str) -> HttpResponse:
     try:
@@ -81,10 +76,10 @@ def live_comments(request: HttpRequest, slug: str) -> HttpResponse:
             status=400,
         )
     visible = Comment.objects.visible().filter(article=OuterRef("pk"))
-    counts = {"total": _count(visible)}
+    counts = {"total": count_of(visible, by="article")}
     if since:
         newer = visible.filter(**since)
-        counts["new"] = _count(newer)
+        counts["new"] = count_of(newer, by="article")
         counts["newest"] = Subquery(newer.order_by("-created_at", "-pk").values("pk")[:1])
     row = Article.objects.published().filter(slug=slug).annotate(**counts).only("pk", "slug")
     row = row.first()
@@ -132,7 +127,7 @@ def live_updates(request: HttpRequest, slug: str) -> HttpResponse:
     counts = {}
     if since:
         newer = LiveUpdate.objects.filter(article=OuterRef("pk"), **since)
-        counts["new"] = _count(newer)
+        counts["new"] = count_of(newer, by="article")
         counts["newest"] = Subquery(newer.order_by("-posted_at", "-pk").values("pk")[:1])
     row = (
         Article.objects.published()

@@ -51,6 +51,16 @@ def post(article, body="<p>Polls are closed.</p>", *, at=None, **kwargs) -> Live
     return update
 
 
+def pinned_and_stream(article, count: int) -> tuple[LiveUpdate, list[LiveUpdate]]:
+    """A pinned update from hours ago, and ``count`` others a minute apart, newest first."""
+    now = timezone.now()
+    pinned = post(article, "<p>How to vote.</p>", is_pinned=True, at=now - timedelta(hours=3))
+    stream = [
+        post(article, f"<p>Update {n}.</p>", at=now - timedelta(minutes=n)) for n in range(count)
+    ]
+    return pinned, stream
+
+
 def updates_url(article) -> str:
     return reverse("admin:articles_article_live_updates", args=[article.pk])
 
@@ -270,11 +280,7 @@ def test_an_updates_permalink_finds_it_however_many_updates_came_after(
     client, live_blog, settings, django_assert_max_num_queries
 ):
     settings.NEWSROOM_LIVE_UPDATES_PAGE_SIZE = 3
-    now = timezone.now()
-    pinned = post(live_blog, "<p>How to vote.</p>", is_pinned=True, at=now - timedelta(hours=3))
-    updates = [
-        post(live_blog, f"<p>Update {n}.</p>", at=now - timedelta(minutes=n)) for n in range(8)
-    ]
+    pinned, updates = pinned_and_stream(live_blog, 8)
     # A tie in time: the id settles which page holds which.
     LiveUpdate.objects.filter(pk=updates[4].pk).update(posted_at=updates[3].posted_at)
 
@@ -490,11 +496,7 @@ def test_pinned_updates_stay_above_the_others_on_the_newest_page_only(
     client, live_blog, editor, settings
 ):
     settings.NEWSROOM_LIVE_UPDATES_PAGE_SIZE = 2
-    now = timezone.now()
-    pinned = post(live_blog, "<p>How to vote.</p>", is_pinned=True, at=now - timedelta(hours=3))
-    stream = [
-        post(live_blog, f"<p>Update {n}.</p>", at=now - timedelta(minutes=n)) for n in range(3)
-    ]
+    pinned, stream = pinned_and_stream(live_blog, 3)
     html = page(client, live_blog)
     assert html.index(f'id="update-{pinned.pk}"') < html.index(f'id="update-{stream[0].pk}"')
     assert '<span class="live-update__pin">Pinned</span>' in html
